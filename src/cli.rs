@@ -1,0 +1,221 @@
+//! The command line: argument definitions (clap derive) and the commands they run.
+//!
+//! `main.rs` parses a [`Cli`] and calls [`run`]; everything else happens here, writing to
+//! the streams it is given, so tests can run commands without spawning a process.
+//!
+//! Exit codes: 0 success; 1 findings at or above `--fail-on` (for `check`, later); 2 a usage
+//! error, an unreadable file or an error in the rules.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::render::{self, ColorChoice};
+use crate::rules::{self, RuleErrors, RuleSelection};
+
+/// claimcheck: a linter for the facts in news articles.
+///
+/// Rules written in a small language say what is true: who holds which title and since when,
+/// which place lies in which, when events happened, who said what. claimcheck checks the
+/// claims articles make against them.
+#[derive(Debug, Parser)]
+#[command(name = "claimcheck", version, max_term_width = 100)]
+pub struct Cli {
+    /// When to colour output: `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Work with rule files: check them, or dump the compiled knowledge base.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check rule files and report every error in every file at once.
+    ///
+    /// PATHS are `.rules` files or directories (searched for `*.rules`). With no PATHS, the
+    /// default rule set embedded in claimcheck is checked. The prelude `std.rules` is always
+    /// loaded first. Exits 0 when the rules are valid and 2 when any file has an error.
+    Check {
+        /// Rule files or directories.
+        paths: Vec<PathBuf>,
+        /// Output format for the errors.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Print the compiled knowledge base: kinds, relations, entities and their facts.
+    ///
+    /// PATHS as for `rules check`; with none, the embedded default rules are dumped.
+    Dump {
+        /// Rule files or directories.
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DumpFormat::Json)]
+        format: DumpFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// Rich reports with the rule lines, labels and help.
+    Human,
+    /// One line per error: `path:line:col: error[code]: message`.
+    Short,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DumpFormat {
+    /// Pretty-printed JSON (version 1).
+    Json,
+}
+
+/// Process exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    Success = 0,
+    Findings = 1,
+    Error = 2,
+}
+
+/// Runs a parsed command line against stdout and stderr.
+pub fn run(cli: Cli) -> Exit {
+    let color = cli.color.use_color_for_stdout();
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    run_with(cli, color, &mut out, &mut err)
+}
+
+/// Runs a parsed command line, writing reports to `out` and summaries to `err`.
+pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let result = match cli.command {
+        Command::Rules(RulesCommand::Check { paths, format }) => {
+            rules_check(&paths, format, color, out, err)
+        }
+        Command::Rules(RulesCommand::Dump {
+            paths,
+            format: DumpFormat::Json,
+        }) => rules_dump(&paths, color, out, err),
+    };
+    match result {
+        Ok(exit) => exit,
+        // The reader went away (`claimcheck ... | head`): stop quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write output: {e}");
+            Exit::Error
+        }
+    }
+}
+
+fn selection(paths: &[PathBuf]) -> RuleSelection {
+    if paths.is_empty() {
+        RuleSelection::defaults()
+    } else {
+        RuleSelection::paths(paths.iter().cloned())
+    }
+}
+
+/// How many rule errors are rendered before the rest are only counted.
+const MAX_RENDERED_ERRORS: usize = 50;
+
+fn print_rule_errors(
+    errors: &RuleErrors,
+    format: RulesFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        RulesFormat::Human => {
+            let handler = render::handler(color, render::report_width());
+            for report in errors.reports().take(MAX_RENDERED_ERRORS) {
+                write!(out, "{}", render::render(&handler, &report))?;
+            }
+        }
+        RulesFormat::Short => {
+            for line in errors.short_lines().into_iter().take(MAX_RENDERED_ERRORS) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    let hidden = errors.diagnostics.len().saturating_sub(MAX_RENDERED_ERRORS);
+    if hidden > 0 {
+        writeln!(out, "... and {hidden} more errors not shown")?;
+    }
+    Ok(())
+}
+
+fn rule_error_summary(errors: &RuleErrors) -> String {
+    let mut files: Vec<_> = errors
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.primary.map(|p| p.file))
+        .collect();
+    files.sort();
+    files.dedup();
+    let n = errors.diagnostics.len();
+    format!(
+        "rules: {n} error{} in {} file{}",
+        if n == 1 { "" } else { "s" },
+        files.len().max(1),
+        if files.len() > 1 { "s" } else { "" }
+    )
+}
+
+fn rules_check(
+    paths: &[PathBuf],
+    format: RulesFormat,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
+    match rules::load(&selection(paths)) {
+        Ok(kb) => {
+            let facts = kb.all_facts().len();
+            writeln!(
+                err,
+                "rules: ok: {} files, {} entities, {} facts, {} relations",
+                kb.sources().len(),
+                kb.entities().len(),
+                facts,
+                kb.relations().len()
+            )?;
+            Ok(Exit::Success)
+        }
+        Err(errors) => {
+            print_rule_errors(&errors, format, color, out)?;
+            writeln!(err, "{}", rule_error_summary(&errors))?;
+            Ok(Exit::Error)
+        }
+    }
+}
+
+fn rules_dump(
+    paths: &[PathBuf],
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
+    match rules::load(&selection(paths)) {
+        Ok(kb) => {
+            let json = serde_json::to_string_pretty(&kb.dump()).map_err(io::Error::other)?;
+            writeln!(out, "{json}")?;
+            Ok(Exit::Success)
+        }
+        Err(errors) => {
+            print_rule_errors(&errors, RulesFormat::Human, color, err)?;
+            writeln!(err, "{}", rule_error_summary(&errors))?;
+            Ok(Exit::Error)
+        }
+    }
+}

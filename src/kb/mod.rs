@@ -1,0 +1,362 @@
+//! The compiled knowledge base: what the rules say, indexed for the questions checks ask.
+//!
+//! It is built once by [`crate::rules::load`] and then only read, from many threads at once.
+//! The API is deliberately small:
+//!
+//! - names: [`KnowledgeBase::lookup`] (any alias, normalized), [`KnowledgeBase::entity`];
+//! - kinds: [`KnowledgeBase::kind_by_name`], [`KnowledgeBase::is_a`];
+//! - relations: [`KnowledgeBase::relation_by_name`], [`KnowledgeBase::relation`];
+//! - facts: [`KnowledgeBase::facts`] (by subject and relation),
+//!   [`KnowledgeBase::facts_with_value`] (by relation and value),
+//!   [`KnowledgeBase::known_false`];
+//! - containment: [`KnowledgeBase::within`] (the transitive closure of `in` and any other
+//!   transitive relation);
+//! - evidence: [`KnowledgeBase::sources`] and every item's `loc`, to show rule lines.
+
+pub mod dump;
+pub mod time;
+
+use rustc_hash::FxHashMap;
+
+use crate::severity::Severity;
+use crate::source::{Loc, SourceMap};
+use crate::text::name_key;
+use time::{FactDate, Validity};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An entity: a person, place, title, event, quote ...
+    EntityId
+);
+id_type!(
+    /// A kind: `person`, `city`, ...
+    KindId
+);
+id_type!(
+    /// A relation: `holds`, `in`, ...
+    RelationId
+);
+id_type!(
+    /// A fact: one subject-relation-value triple with its validity.
+    FactId
+);
+
+#[derive(Debug)]
+pub struct Kind {
+    pub name: Box<str>,
+    /// The kind this one refines (`kind city is place`).
+    pub parent: Option<KindId>,
+    pub loc: Loc,
+}
+
+/// What a relation's values are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    Entity(KindId),
+    Date,
+    Number,
+    Text,
+}
+
+/// How many values a subject may have for a relation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cardinality {
+    Many,
+    /// One value, ever (`one`).
+    One,
+    /// One value at any instant (`one at a time`).
+    OneAtATime,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Tolerance {
+    pub amount: f64,
+    pub percent: bool,
+}
+
+impl Tolerance {
+    /// Whether `claimed` is within tolerance of `known`.
+    pub fn accepts(self, known: f64, claimed: f64) -> bool {
+        let allowed = if self.percent {
+            known.abs() * self.amount / 100.0
+        } else {
+            self.amount
+        };
+        (known - claimed).abs() <= allowed
+    }
+}
+
+#[derive(Debug)]
+pub struct Relation {
+    pub name: Box<str>,
+    pub subject: KindId,
+    pub value: ValueType,
+    pub cardinality: Cardinality,
+    pub transitive: bool,
+    /// Phrases that announce this relation in prose (`annexed by`).
+    pub cues: Vec<Box<str>>,
+    pub tolerance: Option<Tolerance>,
+    /// Overrides the severity of findings about this relation.
+    pub severity: Option<Severity>,
+    pub loc: Loc,
+}
+
+#[derive(Debug)]
+pub struct Alias {
+    pub text: Box<str>,
+    pub loc: Loc,
+}
+
+#[derive(Debug)]
+pub struct Entity {
+    /// The canonical name, as declared.
+    pub name: Box<str>,
+    pub kind: KindId,
+    /// Other names, as declared (the canonical name is not repeated here).
+    pub aliases: Vec<Alias>,
+    /// At most one subject holds this entity at any instant (a title with one holder).
+    pub one_holder_at_a_time: bool,
+    /// The declaration's first line.
+    pub loc: Loc,
+}
+
+impl Entity {
+    /// The canonical name followed by every alias.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&*self.name).chain(self.aliases.iter().map(|a| &*a.text))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactValue {
+    Entity(EntityId),
+    Date(FactDate),
+    Number(f64),
+    Text(Box<str>),
+}
+
+#[derive(Debug)]
+pub struct Fact {
+    pub subject: EntityId,
+    pub relation: RelationId,
+    pub value: FactValue,
+    pub validity: Validity,
+    /// A `not` fact: a claim known to be false.
+    pub negated: bool,
+    /// The rule line that states it.
+    pub loc: Loc,
+}
+
+/// The compiled rules. Built by [`crate::rules::load`]; see the module docs for the API.
+#[derive(Debug)]
+pub struct KnowledgeBase {
+    pub(crate) sources: SourceMap,
+    pub(crate) kinds: Vec<Kind>,
+    pub(crate) kind_index: FxHashMap<Box<str>, KindId>,
+    pub(crate) relations: Vec<Relation>,
+    pub(crate) relation_index: FxHashMap<Box<str>, RelationId>,
+    pub(crate) entities: Vec<Entity>,
+    pub(crate) names: NameIndex,
+    /// Positive facts sorted by (subject, relation), then negated facts.
+    pub(crate) facts: Vec<Fact>,
+    pub(crate) positive_count: usize,
+    pub(crate) by_subject: FxHashMap<(EntityId, RelationId), (u32, u32)>,
+    /// Positive entity-valued facts sorted by (relation, value): indexes into `facts`.
+    pub(crate) by_value_order: Vec<FactId>,
+    pub(crate) by_value: FxHashMap<(RelationId, EntityId), (u32, u32)>,
+    /// For each transitive relation and entity: every entity reachable from it.
+    pub(crate) closure: FxHashMap<(RelationId, EntityId), Box<[EntityId]>>,
+}
+
+impl KnowledgeBase {
+    /// The rule files the knowledge base was compiled from, for showing evidence.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        &self.entities[id.index()]
+    }
+
+    pub fn entities(&self) -> impl ExactSizeIterator<Item = (EntityId, &Entity)> {
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (EntityId(i as u32), e))
+    }
+
+    /// Every entity with this name or alias, compared after [`name_key`] normalization.
+    pub fn lookup(&self, name: &str) -> &[EntityId] {
+        self.names.get(&name_key(name))
+    }
+
+    /// The entity with this name or alias whose kind is `kind` or refines it, if exactly one.
+    pub fn lookup_kind(&self, name: &str, kind: KindId) -> Option<EntityId> {
+        let mut found = self
+            .lookup(name)
+            .iter()
+            .filter(|&&e| self.is_a(self.entity(e).kind, kind));
+        let first = *found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    pub fn kind(&self, id: KindId) -> &Kind {
+        &self.kinds[id.index()]
+    }
+
+    pub fn kinds(&self) -> impl ExactSizeIterator<Item = (KindId, &Kind)> {
+        self.kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (KindId(i as u32), k))
+    }
+
+    pub fn kind_by_name(&self, name: &str) -> Option<KindId> {
+        self.kind_index.get(name).copied()
+    }
+
+    /// Whether `kind` is `ancestor` or refines it (`city` is a `place`).
+    pub fn is_a(&self, kind: KindId, ancestor: KindId) -> bool {
+        is_a(&self.kinds, kind, ancestor)
+    }
+
+    pub fn relation(&self, id: RelationId) -> &Relation {
+        &self.relations[id.index()]
+    }
+
+    pub fn relations(&self) -> impl ExactSizeIterator<Item = (RelationId, &Relation)> {
+        self.relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (RelationId(i as u32), r))
+    }
+
+    pub fn relation_by_name(&self, name: &str) -> Option<RelationId> {
+        self.relation_index.get(name).copied()
+    }
+
+    pub fn fact(&self, id: FactId) -> &Fact {
+        &self.facts[id.index()]
+    }
+
+    /// Every fact (positive first, then `not` facts).
+    pub fn all_facts(&self) -> impl ExactSizeIterator<Item = (FactId, &Fact)> {
+        self.facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FactId(i as u32), f))
+    }
+
+    /// The positive facts `subject relation _`, in rule-file order.
+    pub fn facts(&self, subject: EntityId, relation: RelationId) -> &[Fact] {
+        match self.by_subject.get(&(subject, relation)) {
+            Some(&(start, end)) => &self.facts[start as usize..end as usize],
+            None => &[],
+        }
+    }
+
+    /// The positive facts `_ relation value`, in rule-file order (`_ holds "US President"`).
+    pub fn facts_with_value(
+        &self,
+        relation: RelationId,
+        value: EntityId,
+    ) -> impl Iterator<Item = &Fact> + '_ {
+        let ids = match self.by_value.get(&(relation, value)) {
+            Some(&(start, end)) => &self.by_value_order[start as usize..end as usize],
+            None => &[],
+        };
+        ids.iter().map(|&id| self.fact(id))
+    }
+
+    /// The claims the rules mark `not`.
+    pub fn known_false(&self) -> &[Fact] {
+        &self.facts[self.positive_count..]
+    }
+
+    /// Whether `inner` reaches `outer` through the transitive relation (`"Riyadh" in
+    /// "Saudi Arabia"`), directly or through any chain. An entity is not within itself.
+    pub fn within(&self, relation: RelationId, inner: EntityId, outer: EntityId) -> bool {
+        self.closure
+            .get(&(relation, inner))
+            .is_some_and(|up| up.contains(&outer))
+    }
+
+    /// Everything `inner` reaches through the transitive relation, nearest first.
+    pub fn reachable(&self, relation: RelationId, inner: EntityId) -> &[EntityId] {
+        self.closure
+            .get(&(relation, inner))
+            .map_or(&[], |up| &up[..])
+    }
+
+    /// The text of a rule line, for evidence.
+    pub fn rule_text(&self, loc: Loc) -> &str {
+        self.sources.text(loc)
+    }
+}
+
+pub(crate) fn is_a(kinds: &[Kind], mut kind: KindId, ancestor: KindId) -> bool {
+    // Bounded by the number of kinds, so a cycle (reported at compile time) cannot hang.
+    for _ in 0..=kinds.len() {
+        if kind == ancestor {
+            return true;
+        }
+        match kinds[kind.index()].parent {
+            Some(parent) => kind = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Normalized name → entities. Most names name one entity; the few that name several
+/// (a country and a US state called Georgia) spill into a second map, which keeps one
+/// allocation per name off the common path.
+#[derive(Debug, Default)]
+pub(crate) struct NameIndex {
+    single: FxHashMap<Box<str>, EntityId>,
+    shared: FxHashMap<Box<str>, Vec<EntityId>>,
+}
+
+impl NameIndex {
+    pub(crate) fn get(&self, key: &str) -> &[EntityId] {
+        if let Some(many) = self.shared.get(key) {
+            return many;
+        }
+        self.single.get(key).map_or(&[], std::slice::from_ref)
+    }
+
+    /// Adds `entity` under `key`, unless it is there already.
+    pub(crate) fn insert(&mut self, key: String, entity: EntityId) {
+        if let Some(many) = self.shared.get_mut(key.as_str()) {
+            if !many.contains(&entity) {
+                many.push(entity);
+            }
+            return;
+        }
+        match self.single.get(key.as_str()) {
+            None => {
+                self.single.insert(key.into_boxed_str(), entity);
+            }
+            Some(&existing) if existing == entity => {}
+            Some(&existing) => {
+                self.single.remove(key.as_str());
+                self.shared
+                    .insert(key.into_boxed_str(), vec![existing, entity]);
+            }
+        }
+    }
+}

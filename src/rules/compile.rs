@@ -1,0 +1,966 @@
+//! The compiler: parsed rule files in, an indexed [`KnowledgeBase`] out.
+//!
+//! It runs in passes over every file at once, so that order does not matter: a city may be
+//! declared `in` a country declared further down or in another file. Each pass records its
+//! problems and goes on, so one run reports everything that is wrong.
+//!
+//! 1. kinds, then relations;
+//! 2. entities and their names (duplicates, aliases claimed twice);
+//! 3. facts (unknown names with "did you mean", kind mismatches, value types);
+//! 4. contradictions within the rules (two holders of a one-holder title at once, two values
+//!    of a `one` relation, a fact both asserted and denied);
+//! 5. the transitive closure of every transitive relation (`in`), with cycle detection.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::kb::time::Validity;
+use crate::kb::{
+    Alias, Cardinality, Entity, EntityId, Fact, FactId, FactValue, Kind, KindId, KnowledgeBase,
+    NameIndex, Relation, RelationId, Tolerance, ValueType, is_a,
+};
+use crate::rules::ast::{self, RelationModifier, SeverityName, Statement, Value};
+use crate::rules::diagnostic::{RuleDiagnostic, RuleErrors};
+use crate::rules::suggest::closest;
+use crate::severity::Severity;
+use crate::source::{FileId, Loc, SourceMap};
+use crate::span::Span;
+use crate::text::name_key;
+
+/// Compiles parsed files (in load order) into a knowledge base. `diagnostics` holds the
+/// problems already found while reading and parsing; compiling goes on regardless, so the
+/// result reports them all together.
+pub(crate) fn compile(
+    sources: SourceMap,
+    files: &[(FileId, ast::RuleFile)],
+    diagnostics: Vec<RuleDiagnostic>,
+) -> Result<KnowledgeBase, RuleErrors> {
+    let mut c = Compiler {
+        diagnostics,
+        kinds: Vec::new(),
+        kind_index: FxHashMap::default(),
+        relations: Vec::new(),
+        relation_index: FxHashMap::default(),
+        entities: Vec::new(),
+        names: NameIndex::default(),
+        name_owner: FxHashMap::default(),
+        poisoned: FxHashSet::default(),
+        facts: Vec::new(),
+    };
+    c.declare_kinds(files);
+    c.declare_relations(files);
+    c.declare_entities(files);
+    c.add_facts(files);
+    c.check_contradictions();
+    let closure = c.close_transitive_relations();
+    if !c.diagnostics.is_empty() {
+        let mut diagnostics = c.diagnostics;
+        // File by file, top to bottom; problems without a place (unreadable paths) first.
+        diagnostics.sort_by_key(|d| d.primary.map(|p| (p.file, p.span.start)));
+        return Err(RuleErrors {
+            sources,
+            diagnostics,
+        });
+    }
+    Ok(c.finish(sources, closure))
+}
+
+struct Compiler {
+    diagnostics: Vec<RuleDiagnostic>,
+    kinds: Vec<Kind>,
+    kind_index: FxHashMap<Box<str>, KindId>,
+    relations: Vec<Relation>,
+    relation_index: FxHashMap<Box<str>, RelationId>,
+    entities: Vec<Entity>,
+    names: NameIndex,
+    /// Who first claimed each (name key, kind): for duplicate and alias-clash reports.
+    name_owner: FxHashMap<(Box<str>, KindId), (EntityId, Loc)>,
+    /// Names of entities whose declaration failed: references to them are not reported again.
+    poisoned: FxHashSet<String>,
+    facts: Vec<Fact>,
+}
+
+fn loc(file: FileId, span: Span) -> Loc {
+    Loc { file, span }
+}
+
+const VALUE_TYPES: [&str; 3] = ["date", "number", "string"];
+
+impl Compiler {
+    fn error(&mut self, diagnostic: RuleDiagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn kind_names(&self) -> impl Iterator<Item = &str> {
+        self.kinds.iter().map(|k| &*k.name)
+    }
+
+    fn resolve_kind(&mut self, file: FileId, name: &ast::Ident, role: &str) -> Option<KindId> {
+        if let Some(&id) = self.kind_index.get(name.node.as_str()) {
+            return Some(id);
+        }
+        let suggestion = closest(&name.node, self.kind_names()).map(str::to_owned);
+        let mut d = RuleDiagnostic::new(
+            "rules::unknown-kind",
+            format!("unknown kind `{}`", name.node),
+            loc(file, name.span),
+            format!("not a declared kind ({role})"),
+        );
+        d = match suggestion {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help(format!(
+                "declare it with `kind {}` (or `kind {} is PARENT`); the known kinds are: {}",
+                name.node,
+                name.node,
+                self.kind_names().collect::<Vec<_>>().join(", ")
+            )),
+        };
+        self.error(d);
+        None
+    }
+
+    fn declare_kinds(&mut self, files: &[(FileId, ast::RuleFile)]) {
+        let mut parents = Vec::new();
+        for (file, rf) in files {
+            for st in &rf.statements {
+                let Statement::Kind(k) = st else { continue };
+                if let Some(&existing) = self.kind_index.get(k.name.node.as_str()) {
+                    let first = self.kinds[existing.index()].loc;
+                    self.error(
+                        RuleDiagnostic::new(
+                            "rules::duplicate-kind",
+                            format!("kind `{}` is declared twice", k.name.node),
+                            loc(*file, k.name.span),
+                            "declared again here",
+                        )
+                        .with_label(first, "first declared here")
+                        .with_help("remove one of the two declarations"),
+                    );
+                    continue;
+                }
+                if VALUE_TYPES.contains(&k.name.node.as_str()) {
+                    self.error(
+                        RuleDiagnostic::new(
+                            "rules::reserved-name",
+                            format!("`{}` is a value type and cannot be a kind", k.name.node),
+                            loc(*file, k.name.span),
+                            "reserved",
+                        )
+                        .with_help("choose another name"),
+                    );
+                    continue;
+                }
+                let id = KindId(self.kinds.len() as u32);
+                self.kinds.push(Kind {
+                    name: k.name.node.as_str().into(),
+                    parent: None,
+                    loc: loc(*file, k.span),
+                });
+                self.kind_index.insert(k.name.node.as_str().into(), id);
+                if let Some(parent) = &k.parent {
+                    parents.push((id, *file, parent.clone()));
+                }
+            }
+        }
+        for (id, file, parent) in parents {
+            if let Some(p) = self.resolve_kind(file, &parent, "the parent kind") {
+                self.kinds[id.index()].parent = Some(p);
+                if is_a(&self.kinds, p, id) {
+                    self.kinds[id.index()].parent = None;
+                    self.error(
+                        RuleDiagnostic::new(
+                            "rules::kind-cycle",
+                            format!(
+                                "kind `{}` ends up refining itself",
+                                self.kinds[id.index()].name
+                            ),
+                            loc(file, parent.span),
+                            "this makes a cycle",
+                        )
+                        .with_help("a kind's `is` chain must end at a kind with no parent"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn declare_relations(&mut self, files: &[(FileId, ast::RuleFile)]) {
+        for (file, rf) in files {
+            for st in &rf.statements {
+                let Statement::Relation(r) = st else { continue };
+                let file = *file;
+                if let Some(&existing) = self.relation_index.get(r.name.node.as_str()) {
+                    let first = self.relations[existing.index()].loc;
+                    self.error(
+                        RuleDiagnostic::new(
+                            "rules::duplicate-relation",
+                            format!("relation `{}` is declared twice", r.name.node),
+                            loc(file, r.name.span),
+                            "declared again here",
+                        )
+                        .with_label(first, "first declared here")
+                        .with_help("remove one of the two declarations"),
+                    );
+                    continue;
+                }
+                let subject = self.resolve_kind(file, &r.subject, "the subject kind");
+                let value = match r.value.node.as_str() {
+                    "date" => Some(ValueType::Date),
+                    "number" => Some(ValueType::Number),
+                    "string" => Some(ValueType::Text),
+                    _ => self
+                        .resolve_kind(file, &r.value, "the value type")
+                        .map(ValueType::Entity),
+                };
+                let mut relation = Relation {
+                    name: r.name.node.as_str().into(),
+                    subject: subject.unwrap_or(KindId(0)),
+                    value: value.unwrap_or(ValueType::Text),
+                    cardinality: Cardinality::Many,
+                    transitive: false,
+                    cues: Vec::new(),
+                    tolerance: None,
+                    severity: None,
+                    loc: loc(file, r.span),
+                };
+                for m in &r.modifiers {
+                    let clash = |this: &str, other: &str| {
+                        RuleDiagnostic::new(
+                            "rules::relation-modifier",
+                            format!(
+                                "`{this}` contradicts `{other}` on relation `{}`",
+                                r.name.node
+                            ),
+                            loc(file, m.span),
+                            "contradicting modifier",
+                        )
+                        .with_help("keep one of `one` and `one at a time`")
+                    };
+                    match &m.node {
+                        RelationModifier::One => {
+                            if relation.cardinality == Cardinality::OneAtATime {
+                                self.error(clash("one", "one at a time"));
+                            }
+                            relation.cardinality = Cardinality::One;
+                        }
+                        RelationModifier::OneAtATime => {
+                            if relation.cardinality == Cardinality::One {
+                                self.error(clash("one at a time", "one"));
+                            }
+                            relation.cardinality = Cardinality::OneAtATime;
+                        }
+                        RelationModifier::Transitive => {
+                            let fits = matches!((subject, relation.value), (Some(s), ValueType::Entity(v)) if is_a(&self.kinds, s, v) || is_a(&self.kinds, v, s));
+                            if !fits && subject.is_some() && value.is_some() {
+                                self.error(
+                                    RuleDiagnostic::new(
+                                        "rules::relation-modifier",
+                                        format!("relation `{}` cannot be transitive", r.name.node),
+                                        loc(file, m.span),
+                                        "not possible here",
+                                    )
+                                    .with_help("a transitive relation links entities of one kind family, like `in: place -> place`"),
+                                );
+                            }
+                            relation.transitive = true;
+                        }
+                        RelationModifier::Cue(cues) => {
+                            relation
+                                .cues
+                                .extend(cues.iter().map(|c| c.node.as_str().into()));
+                        }
+                        RelationModifier::Tolerance { amount, percent } => {
+                            if relation.value != ValueType::Number && value.is_some() {
+                                self.error(
+                                    RuleDiagnostic::new(
+                                        "rules::relation-modifier",
+                                        format!("`tolerance` needs a number relation, and `{}` takes {}", r.name.node, r.value.node),
+                                        loc(file, m.span),
+                                        "only for `number` values",
+                                    )
+                                    .with_help("remove `tolerance`, or declare the relation `-> number`"),
+                                );
+                            }
+                            relation.tolerance = Some(Tolerance {
+                                amount: *amount,
+                                percent: *percent,
+                            });
+                        }
+                        RelationModifier::Severity(s) => {
+                            relation.severity = Some(match s {
+                                SeverityName::Error => Severity::Error,
+                                SeverityName::Warning => Severity::Warning,
+                                SeverityName::Note => Severity::Note,
+                            });
+                        }
+                    }
+                }
+                if subject.is_none() || value.is_none() {
+                    continue;
+                }
+                let id = RelationId(self.relations.len() as u32);
+                self.relation_index.insert(relation.name.clone(), id);
+                self.relations.push(relation);
+            }
+        }
+    }
+
+    fn declare_entities(&mut self, files: &[(FileId, ast::RuleFile)]) {
+        for (file, rf) in files {
+            for st in &rf.statements {
+                let Statement::Entity(e) = st else { continue };
+                let file = *file;
+                let Some(kind) = self.resolve_kind(file, &e.kind, "an entity kind") else {
+                    self.poisoned.insert(name_key(&e.name.node));
+                    continue;
+                };
+                if e.name.node.trim().is_empty() {
+                    self.error(
+                        RuleDiagnostic::new(
+                            "rules::empty-name",
+                            "an entity needs a name",
+                            loc(file, e.name.span),
+                            "empty name",
+                        )
+                        .with_help("write the name between the quotes"),
+                    );
+                    continue;
+                }
+                let key = name_key(&e.name.node);
+                if let Some(&(_, first)) = self.name_owner.get(&(key.as_str().into(), kind)) {
+                    let first_entity = self.owner_of(&key, kind);
+                    let was_alias = first_entity
+                        .is_some_and(|id| name_key(&self.entities[id.index()].name) != key);
+                    let (message, help) = if was_alias {
+                        (
+                            format!(
+                                "\"{}\" is already an alias of another {}",
+                                e.name.node, e.kind.node
+                            ),
+                            "one name cannot be two entities of the same kind: drop the alias or rename one entity",
+                        )
+                    } else {
+                        (
+                            format!("{} \"{}\" is declared twice", e.kind.node, e.name.node),
+                            "declare an entity once, and add facts to it with indented lines or `\"Name\" RELATION ...` lines",
+                        )
+                    };
+                    self.error(
+                        RuleDiagnostic::new(
+                            "rules::duplicate-entity",
+                            message,
+                            loc(file, e.name.span),
+                            "declared again here",
+                        )
+                        .with_label(first, "first declared here")
+                        .with_help(help),
+                    );
+                    self.poisoned.insert(key);
+                    continue;
+                }
+                let id = EntityId(self.entities.len() as u32);
+                self.claim_name(key, kind, id, loc(file, e.name.span));
+                let mut aliases = Vec::with_capacity(e.aliases.len());
+                for alias in &e.aliases {
+                    let alias_key = name_key(&alias.node);
+                    if let Some(&(owner, first)) =
+                        self.name_owner.get(&(alias_key.as_str().into(), kind))
+                    {
+                        if owner != id {
+                            let owner_name = self
+                                .entities
+                                .get(owner.index())
+                                .map_or(&*e.name.node, |o| &o.name);
+                            self.error(
+                                RuleDiagnostic::new(
+                                    "rules::duplicate-alias",
+                                    format!(
+                                        "alias \"{}\" of \"{}\" is already a name of \"{}\", another {}",
+                                        alias.node, e.name.node, owner_name, e.kind.node
+                                    ),
+                                    loc(file, alias.span),
+                                    "claimed again here",
+                                )
+                                .with_label(first, "first claimed here")
+                                .with_help("a name may belong to one entity of each kind: remove the alias from one of them"),
+                            );
+                        }
+                        continue;
+                    }
+                    self.claim_name(alias_key, kind, id, loc(file, alias.span));
+                    aliases.push(Alias {
+                        text: alias.node.as_str().into(),
+                        loc: loc(file, alias.span),
+                    });
+                }
+                self.entities.push(Entity {
+                    name: e.name.node.as_str().into(),
+                    kind,
+                    aliases,
+                    one_holder_at_a_time: e.one_holder_at_a_time.is_some(),
+                    loc: loc(file, e.span),
+                });
+            }
+        }
+    }
+
+    fn owner_of(&self, key: &str, kind: KindId) -> Option<EntityId> {
+        self.name_owner.get(&(key.into(), kind)).map(|&(id, _)| id)
+    }
+
+    fn claim_name(&mut self, key: String, kind: KindId, id: EntityId, at: Loc) {
+        self.name_owner
+            .insert((key.as_str().into(), kind), (id, at));
+        self.names.insert(key, id);
+    }
+
+    /// Resolves a name written in a rule to an entity, preferring entities of `kind`.
+    /// Reports unknown and ambiguous names; returns `None` after reporting (or silently, for
+    /// a name whose own declaration already failed).
+    fn resolve_entity(
+        &mut self,
+        file: FileId,
+        name: &str,
+        span: Span,
+        kind: Option<KindId>,
+        role: &str,
+    ) -> Option<EntityId> {
+        let key = name_key(name);
+        let found = self.names.get(&key);
+        let fitting: Vec<EntityId> = match kind {
+            Some(k) => found
+                .iter()
+                .copied()
+                .filter(|&e| is_a(&self.kinds, self.entities[e.index()].kind, k))
+                .collect(),
+            None => found.to_vec(),
+        };
+        match (fitting.as_slice(), found) {
+            ([one], _) => Some(*one),
+            // No entity of the wanted kind, but one of another kind: the caller's kind check
+            // reports the mismatch with both kinds named.
+            ([], [one]) => Some(*one),
+            ([], []) => {
+                if self.poisoned.contains(&key) {
+                    return None;
+                }
+                let suggestion = self.suggest_entity(name, kind);
+                let declare = kind.map_or_else(
+                    || "KIND".to_string(),
+                    |k| self.kinds[k.index()].name.to_string(),
+                );
+                let help = match suggestion {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => format!("declare it first, for example `{declare} \"{name}\"`"),
+                };
+                self.error(
+                    RuleDiagnostic::new(
+                        "rules::unknown-entity",
+                        format!("unknown entity \"{name}\""),
+                        loc(file, span),
+                        format!("not declared ({role})"),
+                    )
+                    .with_help(help),
+                );
+                None
+            }
+            (many, _) => {
+                let options = if many.is_empty() { found } else { many };
+                let described: Vec<String> = options
+                    .iter()
+                    .map(|&e| {
+                        let ent = &self.entities[e.index()];
+                        format!("\"{}\" ({})", ent.name, self.kinds[ent.kind.index()].name)
+                    })
+                    .collect();
+                self.error(
+                    RuleDiagnostic::new(
+                        "rules::ambiguous-name",
+                        format!("\"{name}\" could mean {}", described.join(" or ")),
+                        loc(file, span),
+                        "ambiguous name",
+                    )
+                    .with_help("use the canonical name of the entity you mean"),
+                );
+                None
+            }
+        }
+    }
+
+    fn suggest_entity(&self, name: &str, kind: Option<KindId>) -> Option<String> {
+        let candidates = self
+            .entities
+            .iter()
+            .filter(|e| kind.is_none_or(|k| is_a(&self.kinds, e.kind, k)))
+            .flat_map(|e| e.names());
+        closest(name, candidates).map(str::to_owned)
+    }
+
+    fn add_facts(&mut self, files: &[(FileId, ast::RuleFile)]) {
+        // Entity ids follow declaration order, skipping failed declarations: walk them in step.
+        let mut next_entity = 0usize;
+        for (file, rf) in files {
+            let file = *file;
+            for st in &rf.statements {
+                match st {
+                    Statement::Entity(e) => {
+                        let declared = self
+                            .entities
+                            .get(next_entity)
+                            .is_some_and(|ent| ent.loc == loc(file, e.span));
+                        if !declared {
+                            continue;
+                        }
+                        let subject = EntityId(next_entity as u32);
+                        next_entity += 1;
+                        for clause in &e.clauses {
+                            self.add_fact(file, subject, e.name.span, clause);
+                        }
+                    }
+                    Statement::Fact(f) => {
+                        if let Some(subject) = self.resolve_entity(
+                            file,
+                            &f.subject.node,
+                            f.subject.span,
+                            None,
+                            "the subject",
+                        ) {
+                            self.add_fact(file, subject, f.subject.span, &f.clause);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn add_fact(
+        &mut self,
+        file: FileId,
+        subject: EntityId,
+        subject_span: Span,
+        clause: &ast::FactClause,
+    ) {
+        let Some(&relation_id) = self.relation_index.get(clause.relation.node.as_str()) else {
+            let suggestion = closest(
+                &clause.relation.node,
+                self.relations.iter().map(|r| &*r.name),
+            )
+            .map(str::to_owned);
+            let help = match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "declare it with `relation {}: KIND -> TYPE`; known relations: {}",
+                    clause.relation.node,
+                    self.relations
+                        .iter()
+                        .map(|r| &*r.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            self.error(
+                RuleDiagnostic::new(
+                    "rules::unknown-relation",
+                    format!("unknown relation `{}`", clause.relation.node),
+                    loc(file, clause.relation.span),
+                    "not a declared relation",
+                )
+                .with_help(help),
+            );
+            return;
+        };
+        let relation = &self.relations[relation_id.index()];
+        let subject_entity = &self.entities[subject.index()];
+        if !is_a(&self.kinds, subject_entity.kind, relation.subject) {
+            let wanted = self.kinds[relation.subject.index()].name.clone();
+            let actual = self.kinds[subject_entity.kind.index()].name.clone();
+            let message = format!(
+                "`{}` needs a {wanted} as its subject, but \"{}\" is a {actual}",
+                relation.name, subject_entity.name
+            );
+            let signature = self.signature(relation_id);
+            self.error(
+                RuleDiagnostic::new("rules::kind-mismatch", message, loc(file, clause.relation.span), format!("wants a {wanted}"))
+                    .with_label(loc(file, subject_span), format!("this is a {actual}"))
+                    .with_help(format!("the relation is declared `{signature}`: give it a {wanted}, or use another relation")),
+            );
+            return;
+        }
+        let value = match self.fact_value(file, relation_id, &clause.value) {
+            Some(v) => v,
+            None => return,
+        };
+        let validity = Validity {
+            from: clause.validity.from.as_ref().map(|d| d.node),
+            until: clause.validity.until.as_ref().map(|d| d.node),
+            on: clause.validity.on.as_ref().map(|d| d.node),
+        };
+        if validity.is_inverted() {
+            let from = clause
+                .validity
+                .from
+                .as_ref()
+                .map_or(clause.span, |d| d.span);
+            let until = clause
+                .validity
+                .until
+                .as_ref()
+                .map_or(clause.span, |d| d.span);
+            self.error(
+                RuleDiagnostic::new(
+                    "rules::inverted-interval",
+                    "this fact ends before it starts",
+                    loc(file, until),
+                    "`until` is before `from`",
+                )
+                .with_label(loc(file, from), "`from` is here")
+                .with_help("swap the dates, or correct one of them"),
+            );
+            return;
+        }
+        self.facts.push(Fact {
+            subject,
+            relation: relation_id,
+            value,
+            validity,
+            negated: clause.negated,
+            loc: loc(file, clause.span),
+        });
+    }
+
+    /// `holds: person -> title`, as a relation was declared.
+    fn signature(&self, relation: RelationId) -> String {
+        let r = &self.relations[relation.index()];
+        let value = match r.value {
+            ValueType::Entity(k) => &*self.kinds[k.index()].name,
+            ValueType::Date => "date",
+            ValueType::Number => "number",
+            ValueType::Text => "string",
+        };
+        format!(
+            "{}: {} -> {value}",
+            r.name,
+            self.kinds[r.subject.index()].name
+        )
+    }
+
+    fn fact_value(
+        &mut self,
+        file: FileId,
+        relation_id: RelationId,
+        value: &ast::Spanned<Value>,
+    ) -> Option<FactValue> {
+        let relation = &self.relations[relation_id.index()];
+        let name = relation.name.clone();
+        let type_error = |wanted: &str, example: &str| {
+            RuleDiagnostic::new(
+                "rules::value-type",
+                format!("`{name}` takes {wanted}"),
+                loc(file, value.span),
+                format!("expected {wanted}"),
+            )
+            .with_help(format!("for example `{name} {example}`"))
+        };
+        match (relation.value, &value.node) {
+            (ValueType::Entity(kind), Value::Str(s)) => {
+                let id = self.resolve_entity(file, s, value.span, Some(kind), "the value")?;
+                let actual = self.entities[id.index()].kind;
+                if !is_a(&self.kinds, actual, kind) {
+                    let wanted = &self.kinds[kind.index()].name;
+                    let actual_name = &self.kinds[actual.index()].name;
+                    let d = RuleDiagnostic::new(
+                        "rules::kind-mismatch",
+                        format!(
+                            "`{name}` needs a {wanted} as its value, but \"{s}\" is a {actual_name}"
+                        ),
+                        loc(file, value.span),
+                        format!("this is a {actual_name}"),
+                    )
+                    .with_label(self.entities[id.index()].loc, "declared here")
+                    .with_help(format!("name a {wanted} here"));
+                    self.error(d);
+                    return None;
+                }
+                Some(FactValue::Entity(id))
+            }
+            (ValueType::Entity(kind), _) => {
+                let wanted = format!("a {} (a quoted name)", self.kinds[kind.index()].name);
+                self.error(type_error(&wanted, "\"Name\""));
+                None
+            }
+            (ValueType::Date, Value::Date(d)) => Some(FactValue::Date(*d)),
+            (ValueType::Date, _) => {
+                self.error(type_error("a date", "2025-02-18"));
+                None
+            }
+            (ValueType::Number, Value::Number(n)) => Some(FactValue::Number(*n)),
+            (ValueType::Number, Value::Date(d))
+                if d.precision() == crate::kb::time::Precision::Year =>
+            {
+                Some(FactValue::Number(f64::from(d.year_number())))
+            }
+            (ValueType::Number, _) => {
+                self.error(type_error("a number", "42"));
+                None
+            }
+            (ValueType::Text, Value::Str(s)) => Some(FactValue::Text(s.as_str().into())),
+            (ValueType::Text, _) => {
+                self.error(type_error("a quoted string", "\"text\""));
+                None
+            }
+        }
+    }
+
+    fn check_contradictions(&mut self) {
+        let mut found = Vec::new();
+        // One holder at a time: group the facts whose value is such an entity.
+        let mut holders: FxHashMap<EntityId, Vec<usize>> = FxHashMap::default();
+        // `one` / `one at a time` relations: group by subject and relation.
+        let mut per_subject: FxHashMap<(EntityId, RelationId), Vec<usize>> = FxHashMap::default();
+        for (i, f) in self.facts.iter().enumerate() {
+            if f.negated {
+                continue;
+            }
+            if let FactValue::Entity(v) = f.value
+                && self.entities[v.index()].one_holder_at_a_time
+            {
+                holders.entry(v).or_default().push(i);
+            }
+            if self.relations[f.relation.index()].cardinality != Cardinality::Many {
+                per_subject
+                    .entry((f.subject, f.relation))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut holder_groups: Vec<_> = holders.into_iter().collect();
+        holder_groups.sort_by_key(|(v, _)| *v);
+        for (title, facts) in holder_groups {
+            for (n, &a) in facts.iter().enumerate() {
+                for &b in &facts[n + 1..] {
+                    let (fa, fb) = (&self.facts[a], &self.facts[b]);
+                    if fa.subject != fb.subject && fa.validity.certainly_overlaps(&fb.validity) {
+                        let title_name = &self.entities[title.index()].name;
+                        found.push(
+                            RuleDiagnostic::new(
+                                "rules::conflicting-holders",
+                                format!(
+                                    "\"{title_name}\" has one holder at a time, but \"{}\" and \"{}\" hold it over overlapping periods",
+                                    self.entities[fa.subject.index()].name,
+                                    self.entities[fb.subject.index()].name
+                                ),
+                                fb.loc,
+                                format!("{} {}", self.entities[fb.subject.index()].name, describe_validity(&fb.validity)),
+                            )
+                            .with_label(fa.loc, format!("{} {}", self.entities[fa.subject.index()].name, describe_validity(&fa.validity)))
+                            .with_help("correct the dates so that one term ends (`until`) when the next begins (`from`)"),
+                        );
+                    }
+                }
+            }
+        }
+        let mut subject_groups: Vec<_> = per_subject
+            .into_iter()
+            .filter(|(_, v)| v.len() > 1)
+            .collect();
+        subject_groups.sort_by_key(|(k, _)| *k);
+        for ((subject, relation), facts) in subject_groups {
+            let rel = &self.relations[relation.index()];
+            for (n, &a) in facts.iter().enumerate() {
+                for &b in &facts[n + 1..] {
+                    let (fa, fb) = (&self.facts[a], &self.facts[b]);
+                    if values_agree(rel, &fa.value, &fb.value) {
+                        continue;
+                    }
+                    let overlapping = rel.cardinality == Cardinality::One
+                        || fa.validity.certainly_overlaps(&fb.validity);
+                    if overlapping {
+                        let how = if rel.cardinality == Cardinality::One {
+                            "one value"
+                        } else {
+                            "one value at a time"
+                        };
+                        found.push(
+                            RuleDiagnostic::new(
+                                "rules::conflicting-values",
+                                format!(
+                                    "`{}` has {how}, but \"{}\" is given two",
+                                    rel.name,
+                                    self.entities[subject.index()].name
+                                ),
+                                fb.loc,
+                                "this value",
+                            )
+                            .with_label(fa.loc, "contradicts this one")
+                            .with_help("keep the value the public record supports"),
+                        );
+                    }
+                }
+            }
+        }
+        // A fact both asserted and denied. `not` facts are few: index them, scan the rest.
+        let denied: FxHashMap<(EntityId, RelationId, String), Loc> = self
+            .facts
+            .iter()
+            .filter(|f| f.negated)
+            .map(|f| ((f.subject, f.relation, value_key(&f.value)), f.loc))
+            .collect();
+        if !denied.is_empty() {
+            for f in self.facts.iter().filter(|f| !f.negated) {
+                if let Some(&denied_at) = denied.get(&(f.subject, f.relation, value_key(&f.value)))
+                {
+                    found.push(
+                        RuleDiagnostic::new(
+                            "rules::contradiction",
+                            "the rules both deny and assert this fact",
+                            denied_at,
+                            "denied here",
+                        )
+                        .with_label(f.loc, "asserted here")
+                        .with_help("remove the `not` line or the fact it denies"),
+                    );
+                }
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+
+    /// For each transitive relation, every entity reachable from each subject. Reports cycles.
+    fn close_transitive_relations(&mut self) -> FxHashMap<(RelationId, EntityId), Box<[EntityId]>> {
+        let mut closure = FxHashMap::default();
+        for (r, relation) in self.relations.iter().enumerate() {
+            if !relation.transitive {
+                continue;
+            }
+            let relation_id = RelationId(r as u32);
+            let mut edges: FxHashMap<EntityId, Vec<(EntityId, usize)>> = FxHashMap::default();
+            for (i, f) in self.facts.iter().enumerate() {
+                if f.relation == relation_id
+                    && !f.negated
+                    && let FactValue::Entity(v) = f.value
+                {
+                    edges.entry(f.subject).or_default().push((v, i));
+                }
+            }
+            let mut subjects: Vec<EntityId> = edges.keys().copied().collect();
+            subjects.sort();
+            let mut reported_cycle = false;
+            for start in subjects {
+                // Breadth-first from `start`; nearest ancestors first.
+                let mut seen: Vec<EntityId> = Vec::new();
+                let mut queue = std::collections::VecDeque::from([start]);
+                while let Some(node) = queue.pop_front() {
+                    for &(next, fact) in edges.get(&node).map_or(&[][..], |v| v) {
+                        if next == start {
+                            if !reported_cycle {
+                                reported_cycle = true;
+                                let name = &self.entities[start.index()].name;
+                                self.diagnostics.push(
+                                    RuleDiagnostic::new(
+                                        "rules::cycle",
+                                        format!("`{}` leads from \"{name}\" back to itself", relation.name),
+                                        self.facts[fact].loc,
+                                        "this closes the cycle",
+                                    )
+                                    .with_help(format!("a transitive relation such as `{}` cannot loop: remove one of the facts in the cycle", relation.name)),
+                                );
+                            }
+                            continue;
+                        }
+                        if !seen.contains(&next) {
+                            seen.push(next);
+                            queue.push_back(next);
+                        }
+                    }
+                }
+                closure.insert((relation_id, start), seen.into_boxed_slice());
+            }
+        }
+        closure
+    }
+
+    fn finish(
+        self,
+        sources: SourceMap,
+        closure: FxHashMap<(RelationId, EntityId), Box<[EntityId]>>,
+    ) -> KnowledgeBase {
+        let mut facts = self.facts;
+        // Stable: facts about one subject and relation keep their rule-file order.
+        facts.sort_by_key(|f| (f.negated, f.subject, f.relation));
+        let positive_count = facts.iter().take_while(|f| !f.negated).count();
+        let mut by_subject = FxHashMap::default();
+        let mut start = 0;
+        while start < positive_count {
+            let key = (facts[start].subject, facts[start].relation);
+            let mut end = start + 1;
+            while end < positive_count && (facts[end].subject, facts[end].relation) == key {
+                end += 1;
+            }
+            by_subject.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        let mut by_value_order: Vec<FactId> = (0..positive_count)
+            .filter(|&i| matches!(facts[i].value, FactValue::Entity(_)))
+            .map(|i| FactId(i as u32))
+            .collect();
+        let value_of = |id: &FactId| match facts[id.index()].value {
+            FactValue::Entity(v) => (facts[id.index()].relation, v),
+            _ => unreachable!("filtered to entity values"),
+        };
+        by_value_order.sort_by_key(|id| (value_of(id), facts[id.index()].loc));
+        let mut by_value = FxHashMap::default();
+        let mut start = 0;
+        while start < by_value_order.len() {
+            let key = value_of(&by_value_order[start]);
+            let mut end = start + 1;
+            while end < by_value_order.len() && value_of(&by_value_order[end]) == key {
+                end += 1;
+            }
+            by_value.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        KnowledgeBase {
+            sources,
+            kinds: self.kinds,
+            kind_index: self.kind_index,
+            relations: self.relations,
+            relation_index: self.relation_index,
+            entities: self.entities,
+            names: self.names,
+            facts,
+            positive_count,
+            by_subject,
+            by_value_order,
+            by_value,
+            closure,
+        }
+    }
+}
+
+fn values_agree(relation: &Relation, a: &FactValue, b: &FactValue) -> bool {
+    match (a, b) {
+        (FactValue::Date(x), FactValue::Date(y)) => x.agrees_with(*y),
+        (FactValue::Number(x), FactValue::Number(y)) => match relation.tolerance {
+            Some(t) => t.accepts(*x, *y),
+            None => x == y,
+        },
+        _ => a == b,
+    }
+}
+
+fn value_key(value: &FactValue) -> String {
+    match value {
+        FactValue::Entity(e) => format!("e{}", e.0),
+        FactValue::Date(d) => format!("d{d}"),
+        FactValue::Number(n) => format!("n{n}"),
+        FactValue::Text(t) => format!("t{}", name_key(t)),
+    }
+}
+
+fn describe_validity(validity: &Validity) -> String {
+    if validity.is_always() {
+        "with no dates".into()
+    } else {
+        validity.to_string()
+    }
+}

@@ -1,0 +1,355 @@
+//! Finding, reading and parsing rule files, following `use` imports, then compiling.
+//!
+//! The embedded prelude `std.rules` is always loaded first. Rule files come from paths given
+//! by the user (files, or directories walked for `*.rules`) or, by default, from the rule set
+//! embedded in the binary. An import is resolved relative to the file that makes it; each
+//! file is loaded once however often it is imported; a cycle, a missing file or an import
+//! chain deeper than [`MAX_IMPORT_DEPTH`] is an error at the `use` line.
+
+use std::path::{Component, Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+use crate::kb::KnowledgeBase;
+use crate::rules::ast::{RuleFile, Statement};
+use crate::rules::compile::compile;
+use crate::rules::diagnostic::{RuleDiagnostic, RuleErrors};
+use crate::rules::parser::parse;
+use crate::source::{FileId, Loc, SourceFile, SourceMap};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// How deep `use` chains may go before loading stops with an error.
+pub const MAX_IMPORT_DEPTH: usize = 64;
+
+/// The display prefix of embedded rule files.
+pub const BUILTIN_PREFIX: &str = "<builtin>/";
+
+/// Which rules to load.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSelection {
+    /// Files or directories of `*.rules`.
+    pub paths: Vec<PathBuf>,
+    /// Also load the embedded default knowledge base (`rules/world/`).
+    pub default_rules: bool,
+}
+
+impl RuleSelection {
+    /// The embedded defaults only.
+    pub fn defaults() -> Self {
+        RuleSelection {
+            paths: Vec::new(),
+            default_rules: true,
+        }
+    }
+
+    pub fn paths(paths: impl IntoIterator<Item = impl Into<PathBuf>>) -> Self {
+        RuleSelection {
+            paths: paths.into_iter().map(Into::into).collect(),
+            default_rules: false,
+        }
+    }
+}
+
+/// Loads and compiles rules: the prelude, then the selection. Every problem in every file is
+/// collected; any problem means no knowledge base.
+pub fn load(selection: &RuleSelection) -> Result<KnowledgeBase, RuleErrors> {
+    let mut loader = Loader::default();
+    loader.load_embedded("std.rules", None, 0);
+    if selection.default_rules {
+        for (name, _) in EMBEDDED_RULES.iter().filter(|(n, _)| *n != "std.rules") {
+            loader.load_embedded(name, None, 0);
+        }
+    }
+    for path in &selection.paths {
+        loader.load_root(path);
+    }
+    compile(loader.sources, &loader.files, loader.diagnostics)
+}
+
+/// Compiles rule text given in memory (after the prelude). Imports in it are not followed.
+pub fn load_str(name: &str, text: &str) -> Result<KnowledgeBase, RuleErrors> {
+    let mut loader = Loader::default();
+    loader.load_embedded("std.rules", None, 0);
+    let file = loader.sources.add(SourceFile::new(name, text));
+    loader.parse_file(file, text);
+    compile(loader.sources, &loader.files, loader.diagnostics)
+}
+
+/// Where a rule file lives, which decides how its imports resolve.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Origin {
+    Embedded(String),
+    Disk(PathBuf),
+}
+
+#[derive(Default)]
+struct Loader {
+    sources: SourceMap,
+    files: Vec<(FileId, RuleFile)>,
+    diagnostics: Vec<RuleDiagnostic>,
+    loaded: FxHashMap<Origin, FileId>,
+    /// The chain of files being loaded, for cycle reports.
+    stack: Vec<Origin>,
+}
+
+impl Loader {
+    fn load_root(&mut self, path: &Path) {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(|entry| match entry {
+                    Ok(e) => Some(e),
+                    Err(err) => {
+                        self.diagnostics.push(RuleDiagnostic::without_location(
+                            "rules::io",
+                            format!(
+                                "cannot read {}: {err}",
+                                err.path().unwrap_or(path).display()
+                            ),
+                        ));
+                        None
+                    }
+                })
+                .filter(|e| {
+                    e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rules")
+                })
+                .map(|e| e.into_path())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                self.diagnostics.push(
+                    RuleDiagnostic::without_location(
+                        "rules::no-rules",
+                        format!("no `.rules` files under {}", path.display()),
+                    )
+                    .with_help("point at a rule file or a directory that contains `.rules` files"),
+                );
+            }
+            for file in found {
+                self.load_disk(&file, None, 0);
+            }
+        } else {
+            self.load_disk(path, None, 0);
+        }
+    }
+
+    fn load_embedded(&mut self, name: &str, importer: Option<Loc>, depth: usize) {
+        let origin = Origin::Embedded(name.to_string());
+        let Some(&(_, text)) = EMBEDDED_RULES.iter().find(|(n, _)| *n == name) else {
+            self.report_missing(
+                importer,
+                &format!("{BUILTIN_PREFIX}{name}"),
+                "no such embedded rule file",
+            );
+            return;
+        };
+        self.load(
+            origin,
+            format!("{BUILTIN_PREFIX}{name}"),
+            &|| Ok(text.to_string()),
+            importer,
+            depth,
+        );
+    }
+
+    fn load_disk(&mut self, path: &Path, importer: Option<Loc>, depth: usize) {
+        let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let display = path.display().to_string();
+        self.load(
+            Origin::Disk(identity),
+            display,
+            &|| read_rule_file(path),
+            importer,
+            depth,
+        );
+    }
+
+    fn load(
+        &mut self,
+        origin: Origin,
+        display: String,
+        read: &dyn Fn() -> Result<String, String>,
+        importer: Option<Loc>,
+        depth: usize,
+    ) {
+        if let Some(pos) = self.stack.iter().position(|o| *o == origin) {
+            let chain: Vec<String> = self.stack[pos..]
+                .iter()
+                .chain(std::iter::once(&origin))
+                .map(|o| self.display_name(o))
+                .collect();
+            let d = match importer {
+                Some(at) => RuleDiagnostic::new(
+                    "rules::import-cycle",
+                    format!("import cycle: {}", chain.join(" → ")),
+                    at,
+                    "this import closes the cycle",
+                ),
+                None => RuleDiagnostic::without_location(
+                    "rules::import-cycle",
+                    format!("import cycle: {}", chain.join(" → ")),
+                ),
+            };
+            self.diagnostics.push(d.with_help("remove one of the `use` lines in the cycle; a file may be imported by many others, but never by itself"));
+            return;
+        }
+        if self.loaded.contains_key(&origin) {
+            return;
+        }
+        if depth > MAX_IMPORT_DEPTH {
+            if let Some(at) = importer {
+                self.diagnostics.push(
+                    RuleDiagnostic::new(
+                        "rules::import-depth",
+                        format!("imports are nested more than {MAX_IMPORT_DEPTH} deep"),
+                        at,
+                        "too deep",
+                    )
+                    .with_help("flatten the rule set: import the files from one top-level file"),
+                );
+            }
+            return;
+        }
+        let text = match read() {
+            Ok(text) => text,
+            Err(reason) => {
+                self.report_missing(importer, &display, &reason);
+                return;
+            }
+        };
+        let file = self.sources.add(SourceFile::new(display, text));
+        self.loaded.insert(origin.clone(), file);
+        self.stack.push(origin.clone());
+        let text = self.sources.get(file).text().to_string();
+        let imports = self.parse_file(file, &text);
+        for (path, at) in imports {
+            match &origin {
+                Origin::Embedded(name) => {
+                    let target = join_virtual(name, &path);
+                    self.load_embedded(&target, Some(at), depth + 1);
+                }
+                Origin::Disk(from) => {
+                    let base = from.parent().unwrap_or(Path::new("."));
+                    let shown_base = Path::new(self.sources.get(file).name())
+                        .parent()
+                        .unwrap_or(Path::new(""))
+                        .to_path_buf();
+                    let target = base.join(&path);
+                    let identity = std::fs::canonicalize(&target).unwrap_or(target.clone());
+                    let display = shown_base.join(&path).display().to_string();
+                    self.load(
+                        Origin::Disk(identity),
+                        display,
+                        &|| read_rule_file(&target),
+                        Some(at),
+                        depth + 1,
+                    );
+                }
+            }
+        }
+        self.stack.pop();
+    }
+
+    /// Parses one file, records its statements and errors, and returns its imports.
+    fn parse_file(&mut self, file: FileId, text: &str) -> Vec<(String, Loc)> {
+        let (ast, errors) = parse(text);
+        for e in errors {
+            let mut d = RuleDiagnostic::new(
+                "rules::syntax",
+                e.message,
+                Loc { file, span: e.span },
+                e.label,
+            );
+            d.help = e.help;
+            self.diagnostics.push(d);
+        }
+        let imports = ast
+            .statements
+            .iter()
+            .filter_map(|s| match s {
+                Statement::Use(u) => Some((u.path.node.clone(), Loc { file, span: u.span })),
+                _ => None,
+            })
+            .collect();
+        self.files.push((file, ast));
+        imports
+    }
+
+    fn display_name(&self, origin: &Origin) -> String {
+        match self.loaded.get(origin) {
+            Some(&id) => self.sources.get(id).name().to_string(),
+            None => match origin {
+                Origin::Embedded(n) => format!("{BUILTIN_PREFIX}{n}"),
+                Origin::Disk(p) => p.display().to_string(),
+            },
+        }
+    }
+
+    fn report_missing(&mut self, importer: Option<Loc>, name: &str, reason: &str) {
+        let d = match importer {
+            Some(at) => RuleDiagnostic::new(
+                "rules::missing-import",
+                format!("cannot import {name}: {reason}"),
+                at,
+                "imported here",
+            )
+            .with_help("paths in `use` are relative to the file that contains the `use` line"),
+            None => RuleDiagnostic::without_location(
+                "rules::io",
+                format!("cannot read {name}: {reason}"),
+            ),
+        };
+        self.diagnostics.push(d);
+    }
+}
+
+fn read_rule_file(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// `world/people.rules` + `../std.rules` → `std.rules`.
+fn join_virtual(from: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for component in Path::new(relative).components() {
+        match component {
+            Component::ParentDir => {
+                parts.pop();
+            }
+            Component::Normal(p) => parts.push(p.to_str().unwrap_or("")),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_virtual;
+
+    #[test]
+    fn virtual_paths_resolve_relative_to_the_importer() {
+        assert_eq!(
+            join_virtual("world/people.rules", "places.rules"),
+            "world/places.rules"
+        );
+        assert_eq!(
+            join_virtual("world/people.rules", "../std.rules"),
+            "std.rules"
+        );
+        assert_eq!(join_virtual("std.rules", "world/a.rules"), "world/a.rules");
+    }
+}

@@ -1,0 +1,825 @@
+//! The rule-language parser (nom 8, over plain `&str` with offsets taken from the file text).
+//!
+//! The language is line-oriented: a statement starts at column 0, and indented lines continue
+//! the entity or relation declared above them. Each line is parsed on its own, so a mistake
+//! costs one line: the parser records the error and carries on with the next line, and a
+//! file with five mistakes reports five. The grammar is documented in `docs/rules.md`.
+
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::character::complete::char;
+use nom::combinator::{opt, recognize};
+use nom::error::{ErrorKind, ParseError};
+use nom::{IResult, Parser};
+
+use crate::kb::time::FactDate;
+use crate::rules::ast::*;
+use crate::span::Span;
+
+/// A syntax error: where, what went wrong, a label for the span, and how to fix it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+/// Parses a whole rule file, returning every statement that parsed and every error found.
+pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
+    let mut file = RuleFile::default();
+    let mut errors = Vec::new();
+    // After a statement fails, its continuation lines are skipped rather than reported as
+    // orphans: one mistake, one error.
+    let mut skip_continuations = false;
+    for line in lines(text) {
+        let content = line.trim_start_matches([' ', '\t']);
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indented = content.len() != line.len();
+        let p = P { base: text };
+        if !indented {
+            match p.statement(content) {
+                Ok(statement) => {
+                    file.statements.push(statement);
+                    skip_continuations = false;
+                }
+                Err(err) => {
+                    errors.push(err);
+                    skip_continuations = true;
+                }
+            }
+            continue;
+        }
+        if skip_continuations {
+            // The statement above failed; still report this line's own syntax errors.
+            let mut scratch = EntityDecl {
+                kind: Spanned::new(String::new(), Span::default()),
+                name: Spanned::new(String::new(), Span::default()),
+                aliases: Vec::new(),
+                one_holder_at_a_time: None,
+                clauses: Vec::new(),
+                span: Span::default(),
+            };
+            if let Err(err) = p.entity_continuation(content, &mut scratch)
+                && !err.message.starts_with("expected a fact")
+            {
+                errors.push(err);
+            }
+            continue;
+        }
+        let result = match file.statements.last_mut() {
+            Some(Statement::Entity(entity)) => p.entity_continuation(content, entity),
+            Some(Statement::Relation(relation)) => p.relation_continuation(content, relation),
+            _ => Err(SyntaxError {
+                span: Span::of(text, content),
+                message: "an indented line must continue an entity or relation declared above it"
+                    .into(),
+                label: "nothing to continue".into(),
+                help: Some(
+                    "start statements at column 0; indent only the lines that add facts to the \
+                     entity above (or modifiers to the relation above)"
+                        .into(),
+                ),
+            }),
+        };
+        if let Err(err) = result {
+            errors.push(err);
+        }
+    }
+    (file, errors)
+}
+
+/// The lines of `text`, without their endings (`\n`, `\r\n` or a lone `\r`), as subslices.
+/// A leading UTF-8 byte-order mark is skipped.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    body.split('\n').flat_map(|l| {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        l.split('\r')
+    })
+}
+
+/// A parse error in nom's terms: the input where it happened and what was wanted.
+#[derive(Debug)]
+pub struct PError<'a> {
+    at: &'a str,
+    kind: ErrKind,
+}
+
+#[derive(Debug)]
+enum ErrKind {
+    Expected(&'static str),
+    Invalid {
+        message: String,
+        label: String,
+        help: Option<String>,
+        len: usize,
+    },
+}
+
+impl<'a> ParseError<&'a str> for PError<'a> {
+    fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
+        PError {
+            at: input,
+            kind: ErrKind::Expected("something else"),
+        }
+    }
+
+    fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+type R<'a, T> = IResult<&'a str, T, PError<'a>>;
+
+fn expected<'a, T>(at: &'a str, what: &'static str) -> R<'a, T> {
+    Err(nom::Err::Error(PError {
+        at,
+        kind: ErrKind::Expected(what),
+    }))
+}
+
+/// Turns a recoverable error into a final one that names what was expected.
+fn cut_as<'a, T>(what: &'static str, result: R<'a, T>, at: &'a str) -> R<'a, T> {
+    result.map_err(|e| match e {
+        nom::Err::Error(_) => nom::Err::Failure(PError {
+            at,
+            kind: ErrKind::Expected(what),
+        }),
+        other => other,
+    })
+}
+
+fn invalid<'a, T>(
+    at: &'a str,
+    len: usize,
+    message: String,
+    label: &str,
+    help: Option<&str>,
+) -> R<'a, T> {
+    Err(nom::Err::Failure(PError {
+        at,
+        kind: ErrKind::Invalid {
+            message,
+            label: label.into(),
+            help: help.map(Into::into),
+            len,
+        },
+    }))
+}
+
+fn ws1(i: &str) -> R<'_, &str> {
+    take_while1(|c| c == ' ' || c == '\t').parse(i)
+}
+
+fn ws0(i: &str) -> R<'_, &str> {
+    take_while(|c| c == ' ' || c == '\t').parse(i)
+}
+
+fn word(i: &str) -> R<'_, &str> {
+    recognize((
+        take_while1(|c: char| c.is_ascii_alphabetic() || c == '_'),
+        take_while(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+    ))
+    .parse(i)
+}
+
+fn keyword<'a>(kw: &'static str) -> impl FnMut(&'a str) -> R<'a, &'a str> {
+    move |i| match word(i) {
+        Ok((rest, w)) if w == kw => Ok((rest, w)),
+        _ => expected(i, kw),
+    }
+}
+
+/// The end of a line: optional spaces, then nothing or a comment.
+fn eol<'a>(i: &'a str, what: &'static str) -> R<'a, ()> {
+    let (rest, _) = ws0(i)?;
+    if rest.is_empty() || rest.starts_with('#') {
+        Ok(("", ()))
+    } else {
+        Err(nom::Err::Failure(PError {
+            at: rest,
+            kind: ErrKind::Expected(what),
+        }))
+    }
+}
+
+/// The length of the token at the start of `i`, for error spans.
+fn token_len(i: &str) -> usize {
+    if let Some(body) = i.strip_prefix('"') {
+        return body.find('"').map_or(i.len(), |n| n + 2);
+    }
+    let w = i
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .unwrap_or(i.len());
+    if w > 0 {
+        w
+    } else {
+        i.chars().next().map_or(0, char::len_utf8)
+    }
+}
+
+fn describe(i: &str) -> String {
+    match token_len(i) {
+        0 => "the end of the line".into(),
+        n => format!("`{}`", &i[..n]),
+    }
+}
+
+const STATEMENT_KEYWORDS: [&str; 4] = ["use", "kind", "relation", "not"];
+
+/// The parser, which knows the file text so it can turn subslices into spans.
+#[derive(Clone, Copy)]
+struct P<'a> {
+    base: &'a str,
+}
+
+impl<'a> P<'a> {
+    fn span(self, part: &'a str) -> Span {
+        Span::of(self.base, part)
+    }
+
+    /// The span from `start` up to where `rest` begins.
+    fn between(self, start: &'a str, rest: &'a str) -> Span {
+        let s = self.span(start);
+        Span {
+            start: s.start,
+            end: s.end - rest.len() as u32,
+        }
+    }
+
+    fn into_syntax_error(self, err: nom::Err<PError<'a>>, line: &'a str) -> SyntaxError {
+        let err = match err {
+            nom::Err::Error(e) | nom::Err::Failure(e) => e,
+            nom::Err::Incomplete(_) => PError {
+                at: line,
+                kind: ErrKind::Expected("more input"),
+            },
+        };
+        // An expected token is pointed at past the spaces before it.
+        let at_token = match err.kind {
+            ErrKind::Expected(_) => err.at.trim_start_matches([' ', '\t']),
+            ErrKind::Invalid { .. } => err.at,
+        };
+        let at = self.span(at_token).start as usize;
+        match err.kind {
+            ErrKind::Expected(what) => SyntaxError {
+                span: Span::new(at, at + token_len(at_token)),
+                message: format!("expected {what}, found {}", describe(at_token)),
+                label: format!("expected {what}"),
+                help: None,
+            },
+            ErrKind::Invalid {
+                message,
+                label,
+                help,
+                len,
+            } => SyntaxError {
+                span: Span::new(at, at + len),
+                message,
+                label,
+                help,
+            },
+        }
+    }
+
+    fn ident(self, i: &'a str, what: &'static str) -> R<'a, Ident> {
+        match word(i) {
+            Ok((rest, w)) => Ok((rest, Spanned::new(w.to_string(), self.span(w)))),
+            Err(_) => expected(i, what),
+        }
+    }
+
+    fn string(self, i: &'a str) -> R<'a, StrLit> {
+        let (body, _) = char('"').parse(i)?;
+        let mut value = String::new();
+        let mut chars = body.char_indices();
+        while let Some((n, c)) = chars.next() {
+            match c {
+                '"' => {
+                    let rest = &body[n + 1..];
+                    return Ok((rest, Spanned::new(value, self.between(i, rest))));
+                }
+                '\\' => match chars.next() {
+                    Some((_, c @ ('"' | '\\'))) => value.push(c),
+                    Some((_, other)) => {
+                        return invalid(
+                            &body[n..],
+                            1 + other.len_utf8(),
+                            format!("unknown escape `\\{other}` in a string"),
+                            "unknown escape",
+                            Some(
+                                "only `\\\"` and `\\\\` are escapes; write other characters as they are",
+                            ),
+                        );
+                    }
+                    None => break,
+                },
+                c => value.push(c),
+            }
+        }
+        invalid(
+            i,
+            i.len(),
+            "unterminated string".into(),
+            "this string is never closed",
+            Some("close it with `\"` on the same line: strings cannot span lines"),
+        )
+    }
+
+    fn string_list(self, i: &'a str) -> R<'a, Vec<StrLit>> {
+        let (mut rest, first) = cut_as("a quoted name", self.string(i), i)?;
+        let mut items = vec![first];
+        loop {
+            let Ok((after_comma, _)) = (ws0, char::<_, PError<'a>>(','), ws0).parse(rest) else {
+                return Ok((rest, items));
+            };
+            let (after, item) = cut_as(
+                "a quoted name after `,`",
+                self.string(after_comma),
+                after_comma,
+            )?;
+            items.push(item);
+            rest = after;
+        }
+    }
+
+    /// A date or number literal: `2014`, `2014-03`, `2014-03-18`, `12`, `2.5`.
+    fn literal(self, i: &'a str) -> R<'a, Spanned<Value>> {
+        let (rest, text) =
+            take_while1(|c: char| c.is_ascii_digit() || c == '-' || c == '.').parse(i)?;
+        let span = self.span(text);
+        let is_year = text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit());
+        if text.contains('-') || is_year {
+            return match FactDate::parse(text) {
+                Ok(date) => Ok((rest, Spanned::new(Value::Date(date), span))),
+                Err(e) => invalid(
+                    text,
+                    text.len(),
+                    format!("invalid date `{text}`: {}", e.message),
+                    "not a valid date",
+                    Some(
+                        "dates are written YYYY, YYYY-MM or YYYY-MM-DD, and must exist in the calendar",
+                    ),
+                ),
+            };
+        }
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok((rest, Spanned::new(Value::Number(n), span))),
+            _ => invalid(
+                text,
+                text.len(),
+                format!("`{text}` is not a number"),
+                "not a number",
+                None,
+            ),
+        }
+    }
+
+    fn date(self, i: &'a str) -> R<'a, Spanned<FactDate>> {
+        match self.literal(i) {
+            Ok((
+                rest,
+                Spanned {
+                    node: Value::Date(d),
+                    span,
+                },
+            )) => Ok((rest, Spanned::new(d, span))),
+            Ok(_) | Err(nom::Err::Error(_)) => Err(nom::Err::Failure(PError {
+                at: i,
+                kind: ErrKind::Expected("a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+            })),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn value(self, i: &'a str) -> R<'a, Spanned<Value>> {
+        if i.starts_with('"') {
+            let (rest, s) = self.string(i)?;
+            return Ok((rest, Spanned::new(Value::Str(s.node), s.span)));
+        }
+        match self.literal(i) {
+            Err(nom::Err::Error(_)) => Err(nom::Err::Failure(PError {
+                at: i,
+                kind: ErrKind::Expected("a value (a quoted name, a date or a number)"),
+            })),
+            other => other,
+        }
+    }
+
+    /// `[from D] [until D] [on D]`, in any order, each at most once.
+    fn validity(self, mut i: &'a str) -> R<'a, ValiditySyntax> {
+        let mut validity = ValiditySyntax::default();
+        loop {
+            let Ok((after_ws, _)) = ws1(i) else {
+                return Ok((i, validity));
+            };
+            let Ok((after_kw, kw)) = word(after_ws) else {
+                return Ok((i, validity));
+            };
+            let slot = match kw {
+                "from" => &mut validity.from,
+                "until" => &mut validity.until,
+                "on" => &mut validity.on,
+                _ => return Ok((i, validity)),
+            };
+            let (after_ws2, _) = cut_as("a date", ws1(after_kw), after_kw)?;
+            let (rest, date) = self.date(after_ws2)?;
+            if slot.is_some() {
+                return invalid(
+                    after_ws,
+                    kw.len(),
+                    format!("`{kw}` is given twice"),
+                    "second one here",
+                    Some("a fact has at most one `from`, one `until` and one `on`"),
+                );
+            }
+            *slot = Some(date);
+            i = rest;
+            if validity.on.is_some() && (validity.from.is_some() || validity.until.is_some()) {
+                return invalid(
+                    after_ws,
+                    kw.len(),
+                    "`on` cannot be combined with `from` or `until`".into(),
+                    "conflicting validity",
+                    Some("use `on D` for a single date, or `from D until D` for a period"),
+                );
+            }
+        }
+    }
+
+    /// `[not] RELATION VALUE VALIDITY`
+    fn clause(self, i: &'a str) -> R<'a, FactClause> {
+        let (rest, negated) = opt((keyword("not"), ws1)).parse(i)?;
+        let (rest, relation) = if negated.is_some() {
+            cut_as(
+                "a relation name after `not`",
+                self.ident(rest, "a relation"),
+                rest,
+            )?
+        } else {
+            self.ident(rest, "a relation")?
+        };
+        let (rest, _) = cut_as("a value after the relation", ws1(rest), rest)?;
+        let (rest, value) = self.value(rest)?;
+        let (rest, validity) = self.validity(rest)?;
+        Ok((
+            rest,
+            FactClause {
+                negated: negated.is_some(),
+                relation,
+                value,
+                validity,
+                span: self.between(i, rest),
+            },
+        ))
+    }
+
+    fn statement(self, line: &'a str) -> Result<Statement, SyntaxError> {
+        let result = if line.starts_with('"') {
+            self.fact_statement(line, line)
+        } else {
+            match word(line) {
+                Ok((_, "use")) => self.use_statement(line),
+                Ok((_, "kind")) => self.kind_statement(line),
+                Ok((_, "relation")) => self.relation_statement(line),
+                Ok((rest, "not")) => self.not_statement(line, rest),
+                Ok((rest, w)) => self.entity_statement(line, w, rest),
+                Err(_) => invalid(
+                    line,
+                    token_len(line),
+                    format!("a statement cannot start with {}", describe(line)),
+                    "unexpected here",
+                    Some(STATEMENT_HELP),
+                ),
+            }
+        };
+        result
+            .map(|(_, s)| s)
+            .map_err(|e| self.into_syntax_error(e, line))
+    }
+
+    fn use_statement(self, line: &'a str) -> R<'a, Statement> {
+        let (rest, _) = keyword("use")(line)?;
+        let (rest, _) = cut_as("a quoted path after `use`", ws1(rest), rest)?;
+        let (rest, path) = cut_as("a quoted path after `use`", self.string(rest), rest)?;
+        let span = self.between(line, rest);
+        eol(rest, "the end of the line after the path")?;
+        Ok(("", Statement::Use(UseDecl { path, span })))
+    }
+
+    fn kind_statement(self, line: &'a str) -> R<'a, Statement> {
+        let (rest, _) = keyword("kind")(line)?;
+        let (rest, _) = cut_as("a kind name", ws1(rest), rest)?;
+        let (rest, name) = cut_as("a kind name", self.ident(rest, "a kind name"), rest)?;
+        let (rest, parent) = match (ws1, keyword("is")).parse(rest) {
+            Ok((after, _)) => {
+                let (after, _) = cut_as("a parent kind after `is`", ws1(after), after)?;
+                let (after, parent) = cut_as(
+                    "a parent kind after `is`",
+                    self.ident(after, "a kind"),
+                    after,
+                )?;
+                (after, Some(parent))
+            }
+            Err(_) => (rest, None),
+        };
+        let span = self.between(line, rest);
+        eol(rest, "`is PARENT` or the end of the line")?;
+        Ok(("", Statement::Kind(KindDecl { name, parent, span })))
+    }
+
+    fn relation_statement(self, line: &'a str) -> R<'a, Statement> {
+        let (rest, _) = keyword("relation")(line)?;
+        let (rest, _) = cut_as("a relation name", ws1(rest), rest)?;
+        let (rest, name) = cut_as("a relation name", self.ident(rest, "a relation name"), rest)?;
+        let (rest, _) = cut_as(
+            "`:` after the relation name",
+            (ws0, tag(":"), ws0).parse(rest),
+            rest,
+        )?;
+        let (rest, subject) = cut_as("the subject kind", self.ident(rest, "a kind"), rest)?;
+        let (rest, _) = cut_as(
+            "`->` after the subject kind",
+            (ws0, tag("->"), ws0).parse(rest),
+            rest,
+        )?;
+        let (rest, value) = cut_as(
+            "the value type (a kind, `date`, `number` or `string`)",
+            self.ident(rest, "a type"),
+            rest,
+        )?;
+        let (rest, modifiers) = self.modifiers(rest)?;
+        let span = self.between(line, rest);
+        eol(
+            rest,
+            "a relation modifier (one, one at a time, transitive, cue, tolerance, severity)",
+        )?;
+        Ok((
+            "",
+            Statement::Relation(RelationDecl {
+                name,
+                subject,
+                value,
+                modifiers,
+                span,
+            }),
+        ))
+    }
+
+    fn modifiers(self, mut i: &'a str) -> R<'a, Vec<Spanned<RelationModifier>>> {
+        let mut modifiers = Vec::new();
+        loop {
+            let Ok((start, _)) = ws1(i) else {
+                return Ok((i, modifiers));
+            };
+            let Ok((after, kw)) = word(start) else {
+                return Ok((i, modifiers));
+            };
+            let (rest, modifier) = match kw {
+                "one" => match (ws1, keyword("at"), ws1, keyword("a"), ws1, keyword("time"))
+                    .parse(after)
+                {
+                    Ok((rest, _)) => (rest, RelationModifier::OneAtATime),
+                    Err(_) => (after, RelationModifier::One),
+                },
+                "transitive" => (after, RelationModifier::Transitive),
+                "cue" => {
+                    let (rest, _) = cut_as("cue phrases in quotes", ws1(after), after)?;
+                    let (rest, cues) = self.string_list(rest)?;
+                    (rest, RelationModifier::Cue(cues))
+                }
+                "tolerance" => {
+                    let (rest, _) = cut_as("a number after `tolerance`", ws1(after), after)?;
+                    let (rest, amount) = match self.literal(rest) {
+                        Ok((
+                            r,
+                            Spanned {
+                                node: Value::Number(n),
+                                ..
+                            },
+                        )) => (r, n),
+                        Ok((
+                            r,
+                            Spanned {
+                                node: Value::Date(d),
+                                ..
+                            },
+                        )) if d.precision() == crate::kb::time::Precision::Year => {
+                            (r, f64::from(d.year_number()))
+                        }
+                        Err(nom::Err::Failure(e)) => return Err(nom::Err::Failure(e)),
+                        _ => return cut_as("a number after `tolerance`", expected(rest, ""), rest),
+                    };
+                    let (rest, percent) = opt(char('%')).parse(rest)?;
+                    (
+                        rest,
+                        RelationModifier::Tolerance {
+                            amount,
+                            percent: percent.is_some(),
+                        },
+                    )
+                }
+                "severity" => {
+                    let (rest, _) = cut_as("error, warning or note", ws1(after), after)?;
+                    let (rest, level) = match word(rest) {
+                        Ok((r, "error")) => (r, SeverityName::Error),
+                        Ok((r, "warning")) => (r, SeverityName::Warning),
+                        Ok((r, "note")) => (r, SeverityName::Note),
+                        _ => return cut_as("error, warning or note", expected(rest, ""), rest),
+                    };
+                    (rest, RelationModifier::Severity(level))
+                }
+                _ => return Ok((i, modifiers)),
+            };
+            modifiers.push(Spanned::new(modifier, self.between(start, rest)));
+            i = rest;
+        }
+    }
+
+    fn not_statement(self, line: &'a str, after_not: &'a str) -> R<'a, Statement> {
+        let (rest, _) = cut_as("a quoted subject after `not`", ws1(after_not), after_not)?;
+        if !rest.starts_with('"') {
+            return cut_as("a quoted subject after `not`", expected(rest, ""), rest);
+        }
+        let (_, Statement::Fact(mut fact)) = self.fact_statement(line, rest)? else {
+            unreachable!("fact_statement returns facts")
+        };
+        fact.clause.negated = true;
+        Ok(("", Statement::Fact(fact)))
+    }
+
+    fn fact_statement(self, line: &'a str, i: &'a str) -> R<'a, Statement> {
+        let (rest, subject) = self.string(i)?;
+        let (rest, _) = cut_as("a relation after the subject", ws1(rest), rest)?;
+        if word(rest).is_ok_and(|(_, w)| w == "not") {
+            return invalid(
+                rest,
+                3,
+                "`not` goes before the subject".into(),
+                "move this to the start of the line",
+                Some("write `not \"Ukraine\" member_of \"NATO\"`"),
+            );
+        }
+        let (rest, clause) = cut_as("a relation after the subject", self.clause(rest), rest)?;
+        let span = self.between(line, rest);
+        eol(rest, "`from`, `until`, `on` or the end of the line")?;
+        Ok((
+            "",
+            Statement::Fact(FactStmt {
+                subject,
+                clause,
+                span,
+            }),
+        ))
+    }
+
+    fn entity_statement(
+        self,
+        line: &'a str,
+        kind_word: &'a str,
+        rest: &'a str,
+    ) -> R<'a, Statement> {
+        let name_start = ws1(rest).map(|(r, _)| r).unwrap_or(rest);
+        if !name_start.starts_with('"') {
+            let suggestion =
+                crate::rules::suggest::closest(kind_word, STATEMENT_KEYWORDS.iter().copied())
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+            return invalid(
+                line,
+                kind_word.len(),
+                format!("unknown keyword `{kind_word}`"),
+                "not a keyword",
+                Some(&format!("{suggestion}{STATEMENT_HELP}")),
+            );
+        }
+        let kind = Spanned::new(kind_word.to_string(), self.span(kind_word));
+        let (rest, name) = self.string(name_start)?;
+        let (rest, aliases) = match (ws1, keyword("aka")).parse(rest) {
+            Ok((after, _)) => {
+                let (after, _) = cut_as("a quoted alias after `aka`", ws1(after), after)?;
+                self.string_list(after)?
+            }
+            Err(_) => (rest, Vec::new()),
+        };
+        let (rest, clause) = match ws1(rest) {
+            Ok((after, _)) if !after.is_empty() && !after.starts_with('#') => {
+                let (r, c) = cut_as(
+                    "`aka`, a relation or the end of the line",
+                    self.clause(after),
+                    after,
+                )?;
+                (r, Some(c))
+            }
+            _ => (rest, None),
+        };
+        let span = self.between(line, rest);
+        eol(rest, "`from`, `until`, `on` or the end of the line")?;
+        Ok((
+            "",
+            Statement::Entity(EntityDecl {
+                kind,
+                name,
+                aliases,
+                one_holder_at_a_time: None,
+                clauses: clause.into_iter().collect(),
+                span,
+            }),
+        ))
+    }
+
+    fn entity_continuation(
+        self,
+        line: &'a str,
+        entity: &mut EntityDecl,
+    ) -> Result<(), SyntaxError> {
+        let result: R<'a, ()> = (|| {
+            if let Ok((after, _)) = keyword("aka")(line) {
+                let (after, _) = cut_as("a quoted alias after `aka`", ws1(after), after)?;
+                let (rest, aliases) = self.string_list(after)?;
+                eol(rest, "`,` or the end of the line")?;
+                entity.aliases.extend(aliases);
+                return Ok(("", ()));
+            }
+            let one_holder = (
+                keyword("one"),
+                ws1,
+                keyword("holder"),
+                ws1,
+                keyword("at"),
+                ws1,
+                keyword("a"),
+                ws1,
+                keyword("time"),
+            );
+            if let Ok((rest, _)) = recognize(one_holder).parse(line) {
+                eol(rest, "the end of the line")?;
+                entity.one_holder_at_a_time = Some(Spanned::new((), self.between(line, rest)));
+                return Ok(("", ()));
+            }
+            let (rest, clause) = match self.clause(line) {
+                Err(nom::Err::Error(_)) => {
+                    return invalid(
+                        line,
+                        token_len(line),
+                        format!(
+                            "expected a fact, `aka` or `one holder at a time`, found {}",
+                            describe(line)
+                        ),
+                        "not a fact",
+                        Some(
+                            "an indented line adds to the entity above: `holds \"Title\" from 2025-01-21`, `aka \"Other Name\"` or `one holder at a time`",
+                        ),
+                    );
+                }
+                other => other?,
+            };
+            eol(rest, "`from`, `until`, `on` or the end of the line")?;
+            entity.clauses.push(clause);
+            Ok(("", ()))
+        })();
+        result
+            .map(|_| ())
+            .map_err(|e| self.into_syntax_error(e, line))
+    }
+
+    fn relation_continuation(
+        self,
+        line: &'a str,
+        relation: &mut RelationDecl,
+    ) -> Result<(), SyntaxError> {
+        // `modifiers` expects leading white space; give it the indentation in front of the line.
+        let start = self.span(line).start as usize;
+        let with_indent = &self.base[..start];
+        let indent = with_indent.len() - with_indent.trim_end_matches([' ', '\t']).len();
+        let indented = &self.base[start - indent..start + line.len()];
+        let result: R<'a, Vec<_>> = (|| {
+            let (rest, modifiers) = self.modifiers(indented)?;
+            if modifiers.is_empty() {
+                return cut_as(
+                    "a relation modifier (one, one at a time, transitive, cue, tolerance, severity)",
+                    expected(line, ""),
+                    line,
+                );
+            }
+            eol(rest, "a relation modifier or the end of the line")?;
+            Ok(("", modifiers))
+        })();
+        match result {
+            Ok((_, modifiers)) => {
+                relation.modifiers.extend(modifiers);
+                Ok(())
+            }
+            Err(e) => Err(self.into_syntax_error(e, line)),
+        }
+    }
+}
+
+const STATEMENT_HELP: &str = "a statement is `use \"file.rules\"`, `kind NAME [is PARENT]`, \
+`relation NAME: KIND -> TYPE ...`, `KIND \"Name\" [aka \"Alias\", ...]`, \
+`\"Subject\" RELATION VALUE ...` or `not \"Subject\" RELATION VALUE`";
+
+#[cfg(test)]
+mod tests;

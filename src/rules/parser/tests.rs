@@ -1,0 +1,403 @@
+//! Parser unit tests: one or more per statement form, and the syntax errors.
+
+use super::*;
+
+fn ok(text: &str) -> Vec<Statement> {
+    let (file, errors) = parse(text);
+    assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
+    file.statements
+}
+
+fn errors(text: &str) -> Vec<SyntaxError> {
+    let (_, errors) = parse(text);
+    assert!(!errors.is_empty(), "expected a syntax error in {text:?}");
+    errors
+}
+
+fn s(text: &str) -> StrLit {
+    Spanned::new(text.to_string(), Span::default())
+}
+
+fn date(text: &str) -> Spanned<FactDate> {
+    Spanned::new(FactDate::parse(text).unwrap(), Span::default())
+}
+
+fn clause(relation: &str, value: Value) -> FactClause {
+    FactClause {
+        negated: false,
+        relation: s(relation),
+        value: Spanned::new(value, Span::default()),
+        validity: ValiditySyntax::default(),
+        span: Span::default(),
+    }
+}
+
+#[test]
+fn use_statement() {
+    let st = ok("use \"places.rules\"  # imports\n");
+    assert_eq!(
+        st,
+        vec![Statement::Use(UseDecl {
+            path: s("places.rules"),
+            span: Span::default()
+        })]
+    );
+}
+
+#[test]
+fn kind_with_and_without_parent() {
+    let st = ok("kind person\nkind city is place\n");
+    assert_eq!(
+        st,
+        vec![
+            Statement::Kind(KindDecl {
+                name: s("person"),
+                parent: None,
+                span: Span::default()
+            }),
+            Statement::Kind(KindDecl {
+                name: s("city"),
+                parent: Some(s("place")),
+                span: Span::default()
+            }),
+        ]
+    );
+}
+
+#[test]
+fn relation_with_every_modifier() {
+    let st = ok(concat!(
+        "relation in: place -> place  transitive\n",
+        "relation population: country -> number one tolerance 5% severity warning\n",
+        "relation holds: person->title one at a time\n",
+        "relation annexed_by: place -> country cue \"annexed by\", \"annexation by\"\n",
+        "relation size: country -> number tolerance 12.5\n",
+    ));
+    let modifiers: Vec<Vec<RelationModifier>> = st
+        .iter()
+        .map(|s| match s {
+            Statement::Relation(r) => r.modifiers.iter().map(|m| m.node.clone()).collect(),
+            other => panic!("not a relation: {other:?}"),
+        })
+        .collect();
+    assert_eq!(modifiers[0], vec![RelationModifier::Transitive]);
+    assert_eq!(
+        modifiers[1],
+        vec![
+            RelationModifier::One,
+            RelationModifier::Tolerance {
+                amount: 5.0,
+                percent: true
+            },
+            RelationModifier::Severity(SeverityName::Warning)
+        ]
+    );
+    assert_eq!(modifiers[2], vec![RelationModifier::OneAtATime]);
+    assert_eq!(
+        modifiers[3],
+        vec![RelationModifier::Cue(vec![
+            s("annexed by"),
+            s("annexation by")
+        ])]
+    );
+    assert_eq!(
+        modifiers[4],
+        vec![RelationModifier::Tolerance {
+            amount: 12.5,
+            percent: false
+        }]
+    );
+    let Statement::Relation(r) = &st[2] else {
+        unreachable!()
+    };
+    assert_eq!(
+        (r.subject.node.as_str(), r.value.node.as_str()),
+        ("person", "title")
+    );
+}
+
+#[test]
+fn relation_modifiers_on_continuation_lines() {
+    let st = ok(
+        "relation member_of: country -> org\n  cue \"member of\", \"joined\"\n  severity note\n",
+    );
+    let Statement::Relation(r) = &st[0] else {
+        panic!()
+    };
+    assert_eq!(r.modifiers.len(), 2);
+}
+
+#[test]
+fn entity_with_aliases_inline_fact_and_continuations() {
+    let st = ok(concat!(
+        "person \"Sergey Lavrov\" aka \"Sergei Lavrov\", \"Lavrov\"\n",
+        "  holds \"Russian Foreign Minister\" from 2004-03-09\n",
+        "  aka \"S. Lavrov\"\n",
+        "city \"Riyadh\" in \"Saudi Arabia\"\n",
+        "title \"US Secretary of State\"\n",
+        "\tone holder at a time\n",
+    ));
+    let Statement::Entity(lavrov) = &st[0] else {
+        panic!()
+    };
+    assert_eq!(lavrov.kind.node, "person");
+    assert_eq!(lavrov.name.node, "Sergey Lavrov");
+    assert_eq!(
+        lavrov.aliases,
+        vec![s("Sergei Lavrov"), s("Lavrov"), s("S. Lavrov")]
+    );
+    let mut expected = clause("holds", Value::Str("Russian Foreign Minister".into()));
+    expected.validity.from = Some(date("2004-03-09"));
+    assert_eq!(lavrov.clauses, vec![expected]);
+    let Statement::Entity(riyadh) = &st[1] else {
+        panic!()
+    };
+    assert_eq!(
+        riyadh.clauses,
+        vec![clause("in", Value::Str("Saudi Arabia".into()))]
+    );
+    let Statement::Entity(title) = &st[2] else {
+        panic!()
+    };
+    assert!(title.one_holder_at_a_time.is_some());
+}
+
+#[test]
+fn validity_forms_and_precisions() {
+    let st = ok(concat!(
+        "person \"Marco Rubio\"\n",
+        "  holds \"US Senator\" from 2011-01-03 until 2025-01-20\n",
+        "  holds \"Governor\" until 2014\n",
+        "  holds \"Adviser\" from 2025-05\n",
+        "event \"Riyadh talks\"\n",
+        "  on 2025-02-18\n",
+        "region \"Crimea\"\n",
+        "  annexed_by \"Russia\" on 2014-03-18\n",
+    ));
+    let Statement::Entity(rubio) = &st[0] else {
+        panic!()
+    };
+    let v = &rubio.clauses[0].validity;
+    assert_eq!(v.from, Some(date("2011-01-03")));
+    assert_eq!(v.until, Some(date("2025-01-20")));
+    assert_eq!(
+        rubio.clauses[1]
+            .validity
+            .until
+            .as_ref()
+            .unwrap()
+            .node
+            .precision(),
+        crate::kb::time::Precision::Year
+    );
+    assert_eq!(
+        rubio.clauses[2]
+            .validity
+            .from
+            .as_ref()
+            .unwrap()
+            .node
+            .precision(),
+        crate::kb::time::Precision::Month
+    );
+    let Statement::Entity(talks) = &st[1] else {
+        panic!()
+    };
+    // `on DATE` as the first word is the `on` relation with a date value
+    assert_eq!(
+        talks.clauses,
+        vec![clause(
+            "on",
+            Value::Date(FactDate::parse("2025-02-18").unwrap())
+        )]
+    );
+    let Statement::Entity(crimea) = &st[2] else {
+        panic!()
+    };
+    assert_eq!(crimea.clauses[0].validity.on, Some(date("2014-03-18")));
+}
+
+#[test]
+fn standalone_and_negated_facts() {
+    let st = ok(concat!(
+        "\"Marco Rubio\" holds \"US National Security Adviser\" from 2025-05-01\n",
+        "not \"Ukraine\" member_of \"NATO\"\n",
+    ));
+    let Statement::Fact(fact) = &st[0] else {
+        panic!()
+    };
+    assert_eq!(fact.subject.node, "Marco Rubio");
+    assert!(!fact.clause.negated);
+    let Statement::Fact(denied) = &st[1] else {
+        panic!()
+    };
+    assert!(denied.clause.negated);
+    assert_eq!(denied.clause.relation.node, "member_of");
+}
+
+#[test]
+fn quote_declarations() {
+    let st = ok(concat!(
+        "quote \"We cannot recognize any agreements about us without us\"\n",
+        "  by \"Volodymyr Zelenskyy\" on 2025-02-18\n",
+        "quote \"Say \\\"hello\\\"\" by \"Someone\"\n",
+    ));
+    let Statement::Entity(q) = &st[0] else {
+        panic!()
+    };
+    assert_eq!(q.kind.node, "quote");
+    assert_eq!(q.clauses[0].relation.node, "by");
+    assert_eq!(q.clauses[0].validity.on, Some(date("2025-02-18")));
+    let Statement::Entity(escaped) = &st[1] else {
+        panic!()
+    };
+    assert_eq!(escaped.name.node, "Say \"hello\"");
+}
+
+#[test]
+fn numbers_and_years_as_values() {
+    let st = ok("country \"X\"\n  population 38000000\n  founded 1991\n  area 603.5\n");
+    let Statement::Entity(x) = &st[0] else {
+        panic!()
+    };
+    assert_eq!(x.clauses[0].value.node, Value::Number(38_000_000.0));
+    assert_eq!(
+        x.clauses[1].value.node,
+        Value::Date(FactDate::parse("1991").unwrap())
+    );
+    assert_eq!(x.clauses[2].value.node, Value::Number(603.5));
+}
+
+#[test]
+fn comments_blank_lines_crlf_and_bom_are_tolerated() {
+    let st = ok(
+        "\u{feff}# a comment\r\n\r\nkind person # trailing\r\nperson \"A # not a comment\"\r\n  aka \"B\"\r\n",
+    );
+    assert_eq!(st.len(), 2);
+    let Statement::Entity(a) = &st[1] else {
+        panic!()
+    };
+    assert_eq!(a.name.node, "A # not a comment");
+    assert_eq!(a.aliases, vec![s("B")]);
+}
+
+#[test]
+fn spans_point_at_the_source_text() {
+    let text =
+        "kind person\nperson \"Marco Rubio\" aka \"Rubio\"\n  holds \"US Senator\" from 2011\n";
+    let (file, _) = parse(text);
+    let Statement::Entity(e) = &file.statements[1] else {
+        panic!()
+    };
+    assert_eq!(e.name.span.slice(text), "\"Marco Rubio\"");
+    assert_eq!(e.aliases[0].span.slice(text), "\"Rubio\"");
+    assert_eq!(e.span.slice(text), "person \"Marco Rubio\" aka \"Rubio\"");
+    assert_eq!(
+        e.clauses[0].span.slice(text),
+        "holds \"US Senator\" from 2011"
+    );
+    assert_eq!(e.clauses[0].relation.span.slice(text), "holds");
+    assert_eq!(
+        e.clauses[0]
+            .validity
+            .from
+            .as_ref()
+            .unwrap()
+            .span
+            .slice(text),
+        "2011"
+    );
+}
+
+#[test]
+fn unterminated_string_points_at_the_opening_quote() {
+    let text = "person \"Marco Rubio\" aka \"Rubio\nkind x\n";
+    let errs = errors(text);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].message, "unterminated string");
+    assert_eq!(errs[0].span.slice(text), "\"Rubio");
+}
+
+#[test]
+fn impossible_date_is_a_syntax_error() {
+    let text = "person \"A\"\n  holds \"T\" from 2025-02-30\n";
+    let errs = errors(text);
+    assert!(
+        errs[0].message.contains("February 2025 has 28 days"),
+        "{}",
+        errs[0].message
+    );
+    assert_eq!(errs[0].span.slice(text), "2025-02-30");
+}
+
+#[test]
+fn unknown_keyword_suggests_the_nearest() {
+    let errs = errors("relaton holds: person -> title\n");
+    assert_eq!(errs[0].message, "unknown keyword `relaton`");
+    assert!(
+        errs[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean `relation`?")
+    );
+}
+
+#[test]
+fn every_bad_line_is_reported_and_good_lines_still_parse() {
+    let text = "kind person\nperson \"A\nperson \"B\" aka\nkind\nperson \"C\"\n  holds \"T\" from 2025-13-01\n  holds \"T\"\n";
+    let (file, errs) = parse(text);
+    assert_eq!(errs.len(), 4, "{errs:#?}");
+    // kind person, person "C" (with its one good clause)
+    assert_eq!(file.statements.len(), 2);
+    let Statement::Entity(c) = &file.statements[1] else {
+        panic!()
+    };
+    assert_eq!(c.clauses.len(), 1);
+}
+
+#[test]
+fn continuation_without_a_parent_is_an_error() {
+    let errs = errors("kind person\n  holds \"T\"\n");
+    assert!(
+        errs[0]
+            .message
+            .contains("must continue an entity or relation")
+    );
+}
+
+#[test]
+fn misplaced_not_and_repeated_validity_are_explained() {
+    assert!(
+        errors("\"Ukraine\" not member_of \"NATO\"\n")[0]
+            .message
+            .contains("`not` goes before the subject")
+    );
+    assert!(
+        errors("person \"A\"\n  holds \"T\" from 2020 from 2021\n")[0]
+            .message
+            .contains("given twice")
+    );
+    assert!(
+        errors("person \"A\"\n  holds \"T\" on 2020 from 2021\n")[0]
+            .message
+            .contains("cannot be combined")
+    );
+}
+
+#[test]
+fn expected_token_errors_name_what_was_found() {
+    let errs = errors("relation holds person -> title\n");
+    assert_eq!(
+        errs[0].message,
+        "expected `:` after the relation name, found `person`"
+    );
+    let errs = errors("person \"A\" \"B\"\n");
+    assert!(
+        errs[0]
+            .message
+            .starts_with("expected `aka`, a relation or the end of the line"),
+        "{}",
+        errs[0].message
+    );
+}
