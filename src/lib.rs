@@ -4,7 +4,10 @@
 //! Everything here is a library; the `claimcheck` binary only parses arguments and maps
 //! results to exit codes (see [`cli`]).
 
+pub mod article;
 pub mod cli;
+pub mod extract;
+pub mod files;
 pub mod kb;
 pub mod render;
 pub mod rules;

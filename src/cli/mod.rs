@@ -11,8 +11,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::kb::KnowledgeBase;
+use crate::kb::time::FactDate;
 use crate::render::{self, ColorChoice};
 use crate::rules::{self, RuleErrors, RuleSelection};
+
+pub mod extract;
 
 /// claimcheck: a linter for the facts in news articles.
 ///
@@ -32,9 +36,71 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List the claims articles make: titles, quotes, places, dates, relations.
+    ///
+    /// PATHS are article files or directories (walked for *.md, *.markdown and *.txt,
+    /// respecting .gitignore). Exits 0, or 2 when a file cannot be read or the rules have
+    /// errors (the other files are still processed).
+    Extract {
+        /// Article files or directories.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = extract::ExtractFormat::Human)]
+        format: extract::ExtractFormat,
+        /// Also list capitalized names the knowledge base does not know, with counts.
+        #[arg(long)]
+        unknown: bool,
+        /// Judge claims at this date (YYYY-MM-DD) instead of the article's own date.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<FactDate>,
+        /// Skip (with an error) articles larger than this many bytes.
+        #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
+        max_file_size: u64,
+    },
     /// Work with rule files: check them, or dump the compiled knowledge base.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+/// Which rules to load, for commands that read articles.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RuleArgs {
+    /// Rule files or directories to load, in addition to the embedded default rules.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the embedded default rules (the prelude std.rules is always loaded).
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+impl RuleArgs {
+    pub fn selection(&self) -> RuleSelection {
+        RuleSelection {
+            paths: self.rules.clone(),
+            default_rules: !self.no_default_rules,
+        }
+    }
+
+    pub fn load(&self) -> Result<KnowledgeBase, RuleErrors> {
+        rules::load(&self.selection())
+    }
+}
+
+fn parse_date(text: &str) -> Result<FactDate, String> {
+    FactDate::parse(text).map_err(|e| e.message)
+}
+
+/// Prints rule errors (to `err`: they are not the command's output) and returns exit 2.
+pub(crate) fn report_rule_errors(
+    errors: &RuleErrors,
+    color: bool,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
+    print_rule_errors(errors, RulesFormat::Human, color, err)?;
+    writeln!(err, "{}", rule_error_summary(errors))?;
+    Ok(Exit::Error)
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +165,26 @@ pub fn run(cli: Cli) -> Exit {
 /// Runs a parsed command line, writing reports to `out` and summaries to `err`.
 pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
+        Command::Extract {
+            paths,
+            rules,
+            format,
+            unknown,
+            date,
+            max_file_size,
+        } => extract::run(
+            extract::ExtractOptions {
+                paths,
+                rules,
+                format,
+                unknown,
+                date,
+                max_file_size,
+            },
+            color,
+            out,
+            err,
+        ),
         Command::Rules(RulesCommand::Check { paths, format }) => {
             rules_check(&paths, format, color, out, err)
         }
@@ -212,10 +298,6 @@ fn rules_dump(
             writeln!(out, "{json}")?;
             Ok(Exit::Success)
         }
-        Err(errors) => {
-            print_rule_errors(&errors, RulesFormat::Human, color, err)?;
-            writeln!(err, "{}", rule_error_summary(&errors))?;
-            Ok(Exit::Error)
-        }
+        Err(errors) => report_rule_errors(&errors, color, err),
     }
 }

@@ -1,0 +1,323 @@
+//! Articles: reading Markdown or plain text into a [`Article`] whose blocks and sentences are
+//! spans into the original text.
+//!
+//! The central idea is the **prose mask**: [`Article::prose`] has exactly the bytes of the
+//! original text, except that everything that is not prose (Markdown syntax, code, URLs,
+//! HTML comments, front matter keys) is replaced by spaces, newlines kept. Extractors read
+//! the mask, so every offset they find is an offset into the original file, with no mapping.
+
+pub mod frontmatter;
+pub mod markdown;
+pub mod plain;
+pub mod sentences;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::kb::time::FactDate;
+use crate::span::{LineIndex, Position, Span};
+
+/// How the article is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Markdown,
+    Text,
+}
+
+impl Format {
+    /// Markdown for `.md` and `.markdown`, plain text otherwise.
+    pub fn from_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("md" | "markdown" | "mdown" | "mkd") => Format::Markdown,
+            _ => Format::Text,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    /// The front-matter title.
+    Title,
+    Heading,
+    Paragraph,
+    ListItem,
+}
+
+/// A block of prose: a heading, paragraph or list item.
+#[derive(Clone, Debug, Serialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// From the first to the last prose byte of the block.
+    pub span: Span,
+    /// Part of the headline: the title, or the first heading or line and any headings that
+    /// follow it before the first paragraph.
+    pub headline: bool,
+    /// Inside a block quote.
+    pub quoted: bool,
+}
+
+/// A sentence, inside one block.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Sentence {
+    pub span: Span,
+    pub block: u32,
+}
+
+/// Where the article's date came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateSource {
+    FrontMatter,
+    Dateline,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ArticleDate {
+    pub date: FactDate,
+    pub span: Span,
+    pub source: DateSource,
+}
+
+/// An HTML comment (`<!-- ... -->`), kept for suppressions and test annotations.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comment {
+    pub span: Span,
+    /// The text between `<!--` and `-->`, trimmed.
+    pub body: String,
+}
+
+/// A read article. Every span is a byte range into [`Article::text`].
+#[derive(Debug)]
+pub struct Article {
+    pub path: String,
+    pub format: Format,
+    pub text: Arc<str>,
+    /// The prose mask: same length as `text`, non-prose bytes replaced by spaces.
+    pub prose: String,
+    pub lines: LineIndex,
+    pub date: Option<ArticleDate>,
+    pub blocks: Vec<Block>,
+    pub sentences: Vec<Sentence>,
+    pub comments: Vec<Comment>,
+}
+
+/// Why a file is not an article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    Empty,
+    Binary { offset: usize },
+    InvalidUtf8 { offset: usize },
+    Utf16,
+    TooLarge { size: u64, limit: u64 },
+    Io(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Empty => f.write_str("the file is empty"),
+            ReadError::Binary { offset } => {
+                write!(f, "binary file (NUL byte at byte {offset}), not an article")
+            }
+            ReadError::InvalidUtf8 { offset } => write!(f, "invalid UTF-8 at byte {offset}"),
+            ReadError::Utf16 => f.write_str("the file is UTF-16; convert it to UTF-8"),
+            ReadError::TooLarge { size, limit } => {
+                write!(
+                    f,
+                    "the file is {size} bytes, over the limit of {limit} bytes (see --max-file-size)"
+                )
+            }
+            ReadError::Io(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl Article {
+    /// Decodes bytes into an article, or says why they are not one.
+    pub fn from_bytes(path: &str, format: Format, bytes: Vec<u8>) -> Result<Article, ReadError> {
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(ReadError::Utf16);
+        }
+        if let Some(offset) = memchr_nul(&bytes) {
+            return Err(ReadError::Binary { offset });
+        }
+        let text = String::from_utf8(bytes).map_err(|e| ReadError::InvalidUtf8 {
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        if text.trim().is_empty() {
+            return Err(ReadError::Empty);
+        }
+        Ok(Article::parse(path, format, text))
+    }
+
+    /// Reads an article from text.
+    pub fn parse(path: &str, format: Format, text: String) -> Article {
+        let text: Arc<str> = text.into();
+        let mut prose = mask_all(&text);
+        let front = frontmatter::parse(&text);
+        let body_start = front.as_ref().map_or(0, |f| f.end);
+        let mut blocks = Vec::new();
+        let mut comments = Vec::new();
+        if let Some(title) = front.as_ref().and_then(|f| f.title) {
+            unmask(&mut prose, &text, title);
+            blocks.push(Block {
+                kind: BlockKind::Title,
+                span: title,
+                headline: true,
+                quoted: false,
+            });
+        }
+        match format {
+            Format::Markdown => {
+                markdown::read(&text, body_start, &mut prose, &mut blocks, &mut comments)
+            }
+            Format::Text => plain::read(&text, body_start, &mut prose, &mut blocks),
+        }
+        mask_urls(&mut prose);
+        mark_headline(&mut blocks);
+        let sentences = sentences::split(&prose, &blocks);
+        let lines = LineIndex::new(&text);
+        let mut article = Article {
+            path: path.to_string(),
+            format,
+            text,
+            prose,
+            lines,
+            date: None,
+            blocks,
+            sentences,
+            comments,
+        };
+        article.date = front
+            .and_then(|f| f.date)
+            .map(|(date, span)| ArticleDate {
+                date,
+                span,
+                source: DateSource::FrontMatter,
+            })
+            .or_else(|| crate::extract::dates::dateline(&article));
+        article
+    }
+
+    pub fn position(&self, offset: u32) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// The original text of a span.
+    pub fn slice(&self, span: Span) -> &str {
+        span.slice(&self.text)
+    }
+
+    /// The prose of a span (masked bytes as spaces).
+    pub fn prose_of(&self, span: Span) -> &str {
+        span.slice(&self.prose)
+    }
+
+    /// The blocks of the headline.
+    pub fn headline(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| b.headline)
+    }
+
+    /// The sentence containing `offset`, if any.
+    pub fn sentence_at(&self, offset: u32) -> Option<&Sentence> {
+        let i = self.sentences.partition_point(|s| s.span.end <= offset);
+        self.sentences.get(i).filter(|s| s.span.start <= offset)
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// A mask of `text` with every byte hidden except line breaks.
+fn mask_all(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b == b'\n' || b == b'\r' {
+                b as char
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// Shows the original bytes of `span` in the mask.
+pub(crate) fn unmask(prose: &mut String, text: &str, span: Span) {
+    let range = span.range();
+    if text.is_char_boundary(range.start) && text.is_char_boundary(range.end) {
+        prose.replace_range(range.clone(), &text[range]);
+    }
+}
+
+/// Hides the bytes of `span` in the mask (line breaks stay).
+pub(crate) fn mask(prose: &mut String, span: Span) {
+    let range = span.range();
+    if prose.is_char_boundary(range.start) && prose.is_char_boundary(range.end) {
+        let spaces: String = prose[range.clone()]
+            .bytes()
+            .map(|b| {
+                if b == b'\n' || b == b'\r' {
+                    b as char
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        prose.replace_range(range, &spaces);
+    }
+}
+
+/// URLs in prose are not prose: `https://...`, `http://...`, `www....`.
+fn mask_urls(prose: &mut String) {
+    let mut spans = Vec::new();
+    let bytes = prose.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &prose[i..];
+        let is_url =
+            rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.");
+        let at_boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if is_url && at_boundary {
+            let len = rest
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+                .unwrap_or(rest.len());
+            spans.push(Span::new(i, i + len));
+            i += len;
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    for span in spans {
+        mask(prose, span);
+    }
+}
+
+/// The headline is the title, else the first block (a heading or the first line), and any
+/// headings that follow it before the first paragraph.
+fn mark_headline(blocks: &mut [Block]) {
+    let Some(first) = blocks.first_mut() else {
+        return;
+    };
+    first.headline = true;
+    if first.kind == BlockKind::Title {
+        return;
+    }
+    for block in blocks.iter_mut().skip(1) {
+        if block.kind != BlockKind::Heading {
+            break;
+        }
+        block.headline = true;
+    }
+}

@@ -1,0 +1,176 @@
+//! Plain-text articles: the first line is the headline, short title-like lines standing alone
+//! are headings, `•`, `-` and `*` lines are list items, and other runs of lines are paragraphs.
+
+use super::{Block, BlockKind, unmask};
+use crate::span::Span;
+
+pub(crate) fn read(text: &str, body_start: usize, prose: &mut String, blocks: &mut Vec<Block>) {
+    let lines: Vec<(usize, &str)> = lines(text, body_start).collect();
+    let blank = |i: usize| lines.get(i).is_none_or(|(_, l)| l.trim().is_empty());
+    let mut paragraph: Option<Span> = None;
+    let mut first = true;
+    let push = |kind: BlockKind, span: Span, blocks: &mut Vec<Block>| {
+        blocks.push(Block {
+            kind,
+            span,
+            headline: false,
+            quoted: false,
+        });
+    };
+    for (i, &(offset, line)) in lines.iter().enumerate() {
+        let content = line.trim();
+        if content.is_empty() {
+            if let Some(p) = paragraph.take() {
+                push(BlockKind::Paragraph, p, blocks);
+            }
+            continue;
+        }
+        let lead = line.len() - line.trim_start().len();
+        let span = Span::new(offset + lead, offset + lead + content.len());
+        if let Some(item) = list_item(content) {
+            if let Some(p) = paragraph.take() {
+                push(BlockKind::Paragraph, p, blocks);
+            }
+            let item_span = Span::new(span.end as usize - item.len(), span.end as usize);
+            unmask(prose, text, item_span);
+            push(BlockKind::ListItem, item_span, blocks);
+            first = false;
+            continue;
+        }
+        unmask(prose, text, span);
+        let standalone = paragraph.is_none() && blank(i + 1);
+        if first || (standalone && is_title_like(content)) {
+            if let Some(p) = paragraph.take() {
+                push(BlockKind::Paragraph, p, blocks);
+            }
+            push(BlockKind::Heading, span, blocks);
+            first = false;
+            continue;
+        }
+        paragraph = Some(paragraph.map_or(span, |p| p.to(span)));
+    }
+    if let Some(p) = paragraph {
+        push(BlockKind::Paragraph, p, blocks);
+    }
+}
+
+/// The text of a list item line after its marker.
+fn list_item(line: &str) -> Option<&str> {
+    for marker in ["•", "-", "*", "–", "◦", "▪"] {
+        if let Some(rest) = line.strip_prefix(marker)
+            && rest.starts_with([' ', '\t'])
+        {
+            let item = rest.trim_start();
+            return (!item.is_empty()).then_some(item);
+        }
+    }
+    None
+}
+
+/// A short line in title case that does not end like a sentence: a heading.
+pub(crate) fn is_title_like(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 16 || line.chars().count() > 120 {
+        return false;
+    }
+    let end = line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
+    if end.ends_with(['.', ',', ';', ':', '!', '?']) {
+        return false;
+    }
+    let long: Vec<&&str> = words
+        .iter()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    if long.is_empty() {
+        return false;
+    }
+    let capitalized = long
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
+    capitalized * 4 >= long.len() * 3
+}
+
+/// Lines from `start`, with their offsets, without line endings (`\n`, `\r\n`, lone `\r`).
+fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = start;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let rest = &text[pos..];
+        let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = (pos, &rest[..len]);
+        pos += len;
+        if text[pos..].starts_with("\r\n") {
+            pos += 2;
+        } else if pos < text.len() {
+            pos += 1;
+        }
+        Some(line)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_title_like;
+    use crate::article::{Article, BlockKind, Format};
+
+    #[test]
+    fn headline_headings_list_items_and_paragraphs() {
+        let text = "Talks Begin in Riyadh\n\nUS and Russia Agree to \"Normalize\" Relations\n\nUS and Russian officials met on Tuesday.\nThey talked.\n\nKey Issues: Territory and Guarantees\n\nKyiv wants:\n\n  • Crimea (annexed by Russia in 2014)\n  - Donetsk\n";
+        let a = Article::parse("t.txt", Format::Text, text.to_string());
+        let blocks: Vec<_> = a
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.headline, a.slice(b.span)))
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                (BlockKind::Heading, true, "Talks Begin in Riyadh"),
+                (
+                    BlockKind::Heading,
+                    true,
+                    "US and Russia Agree to \"Normalize\" Relations"
+                ),
+                (
+                    BlockKind::Paragraph,
+                    false,
+                    "US and Russian officials met on Tuesday.\nThey talked."
+                ),
+                (
+                    BlockKind::Heading,
+                    false,
+                    "Key Issues: Territory and Guarantees"
+                ),
+                (BlockKind::Paragraph, false, "Kyiv wants:"),
+                (
+                    BlockKind::ListItem,
+                    false,
+                    "Crimea (annexed by Russia in 2014)"
+                ),
+                (BlockKind::ListItem, false, "Donetsk"),
+            ]
+        );
+        assert!(!a.prose.contains('•'));
+    }
+
+    #[test]
+    fn title_like_lines() {
+        assert!(is_title_like(
+            "Ukraine Pushes Back: \"No Agreement About Us Without Us\""
+        ));
+        assert!(is_title_like(
+            "Russia: \"US-Russia Relations Are Key to Global Stability\""
+        ));
+        assert!(!is_title_like("The meeting was held in Riyadh."));
+        assert!(!is_title_like(
+            "Kyiv, meanwhile, has made it clear that any peace agreement must include"
+        ));
+    }
+}

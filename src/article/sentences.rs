@@ -1,0 +1,206 @@
+//! Sentence splitting within blocks. A sentence ends at `.`, `!` or `?` (with any closing
+//! quotes or brackets after it) followed by white space and a capital, a digit or an opening
+//! quote, or by the end of the block. It does not end after an abbreviation (U.S., Feb.,
+//! Mr., Gen., St., No. ...) or an initial, nor inside a quotation that is still open.
+//! One pass, linear in the block's length.
+
+use super::{Block, Sentence};
+use crate::span::Span;
+
+/// Words after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr",
+    "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Amb", "St", "Mt", "Ft", "No", "Nos", "Vol", "Jr",
+    "Sr", "Inc", "Corp", "Co", "Ltd", "vs", "etc", "approx", "Jan", "Feb", "Mar", "Apr", "Jun",
+    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thurs",
+    "Fri", "Sat", "Sun", "Ave", "Blvd", "Dept", "Univ", "Fig", "al", "cf", "e.g", "i.e",
+];
+
+pub fn split(prose: &str, blocks: &[Block]) -> Vec<Sentence> {
+    let mut sentences = Vec::new();
+    for (index, block) in blocks.iter().enumerate() {
+        let start = block.span.start as usize;
+        let text = block.span.slice(prose);
+        for (s, e) in split_text(text) {
+            sentences.push(Sentence {
+                span: Span::new(start + s, start + e),
+                block: index as u32,
+            });
+        }
+    }
+    sentences
+}
+
+fn is_opening_quote(c: char) -> bool {
+    matches!(c, '\u{201c}' | '\u{2018}' | '\u{ab}')
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '\u{201d}' | '\u{2019}' | '\u{bb}' | ')' | ']'
+    )
+}
+
+/// Byte ranges of the sentences in `text`, trimmed of white space.
+pub fn split_text(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut sentence_start = 0usize;
+    let mut in_quote = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        match c {
+            '"' => {
+                let prev = if i == 0 { ' ' } else { chars[i - 1].1 };
+                in_quote = prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}');
+            }
+            c if is_opening_quote(c) && c != '\u{2018}' => in_quote = true,
+            '\u{201d}' => in_quote = false,
+            '.' | '!' | '?' | '\u{2026}' => {
+                // swallow a run of terminators and closing quotes/brackets
+                let mut j = i + 1;
+                let mut closed_quote = false;
+                while j < chars.len()
+                    && (matches!(chars[j].1, '.' | '!' | '?') || is_closing(chars[j].1))
+                {
+                    if matches!(chars[j].1, '"' | '\u{201d}') {
+                        closed_quote = true;
+                    }
+                    j += 1;
+                }
+                let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+                let mut k = j;
+                while k < chars.len() && chars[k].1.is_whitespace() {
+                    k += 1;
+                }
+                let at_block_end = k == chars.len();
+                let spaced = k > j || at_block_end;
+                let next_starts = chars.get(k).is_some_and(|&(_, n)| {
+                    n.is_uppercase() || n.is_ascii_digit() || n == '"' || is_opening_quote(n)
+                });
+                let quote_ok = !in_quote || closed_quote;
+                if spaced
+                    && (next_starts || at_block_end)
+                    && quote_ok
+                    && !(c == '.' && is_abbreviation(text, pos))
+                {
+                    push_trimmed(text, sentence_start, end, &mut out);
+                    sentence_start = end;
+                    if closed_quote {
+                        in_quote = false;
+                    }
+                    i = k;
+                    continue;
+                }
+                if closed_quote {
+                    in_quote = false;
+                }
+                i = j;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    push_trimmed(text, sentence_start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if !trimmed.is_empty() {
+        out.push((start + lead, start + lead + trimmed.len()));
+    }
+}
+
+/// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence.
+fn is_abbreviation(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\u{201c}' | '\u{2014}'))
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    // initials and dotted abbreviations: "J.", "U.S", "a.m", "D.C"
+    let letters: Vec<char> = word.chars().collect();
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        return true;
+    }
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
+        return true;
+    }
+    ABBREVIATIONS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_text;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        split_text(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn splits_at_sentence_ends() {
+        assert_eq!(
+            sentences("Rubio met Lavrov. They talked! Why? 2025 was busy."),
+            [
+                "Rubio met Lavrov.",
+                "They talked!",
+                "Why?",
+                "2025 was busy."
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_end_sentences() {
+        assert_eq!(
+            sentences(
+                "The U.S. team met on Feb. 18 with Mr. Lavrov and Gen. Smith at St. Regis, No. 5. Donald J. Trump called."
+            ),
+            [
+                "The U.S. team met on Feb. 18 with Mr. Lavrov and Gen. Smith at St. Regis, No. 5.",
+                "Donald J. Trump called."
+            ]
+        );
+    }
+
+    #[test]
+    fn quotations_stay_together() {
+        assert_eq!(
+            sentences("\"This is one. And two,\" Rubio said. Then he left."),
+            ["\"This is one. And two,\" Rubio said.", "Then he left."]
+        );
+        assert_eq!(
+            sentences("Rubio said: \u{201c}It went well. Very well.\u{201d} Lavrov agreed."),
+            [
+                "Rubio said: \u{201c}It went well. Very well.\u{201d}",
+                "Lavrov agreed."
+            ]
+        );
+        assert_eq!(
+            sentences("He said \"we are done.\" Then left."),
+            ["He said \"we are done.\"", "Then left."]
+        );
+    }
+
+    #[test]
+    fn lowercase_after_a_period_does_not_split() {
+        assert_eq!(
+            sentences("It cost 3.5 billion. ok then."),
+            ["It cost 3.5 billion. ok then."]
+        );
+    }
+}

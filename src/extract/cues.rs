@@ -1,0 +1,172 @@
+//! Generic relation cues: for every relation declared with `cue "phrase"`, a cue in the text
+//! links the nearest entity of the subject kind before it to the first entity of the value
+//! kind after it, with a date in the same clause if there is one (`Crimea (annexed by Russia
+//! in 2014)`).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::Extractor;
+use super::claim::{Ref, RelationClaim};
+use super::mentions::Mention;
+use crate::article::Article;
+use crate::kb::time::FactDate;
+use crate::kb::{KnowledgeBase, RelationId, ValueType};
+use crate::span::Span;
+
+/// Words allowed between a subject and its cue (`Ukraine has formally joined`).
+const BRIDGE: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "was",
+    "is",
+    "were",
+    "formally",
+    "officially",
+    "also",
+    "finally",
+    "been",
+    "already",
+];
+
+pub struct CueIndex {
+    automaton: Option<AhoCorasick>,
+    relations: Vec<RelationId>,
+}
+
+impl CueIndex {
+    pub fn new(kb: &KnowledgeBase) -> CueIndex {
+        let mut phrases = Vec::new();
+        let mut relations = Vec::new();
+        for (id, relation) in kb.relations() {
+            for cue in &relation.cues {
+                phrases.push(cue.to_string());
+                relations.push(id);
+            }
+        }
+        let automaton = (!phrases.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&phrases)
+                .expect("cue automaton builds")
+        });
+        CueIndex {
+            automaton,
+            relations,
+        }
+    }
+
+    pub fn claims_in(
+        &self,
+        x: &Extractor<'_>,
+        article: &Article,
+        sentence: Span,
+        mentions: &[Mention],
+        article_date: Option<FactDate>,
+    ) -> Vec<RelationClaim> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let text = &article.prose;
+        let base = sentence.start as usize;
+        let s = sentence.slice(text);
+        let mut out = Vec::new();
+        for m in automaton.find_iter(s) {
+            let (cs, ce) = (base + m.start(), base + m.end());
+            let word_boundary = !text[..cs].ends_with(char::is_alphanumeric)
+                && !text[ce..].starts_with(char::is_alphanumeric);
+            if !word_boundary {
+                continue;
+            }
+            let relation_id = self.relations[m.pattern().as_usize()];
+            let relation = x.kb.relation(relation_id);
+            let ValueType::Entity(value_kind) = relation.value else {
+                continue;
+            };
+            // subject: the nearest fitting mention ending just before the cue
+            let Some(subject) = mentions.iter().rev().find(|m| {
+                (m.span.end as usize) <= cs
+                    && m.entities
+                        .iter()
+                        .any(|&e| x.kb.is_a(x.kb.entity(e).kind, relation.subject))
+            }) else {
+                continue;
+            };
+            let between = &text[subject.span.end as usize..cs];
+            let bridge_ok = between
+                .split(|c: char| c.is_whitespace() || c == '(')
+                .filter(|w| !w.is_empty())
+                .all(|w| BRIDGE.contains(&w.to_ascii_lowercase().as_str()));
+            if !bridge_ok {
+                continue;
+            }
+            // value: the first fitting mention after the cue, within a few words
+            let Some(value) = mentions.iter().find(|m| {
+                (m.span.start as usize) >= ce
+                    && m.entities
+                        .iter()
+                        .any(|&e| x.kb.is_a(x.kb.entity(e).kind, value_kind))
+            }) else {
+                continue;
+            };
+            if text[ce..value.span.start as usize]
+                .split_whitespace()
+                .count()
+                > 2
+                || text[ce..value.span.start as usize].contains([',', ';', '(', ')'])
+            {
+                continue;
+            }
+            // a date in the rest of the clause
+            let clause_end = text[value.span.end as usize..sentence.end as usize]
+                .find([',', ';', ')'])
+                .map_or(sentence.end as usize, |p| value.span.end as usize + p);
+            let year = article_date.map(|d| d.year_number());
+            let date = super::dates::find(
+                &text[value.span.end as usize..clause_end],
+                value.span.end as usize,
+                year,
+            )
+            .into_iter()
+            .find(|e| e.date.is_some());
+            let subject_ref = filter_ref(
+                x.mention_ref(article, subject, None),
+                x.kb,
+                relation.subject,
+            );
+            let value_ref = filter_ref(x.mention_ref(article, value, None), x.kb, value_kind);
+            out.push(RelationClaim {
+                relation: relation.name.to_string(),
+                subject: subject_ref,
+                value: value_ref,
+                cue: Ref {
+                    text: article.slice(Span::new(cs, ce)).to_string(),
+                    span: Span::new(cs, ce),
+                    entities: Vec::new(),
+                    ids: Vec::new(),
+                },
+                date: date.as_ref().and_then(|e| e.date),
+                date_span: date.map(|e| e.span),
+            });
+        }
+        out
+    }
+}
+
+/// Keeps only the entities of a reference that are of `kind`.
+fn filter_ref(mut r: Ref, kb: &KnowledgeBase, kind: crate::kb::KindId) -> Ref {
+    let keep: Vec<bool> = r
+        .ids
+        .iter()
+        .map(|&e| kb.is_a(kb.entity(e).kind, kind))
+        .collect();
+    let mut k = keep.iter();
+    r.ids.retain(|_| *k.next().unwrap_or(&false));
+    r.entities = r
+        .ids
+        .iter()
+        .map(|&e| kb.entity(e).name.to_string())
+        .collect();
+    r
+}

@@ -1,0 +1,216 @@
+//! Mentions: where the article names an entity the knowledge base knows, found with one
+//! Aho-Corasick automaton over every name and alias, built once per knowledge base.
+//!
+//! Article prose and patterns are normalized the same way first ([`normalize`]): curly
+//! quotes made straight, dashes made hyphens, and the periods of `U.S.`-style initialisms
+//! dropped, with a map back to original offsets. Titles match case-insensitively; other
+//! names match with their case (or in all capitals, as headlines are sometimes written), on
+//! word boundaries.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashMap;
+
+use crate::article::Article;
+use crate::kb::{EntityId, KnowledgeBase};
+use crate::span::Span;
+
+/// A name found in the article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Original byte span.
+    pub span: Span,
+    /// Every entity with this name (usually one).
+    pub entities: Vec<EntityId>,
+    /// All the entities are titles (matched case-insensitively).
+    pub is_title: bool,
+}
+
+struct Pattern {
+    entities: Vec<EntityId>,
+    /// The normalized pattern text, for the case check.
+    text: String,
+    is_title: bool,
+}
+
+/// The automaton over every name in a knowledge base.
+pub struct MentionIndex {
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+}
+
+impl MentionIndex {
+    pub fn new(kb: &KnowledgeBase) -> MentionIndex {
+        let title = kb.kind_by_name("title");
+        let quote = kb.kind_by_name("quote");
+        let mut by_text: FxHashMap<String, usize> = FxHashMap::default();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        for (id, entity) in kb.entities() {
+            // Quotes are found by the quote extractor, not as names.
+            if quote.is_some_and(|q| kb.is_a(entity.kind, q)) {
+                continue;
+            }
+            let is_title = title.is_some_and(|t| kb.is_a(entity.kind, t));
+            for name in entity.names() {
+                let (text, _) = normalize(name);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                // Case-insensitive patterns share one automaton entry per lowercase text.
+                let key = if is_title {
+                    text.to_lowercase()
+                } else {
+                    text.clone()
+                };
+                match by_text.get(&key) {
+                    Some(&p) if patterns[p].is_title == is_title => {
+                        if !patterns[p].entities.contains(&id) {
+                            patterns[p].entities.push(id);
+                        }
+                    }
+                    _ => {
+                        by_text.insert(key, patterns.len());
+                        patterns.push(Pattern {
+                            entities: vec![id],
+                            text,
+                            is_title,
+                        });
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|p| p.text.as_str()))
+            .expect("automaton over rule names builds");
+        MentionIndex {
+            automaton,
+            patterns,
+        }
+    }
+
+    /// Every mention in the article's prose, leftmost-longest, not overlapping.
+    pub fn find(&self, article: &Article) -> Vec<Mention> {
+        let (norm, map) = normalize(&article.prose);
+        self.find_normalized(&norm, &map)
+    }
+
+    pub(crate) fn find_normalized(&self, norm: &str, map: &[u32]) -> Vec<Mention> {
+        let bytes = norm.as_bytes();
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(norm) {
+            let (start, end) = (m.start(), m.end());
+            let before_ok = start == 0 || !is_word_byte(norm, start, true);
+            let after_ok = end == bytes.len() || !is_word_byte(norm, end, false);
+            if !before_ok || !after_ok {
+                continue;
+            }
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            let matched = &norm[start..end];
+            let case_ok = pattern.is_title
+                || matched == pattern.text
+                || (matched.chars().any(char::is_alphabetic)
+                    && matched == matched.to_uppercase()
+                    && pattern.text.chars().filter(|c| c.is_alphabetic()).count() > 3);
+            if case_ok {
+                found.push((start, end, m.pattern().as_usize()));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut mentions = Vec::new();
+        let mut last_end = 0;
+        for (start, end, p) in found {
+            if start < last_end {
+                continue;
+            }
+            last_end = end;
+            let pattern = &self.patterns[p];
+            mentions.push(Mention {
+                // `map[end]` is where the next character starts, so a dropped initialism period
+                // (`U.S.`) stays inside the mention.
+                span: Span {
+                    start: map[start],
+                    end: map[end],
+                },
+                entities: pattern.entities.clone(),
+                is_title: pattern.is_title,
+            });
+        }
+        mentions
+    }
+}
+
+/// Whether the character touching `at` (before it when `before`) is part of a word.
+fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
+    let c = if before {
+        text[..at].chars().next_back()
+    } else {
+        text[at..].chars().next()
+    };
+    c.is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Normalizes text for matching and returns it with a map from each normalized byte to the
+/// original offset of its character (plus one trailing entry: the original length).
+pub fn normalize(text: &str) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    let mut prev: [char; 2] = [' ', ' '];
+    for (offset, c) in text.char_indices() {
+        let replacement = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            // runs of white space (line breaks, masked markup) match one space
+            c if c.is_whitespace() => {
+                if out.ends_with(' ') {
+                    continue;
+                }
+                ' '
+            }
+            // the period of an initialism: U.S. → US
+            '.' if prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() => {
+                prev = [prev[1], '.'];
+                continue;
+            }
+            c => c,
+        };
+        let before = out.len();
+        out.push(replacement);
+        for _ in before..out.len() {
+            map.push(offset as u32);
+        }
+        prev = [prev[1], c];
+    }
+    map.push(text.len() as u32);
+    (out, map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization_maps_back_to_original_offsets() {
+        let text = "The U.S. envoy\u{2019}s \u{201c}deal\u{201d} \u{2014} ok";
+        let (norm, map) = normalize(text);
+        assert_eq!(norm, "The US envoy's \"deal\" - ok");
+        assert_eq!(map.len(), norm.len() + 1);
+        let us = norm.find("US").unwrap();
+        assert_eq!(&text[map[us] as usize..], &text[4..]);
+        let quote = norm.find('"').unwrap();
+        assert_eq!(
+            &text[map[quote] as usize..map[quote] as usize + 3],
+            "\u{201c}"
+        );
+    }
+
+    #[test]
+    fn the_period_after_a_word_is_kept() {
+        assert_eq!(
+            normalize("Gen. Smith met Mr. Jones. A. B.").0,
+            "Gen. Smith met Mr. Jones. A B"
+        );
+        assert_eq!(normalize("Marco  \n Rubio").0, "Marco Rubio");
+    }
+}

@@ -1,0 +1,115 @@
+//! Places of events: `met in X`, `talks in X`, `the meeting in X`, `held in X`, `at X in Y`.
+//! The event is a known event named in the sentence, else the words that name it.
+
+use super::Extractor;
+use super::claim::PlaceClaim;
+use super::mentions::Mention;
+use crate::article::Article;
+use crate::span::Span;
+
+/// Words that, followed by `in` or `at` and a place, place an event.
+const TRIGGERS: &[&str] = &[
+    "met",
+    "meet",
+    "meets",
+    "meeting",
+    "meetings",
+    "talks",
+    "summit",
+    "held",
+    "gathered",
+    "negotiations",
+    "conference",
+    "convened",
+    "hosted",
+    "signed",
+];
+
+/// Prepositions that start another phrase between a trigger and its place.
+const OTHER_PREPOSITIONS: &[&str] = &[
+    "on", "of", "about", "over", "for", "to", "into", "against", "from",
+];
+
+pub fn claims_in(
+    x: &Extractor<'_>,
+    article: &Article,
+    sentence: Span,
+    mentions: &[Mention],
+) -> Vec<PlaceClaim> {
+    let text = &article.prose;
+    let mut out = Vec::new();
+    let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
+    let words = super::dates::word_spans(sentence.slice(text), sentence.start as usize);
+    for (i, &(ws, we)) in words.iter().enumerate() {
+        let word = text[ws..we].to_ascii_lowercase();
+        if !TRIGGERS.contains(&word.as_str()) {
+            continue;
+        }
+        // the trigger, an optional short complement (`met Lavrov`), then `in`/`at`
+        for &(ps, pe) in words.iter().skip(i + 1).take(6) {
+            let prep = &text[ps..pe];
+            if prep != "in" && prep != "at" {
+                continue;
+            }
+            // no clause break and no other preposition between the trigger and this one:
+            // `met with Lavrov in Riyadh`, but not `talks on the war in Ukraine`
+            let between = text[we..ps].to_ascii_lowercase();
+            if between.contains([',', ';', '(', ')'])
+                || between.split_whitespace().count() > 3
+                || between
+                    .split_whitespace()
+                    .any(|w| OTHER_PREPOSITIONS.contains(&w))
+            {
+                break;
+            }
+            let mut place_start = pe + 1;
+            if text[place_start.min(text.len())..].starts_with("the ") {
+                place_start += 4;
+            }
+            let place = mentions
+                .iter()
+                .find(|m| m.span.start as usize == place_start && x.mention_is(m, x.kinds.place));
+            if let Some(place) = place {
+                // a known event names the happening only when the trigger is part of its name
+                // or the name stands right before the preposition (`the Riyadh talks in ...`)
+                let named = event.filter(|e| {
+                    let (es, ee) = (e.span.start as usize, e.span.end as usize);
+                    (es <= ws && we <= ee) || (ee <= ps && text[ee..ps].trim().is_empty())
+                });
+                let event_ref = match named {
+                    Some(e) => x.mention_ref(article, e, x.kinds.event),
+                    None => {
+                        // `the meeting`: include a determiner before the trigger
+                        let before = &text[sentence.start as usize..ws];
+                        let det_start = before
+                            .trim_end()
+                            .strip_suffix("the")
+                            .or_else(|| before.trim_end().strip_suffix("The"))
+                            .filter(|s| s.is_empty() || s.ends_with(' '))
+                            .map_or(ws, |s| sentence.start as usize + s.len());
+                        x.words_ref(article, Span::new(det_start, we), None)
+                    }
+                };
+                out.push(PlaceClaim {
+                    event: event_ref,
+                    place: x.mention_ref(article, place, x.kinds.place),
+                });
+                // `at X in Y`: Y too
+                let after = place.span.end as usize;
+                if text[after..].starts_with(" in ")
+                    && let Some(outer) = mentions.iter().find(|m| {
+                        m.span.start as usize == after + 4 && x.mention_is(m, x.kinds.place)
+                    })
+                {
+                    let event_ref = out.last().map(|c| c.event.clone()).expect("just pushed");
+                    out.push(PlaceClaim {
+                        event: event_ref,
+                        place: x.mention_ref(article, outer, x.kinds.place),
+                    });
+                }
+            }
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,348 @@
+//! Quotes and their speakers. Quotations are paired within a block (straight or curly marks,
+//! across sentences). The speaker comes from a speech verb after the quote (`," Zelenskyy
+//! said`, `," said Zelenskyy`, `," he said`) or before it in its sentence (`Rubio described
+//! the meeting as "..."`, `he cautioned against "..."`, `according to X`); a pronoun is the
+//! last person named before it in the paragraph. Failing that, the paragraph's only named
+//! speaker, if there is exactly one. Quotes of a few words are marked partial.
+
+use super::Extractor;
+use super::claim::{Attribution, QuoteClaim, Ref};
+use super::mentions::Mention;
+use crate::article::Article;
+use crate::span::Span;
+
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "telling",
+    "added",
+    "adds",
+    "adding",
+    "stated",
+    "states",
+    "insisted",
+    "insists",
+    "cautioned",
+    "cautions",
+    "stressed",
+    "stresses",
+    "admitted",
+    "admits",
+    "described",
+    "describes",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "declared",
+    "declares",
+    "warned",
+    "warns",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "explained",
+    "explains",
+    "remarked",
+    "asked",
+    "asks",
+    "replied",
+    "replies",
+    "emphasized",
+    "emphasised",
+    "emphasizing",
+    "acknowledged",
+    "announced",
+    "urged",
+    "vowed",
+    "reaffirmed",
+    "confirmed",
+    "called",
+    "calls",
+    "tweeted",
+    "posted",
+    "insisting",
+    "stressing",
+];
+
+const PRONOUNS: &[&str] = &["he", "she"];
+
+fn is_speech_verb(word: &str) -> bool {
+    SPEECH_VERBS.contains(&word.to_ascii_lowercase().as_str())
+}
+
+/// A pair of quotation marks: the content between them.
+struct Quotation {
+    open: usize,
+    close: usize,
+}
+
+/// Pairs quotation marks in one block of prose. A straight `"` opens after a space, a
+/// bracket or a dash and closes otherwise; curly marks say which they are.
+fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
+    let base = span.start as usize;
+    let text = span.slice(prose);
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut prev = ' ';
+    for (i, c) in text.char_indices() {
+        let opens_here =
+            prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
+        match (c, open) {
+            ('\u{201c}', _) => open = Some(base + i + c.len_utf8()),
+            ('\u{201d}', Some(o)) => {
+                out.push(Quotation {
+                    open: o,
+                    close: base + i,
+                });
+                open = None;
+            }
+            ('"', None) if opens_here => open = Some(base + i + 1),
+            ('"', Some(o)) => {
+                if opens_here {
+                    // an opening mark while open: the earlier one was never closed
+                    open = Some(base + i + 1);
+                } else {
+                    out.push(Quotation {
+                        open: o,
+                        close: base + i,
+                    });
+                    open = None;
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    out
+}
+
+/// Every quote in the article with its speaker, and the sentence it starts in.
+pub fn claims(
+    x: &Extractor<'_>,
+    article: &Article,
+    mentions: &[Mention],
+) -> Vec<(QuoteClaim, Span)> {
+    let prose = &article.prose;
+    let persons: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| !m.is_title && x.mention_is(m, x.kinds.person))
+        .collect();
+    let mut out = Vec::new();
+    for block in &article.blocks {
+        let mut speakers_in_block: Vec<Ref> = Vec::new();
+        let mut pending: Vec<usize> = Vec::new();
+        for q in pair_marks(prose, block.span) {
+            let content = &prose[q.open..q.close];
+            let lead = content.len() - content.trim_start().len();
+            let trimmed = content.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let span = Span::new(q.open + lead, q.open + lead + trimmed.len());
+            let words = trimmed.split_whitespace().count();
+            let partial = words < 5
+                && !trimmed
+                    .trim_end_matches([',', '.'])
+                    .contains(['.', '!', '?']);
+            let sentence = article
+                .sentence_at(span.start)
+                .map_or(block.span, |s| s.span);
+            let end_sentence = article
+                .sentence_at(q.close as u32)
+                .map_or(sentence, |s| s.span);
+            let found = speaker_after(x, article, &persons, q.close, end_sentence)
+                .or_else(|| speaker_before(x, article, &persons, q.open, sentence, block.span));
+            let (speaker, attribution) = match found {
+                Some((r, a)) => (Some(r), a),
+                None => (None, Attribution::None),
+            };
+            if let Some(s) = &speaker {
+                if !speakers_in_block.iter().any(|k| k.ids == s.ids) {
+                    speakers_in_block.push(s.clone());
+                }
+            } else if !block.headline {
+                pending.push(out.len());
+            }
+            let quote = Ref {
+                text: article.slice(span).to_string(),
+                span,
+                entities: Vec::new(),
+                ids: Vec::new(),
+            };
+            out.push((
+                QuoteClaim {
+                    quote,
+                    speaker,
+                    attribution,
+                    partial,
+                },
+                sentence,
+            ));
+        }
+        // The paragraph's only named speaker, for quotes with none of their own; never for
+        // scare quotes (partial), which are the writer's words more often than a speaker's.
+        if let [only] = speakers_in_block.as_slice() {
+            for i in pending {
+                let (claim, _) = &mut out[i];
+                if !claim.partial {
+                    claim.speaker = Some(only.clone());
+                    claim.attribution = Attribution::Paragraph;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Words in `text[from..to]` with their offsets.
+fn words(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    super::dates::word_spans(&text[from..to], from)
+}
+
+/// `," Zelenskyy said`, `," said Zelenskyy`, `," he said`.
+fn speaker_after(
+    x: &Extractor<'_>,
+    article: &Article,
+    persons: &[&Mention],
+    close: usize,
+    sentence: Span,
+) -> Option<(Ref, Attribution)> {
+    let text = &article.prose;
+    let start = close + 1;
+    let end = (sentence.end as usize).max(start).min(text.len());
+    if start >= end {
+        return None;
+    }
+    let ws = words(text, start, end);
+    let first = ws.first()?;
+    // only punctuation between the closing mark and the attribution
+    if !text[start..first.0]
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, ',' | '\u{2014}' | '-' | '\u{201d}' | '"'))
+    {
+        return None;
+    }
+    let word = |i: usize| ws.get(i).map(|&(s, e)| &text[s..e]);
+    let person_at = |pos: usize| persons.iter().find(|m| m.span.start as usize == pos);
+    // `said Zelenskyy`
+    if word(0).is_some_and(is_speech_verb)
+        && let Some(&(s, _)) = ws.get(1)
+    {
+        if let Some(m) = person_at(s) {
+            return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
+        }
+        // `said Russian Foreign Minister Sergey Lavrov`: a person within a few words
+        if let Some(m) = persons
+            .iter()
+            .find(|m| m.span.start as usize > s && (m.span.start as usize) < s + 60)
+        {
+            let between = &text[s..m.span.start as usize];
+            if !between.contains([',', '.', ';']) {
+                return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
+            }
+        }
+    }
+    // `Zelenskyy said`
+    if let Some(m) = person_at(first.0) {
+        let after = words(text, m.span.end as usize, end);
+        if after.first().is_some_and(|&(s, e)| {
+            is_speech_verb(&text[s..e]) && text[m.span.end as usize..s].trim().is_empty()
+        }) {
+            return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
+        }
+    }
+    // `he said`
+    if word(0).is_some_and(|w| PRONOUNS.contains(&w.to_ascii_lowercase().as_str()))
+        && word(1).is_some_and(is_speech_verb)
+    {
+        return last_person_before(x, article, persons, first.0).map(|r| (r, Attribution::Pronoun));
+    }
+    None
+}
+
+/// The last speech verb before the quote in its sentence, and its subject.
+fn speaker_before(
+    x: &Extractor<'_>,
+    article: &Article,
+    persons: &[&Mention],
+    open: usize,
+    sentence: Span,
+    block: Span,
+) -> Option<(Ref, Attribution)> {
+    let text = &article.prose;
+    let start = sentence.start as usize;
+    let open = open.saturating_sub(1).max(start);
+    let ws = words(text, start, open);
+    let lower: Vec<String> = ws
+        .iter()
+        .map(|&(s, e)| text[s..e].to_ascii_lowercase())
+        .collect();
+    // `according to X`
+    if let Some(i) = lower
+        .windows(2)
+        .rposition(|w| w[0] == "according" && w[1] == "to")
+    {
+        let after = ws[i + 1].1;
+        if let Some(m) = persons
+            .iter()
+            .find(|m| m.span.start as usize >= after && (m.span.end as usize) <= open)
+        {
+            return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
+        }
+    }
+    let verb = (0..ws.len()).rev().find(|&i| is_speech_verb(&lower[i]))?;
+    // a quote after another quote's closing mark in the same sentence belongs to a new clause
+    let (verb_start, _) = ws[verb];
+    if text[verb_start..open].contains(['"', '\u{201d}']) {
+        return None;
+    }
+    if lower[verb] == "described" || lower[verb] == "describes" {
+        // `described X as "..."`
+        if !lower[verb..].iter().any(|w| w == "as") {
+            return None;
+        }
+    }
+    // the subject: a pronoun just before the verb, or the nearest person before it
+    let near = verb.saturating_sub(3);
+    if let Some(p) = (near..verb)
+        .rev()
+        .find(|&i| PRONOUNS.contains(&lower[i].as_str()))
+    {
+        let nearer_person = persons
+            .iter()
+            .any(|m| (m.span.start as usize) > ws[p].1 && (m.span.end as usize) <= verb_start);
+        if !nearer_person {
+            return last_person_before(x, article, persons, ws[p].0)
+                .filter(|r| r.span.start >= block.start)
+                .map(|r| (r, Attribution::Pronoun));
+        }
+    }
+    let subject = persons
+        .iter()
+        .rev()
+        .find(|m| m.span.end as usize <= verb_start && m.span.start >= sentence.start)?;
+    Some((
+        x.mention_ref(article, subject, x.kinds.person),
+        Attribution::Verb,
+    ))
+}
+
+/// The last person named before `at`.
+fn last_person_before(
+    x: &Extractor<'_>,
+    article: &Article,
+    persons: &[&Mention],
+    at: usize,
+) -> Option<Ref> {
+    persons
+        .iter()
+        .rev()
+        .find(|m| (m.span.end as usize) <= at)
+        .map(|m| x.mention_ref(article, m, x.kinds.person))
+}

@@ -1,0 +1,324 @@
+//! Titles given to people: pre-modifiers (`Russian Foreign Minister Sergey Lavrov`),
+//! appositions (`Kirill Dmitriev, head of the Russian Direct Investment Fund,`),
+//! possessives (`Putin's aide Yuri Ushakov`), with `former`, `ex-` and `then-`.
+//!
+//! A title is either a known title's name or alias (found as a mention), or a run of words
+//! ending in a title noun (`spokesman`, `minister` ...): such unknown titles are still
+//! claims, with no entities, so that `rules suggest` can propose them.
+
+use super::Extractor;
+use super::claim::{Qualifier, Ref, TitleClaim, TitleForm};
+use super::mentions::Mention;
+use crate::article::Article;
+use crate::span::Span;
+
+/// Nouns that end a title phrase.
+const TITLE_NOUNS: &[&str] = &[
+    "minister",
+    "secretary",
+    "president",
+    "adviser",
+    "advisor",
+    "aide",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chancellor",
+    "ambassador",
+    "envoy",
+    "director",
+    "chief",
+    "head",
+    "senator",
+    "governor",
+    "king",
+    "prince",
+    "premier",
+    "general",
+    "commander",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "leader",
+    "mayor",
+    "diplomat",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "lawmaker",
+    "deputy",
+    "negotiator",
+    "prosecutor",
+    "judge",
+    "admiral",
+    "colonel",
+    "emir",
+    "sultan",
+    "secretary-general",
+    "vice-president",
+    "counsellor",
+    "counselor",
+    "strongman",
+    "dictator",
+    "monarch",
+    "pope",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+];
+
+/// Words that may stand inside a title phrase without being capitalized.
+const TITLE_GLUE: &[&str] = &["of", "for", "the", "and", "on", "to", "de"];
+
+fn is_title_noun(word: &str) -> bool {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    TITLE_NOUNS.contains(&w.as_str())
+}
+
+/// Title claims in one sentence, given its mentions.
+pub fn claims_in(
+    x: &Extractor<'_>,
+    article: &Article,
+    sentence: Span,
+    mentions: &[Mention],
+) -> Vec<TitleClaim> {
+    let mut out = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        if !x.mention_is(m, x.kinds.person) || m.is_title {
+            continue;
+        }
+        let person = x.mention_ref(article, m, x.kinds.person);
+        if let Some(claim) = premodifier(x, article, sentence, &mentions[..i], m, &person) {
+            out.push(claim);
+        }
+        if let Some(claim) = apposition(x, article, sentence, &mentions[i + 1..], m, &person) {
+            out.push(claim);
+        }
+    }
+    out
+}
+
+/// The words just before `end` inside the sentence, nearest last: (start, end) offsets.
+fn words_before(text: &str, sentence: Span, end: usize, max: usize) -> Vec<(usize, usize)> {
+    let start = sentence.start as usize;
+    let piece = &text[start..end];
+    let mut words = super::dates::word_spans(piece, start);
+    if words.len() > max {
+        words.drain(..words.len() - max);
+    }
+    words
+}
+
+/// Whether only spaces separate `a` and `b`.
+fn adjacent(text: &str, a: usize, b: usize) -> bool {
+    a <= b
+        && text[a..b]
+            .chars()
+            .all(|c| c == ' ' || c == '\t' || c == '\n')
+}
+
+/// `former`, `ex-`, `then-` right before a title starting at `start`.
+fn qualifier_before(text: &str, sentence: Span, start: usize) -> (Option<Qualifier>, usize) {
+    let before = &text[sentence.start as usize..start];
+    let lower = before.to_ascii_lowercase();
+    for (suffix, q) in [("ex-", Qualifier::Former), ("then-", Qualifier::Then)] {
+        if lower.ends_with(suffix) {
+            return (Some(q), start - suffix.len());
+        }
+    }
+    let trimmed = lower.trim_end();
+    for (word, q) in [
+        ("former", Qualifier::Former),
+        ("then", Qualifier::Then),
+        ("erstwhile", Qualifier::Former),
+    ] {
+        if trimmed.ends_with(word) {
+            let word_start = sentence.start as usize + trimmed.len() - word.len();
+            let boundary = word_start == sentence.start as usize
+                || !text[..word_start].ends_with(|c: char| c.is_alphanumeric());
+            if boundary && trimmed.len() < lower.len() {
+                return (Some(q), word_start);
+            }
+        }
+    }
+    (None, start)
+}
+
+fn premodifier(
+    x: &Extractor<'_>,
+    article: &Article,
+    sentence: Span,
+    before: &[Mention],
+    person: &Mention,
+    person_ref: &Ref,
+) -> Option<TitleClaim> {
+    let text = &article.prose;
+    let p_start = person.span.start as usize;
+    // a known title right before the name
+    let (mut title_span, mut title_ref) = match before.last() {
+        Some(t) if t.is_title && adjacent(text, t.span.end as usize, p_start) => {
+            (t.span, x.mention_ref(article, t, x.kinds.title))
+        }
+        _ => {
+            // an unknown title: a run of words ending in a title noun
+            let words = words_before(text, sentence, p_start, 6);
+            let &(last_start, last_end) = words.last()?;
+            if !adjacent(text, last_end, p_start) || !is_title_noun(&text[last_start..last_end]) {
+                return None;
+            }
+            let mut first = words.len() - 1;
+            while first > 0 {
+                let (ws, we) = words[first - 1];
+                let w = &text[ws..we];
+                let glue = TITLE_GLUE.contains(&w.to_ascii_lowercase().as_str());
+                let capital = w.chars().next().is_some_and(char::is_uppercase);
+                let separated = !adjacent(text, we, words[first].0);
+                if separated
+                    || !(capital || glue || is_title_noun(w))
+                    || w.ends_with("'s")
+                    || w.ends_with("\u{2019}s")
+                {
+                    break;
+                }
+                first -= 1;
+            }
+            // do not start on glue words or on the sentence's first word when it is common
+            while first < words.len() - 1
+                && TITLE_GLUE.contains(
+                    &text[words[first].0..words[first].1]
+                        .to_ascii_lowercase()
+                        .as_str(),
+                )
+            {
+                first += 1;
+            }
+            let span = Span::new(words[first].0, last_end);
+            (span, x.words_ref(article, span, x.kinds.title))
+        }
+    };
+    // `Russian` + `Foreign Minister`: prefer a longer phrase that names a known title
+    let mut edge = title_span.start as usize;
+    for &(ws, we) in words_before(text, sentence, edge, 2).iter().rev() {
+        if !adjacent(text, we, edge) {
+            break;
+        }
+        edge = ws;
+        let longer = Span::new(ws, title_span.end as usize);
+        let candidate = x.words_ref(article, longer, x.kinds.title);
+        if !candidate.ids.is_empty() {
+            title_span = longer;
+            title_ref = candidate;
+        }
+    }
+    // `Putin's aide`: a possessor before the title
+    let mut of = None;
+    let mut form = super::claim::TitleForm::PreModifier;
+    let title_start = title_span.start as usize;
+    let before_title = &text[sentence.start as usize..title_start];
+    let trimmed = before_title.trim_end();
+    if let Some(possessor_end) = trimmed
+        .strip_suffix("'s")
+        .or_else(|| trimmed.strip_suffix("\u{2019}s"))
+        .map(|s| sentence.start as usize + s.len())
+        && let Some(owner) = before
+            .iter()
+            .rev()
+            .find(|m| m.span.end as usize == possessor_end)
+        && !owner.is_title
+    {
+        of = Some(x.mention_ref(article, owner, None));
+        form = TitleForm::Possessive;
+    }
+    let (qualifier, _) = qualifier_before(text, sentence, title_start);
+    Some(TitleClaim {
+        person: person_ref.clone(),
+        title: title_ref,
+        qualifier,
+        form,
+        of,
+    })
+}
+
+fn apposition(
+    x: &Extractor<'_>,
+    article: &Article,
+    sentence: Span,
+    after: &[Mention],
+    person: &Mention,
+    person_ref: &Ref,
+) -> Option<TitleClaim> {
+    let text = &article.prose;
+    let end = sentence.end as usize;
+    let mut pos = person.span.end as usize;
+    let rest = &text[pos..end];
+    let comma = rest.strip_prefix(',')?;
+    pos += 1 + (comma.len() - comma.trim_start().len());
+    let mut qualifier = None;
+    for (det, q) in [
+        ("the ", None),
+        ("a ", None),
+        ("an ", None),
+        ("now ", None),
+        ("former ", Some(Qualifier::Former)),
+        ("then-", Some(Qualifier::Then)),
+        ("ex-", Some(Qualifier::Former)),
+    ] {
+        if text[pos..end].to_ascii_lowercase().starts_with(det) {
+            pos += det.len();
+            qualifier = q.or(qualifier);
+            if q.is_none() && text[pos..end].to_ascii_lowercase().starts_with("former ") {
+                pos += "former ".len();
+                qualifier = Some(Qualifier::Former);
+            }
+            break;
+        }
+    }
+    // a known title starting here, or a phrase starting with a title noun
+    let (_, title) = match after.iter().find(|m| m.span.start as usize >= pos) {
+        Some(t)
+            if t.is_title
+                && t.span.start as usize == pos
+                && ends_apposition(&text[t.span.end as usize..end]) =>
+        {
+            (t.span, x.mention_ref(article, t, x.kinds.title))
+        }
+        _ => {
+            let phrase_end = text[pos..end].find([',', ';', ')', '(']).map(|p| pos + p);
+            let phrase_end = match phrase_end {
+                Some(p) => p,
+                // at the end of the sentence, drop the final period
+                None => {
+                    pos + text[pos..end]
+                        .trim_end_matches(['.', '!', '?'])
+                        .trim_end()
+                        .len()
+                }
+            };
+            let words = super::dates::word_spans(&text[pos..phrase_end], pos);
+            let &(first_start, first_end) = words.first()?;
+            if words.len() > 10 || !is_title_noun(&text[first_start..first_end]) {
+                return None;
+            }
+            let span = Span::new(first_start, words.last()?.1);
+            (span, x.words_ref(article, span, x.kinds.title))
+        }
+    };
+    Some(TitleClaim {
+        person: person_ref.clone(),
+        title,
+        qualifier,
+        form: TitleForm::Apposition,
+        of: None,
+    })
+}
+
+/// Whether the text after a title closes an apposition: a comma, a closing bracket or the
+/// end of the sentence.
+fn ends_apposition(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.is_empty() || rest.starts_with([',', ';', ')', '.', '!', '?'])
+}

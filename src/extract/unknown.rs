@@ -1,0 +1,179 @@
+//! Unknown names: capitalized word sequences in body prose that match no entity, so that a
+//! rule author can see what the knowledge base is missing (`extract --unknown`).
+
+use serde::Serialize;
+
+use super::mentions::Mention;
+use crate::article::Article;
+use crate::span::Span;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnknownName {
+    pub text: String,
+    pub span: Span,
+}
+
+/// Capitalized words that start sentences, or are too common to be names.
+const STOPWORDS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "As",
+    "So",
+    "For",
+    "Of",
+    "To",
+    "By",
+    "With",
+    "From",
+    "After",
+    "Before",
+    "However",
+    "Meanwhile",
+    "While",
+    "When",
+    "Where",
+    "What",
+    "Who",
+    "Why",
+    "How",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "Its",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Both",
+    "All",
+    "Some",
+    "There",
+    "Here",
+    "Then",
+    "Also",
+    "Only",
+    "Following",
+    "Ahead",
+    "Any",
+    "Each",
+    "Every",
+    "One",
+    "Two",
+    "Three",
+    "Not",
+    "No",
+    "Yes",
+];
+
+const DEMONYM_ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "an"];
+
+pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
+    let text = &article.prose;
+    let mut out = Vec::new();
+    for sentence in &article.sentences {
+        let block = &article.blocks[sentence.block as usize];
+        // title case in headings makes every word look like a name
+        if block.headline
+            || block.kind != crate::article::BlockKind::Paragraph
+                && block.kind != crate::article::BlockKind::ListItem
+        {
+            continue;
+        }
+        let words =
+            super::dates::word_spans(sentence.span.slice(text), sentence.span.start as usize);
+        let mut run: Option<(usize, usize, usize)> = None; // start, end, first word index
+        let flush = |run: Option<(usize, usize, usize)>, out: &mut Vec<UnknownName>| {
+            let Some((start, end, first)) = run else {
+                return;
+            };
+            let span = Span::new(start, end);
+            let candidate = &text[start..end];
+            let single = !candidate.contains(' ');
+            if first == 0 && single {
+                return;
+            }
+            let covered = mentions
+                .iter()
+                .any(|m| m.span.start < span.end && span.start < m.span.end);
+            if covered || candidate.chars().count() < 3 || STOPWORDS.contains(&candidate) {
+                return;
+            }
+            // `Russian troops`: a demonym used as an adjective is not a name
+            let next_lower = text[end..]
+                .trim_start()
+                .starts_with(|c: char| c.is_lowercase());
+            if single && next_lower && DEMONYM_ENDINGS.iter().any(|e| candidate.ends_with(e)) {
+                return;
+            }
+            let name = candidate
+                .strip_suffix("'s")
+                .or_else(|| candidate.strip_suffix("\u{2019}s"))
+                .unwrap_or(candidate);
+            let name = name.trim_end_matches(['\'', '\u{2019}']);
+            out.push(UnknownName {
+                text: name.to_string(),
+                span,
+            });
+        };
+        for (i, &(ws, we)) in words.iter().enumerate() {
+            let w = &text[ws..we];
+            let capital = w.chars().next().is_some_and(char::is_uppercase);
+            let stop = STOPWORDS.contains(&w);
+            match run {
+                Some((start, end, first))
+                    if capital && !stop && text[end..ws].chars().all(|c| c == ' ') =>
+                {
+                    let _ = start;
+                    run = Some((start, we, first));
+                }
+                _ => {
+                    flush(run.take(), &mut out);
+                    if capital && !stop {
+                        run = Some((ws, we, i));
+                    }
+                }
+            }
+        }
+        flush(run, &mut out);
+    }
+    out
+}

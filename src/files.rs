@@ -1,0 +1,105 @@
+//! Finding article files: paths are walked (respecting `.gitignore`) for `*.md`,
+//! `*.markdown` and `*.txt`, in a deterministic order. Problems are reported per path and
+//! never stop the walk.
+
+use std::path::{Path, PathBuf};
+
+use crate::article::{Article, Format, ReadError};
+
+/// The default limit on one article's size.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// A path that could not be walked or read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+}
+
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+
+/// The article files under `paths`, sorted and deduplicated. A file named explicitly is
+/// taken whatever its extension.
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            errors.push(FileError {
+                path: path.display().to_string(),
+                message: "no such file or directory".into(),
+            });
+            continue;
+        }
+        if path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .follow_links(true)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file()) && has_article_extension(p) {
+                        files.push(p.to_path_buf());
+                    }
+                }
+                Err(err) => errors.push(FileError {
+                    path: path.display().to_string(),
+                    message: walk_message(&err),
+                }),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+fn walk_message(err: &ignore::Error) -> String {
+    let text = err.to_string();
+    if text.contains("File system loop") {
+        format!("symlink loop: {text}")
+    } else {
+        text
+    }
+}
+
+fn has_article_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Reads one article file, with a size limit.
+pub fn read_article(path: &Path, max_size: u64) -> Result<Article, FileError> {
+    let display = path.display().to_string();
+    let fail = |message: String| FileError {
+        path: display.clone(),
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(io_message(&e)))?;
+    if meta.len() > max_size {
+        return Err(fail(
+            ReadError::TooLarge {
+                size: meta.len(),
+                limit: max_size,
+            }
+            .to_string(),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(io_message(&e)))?;
+    Article::from_bytes(&display, Format::from_path(path), bytes).map_err(|e| fail(e.to_string()))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => e.to_string(),
+    }
+}
