@@ -69,8 +69,14 @@ fn names_resolve_through_aliases_and_normalization() {
 #[test]
 fn titles_hold_on_half_open_day_intervals() {
     let kb = kb(RUBIO);
-    assert_eq!(holds(&kb, "Rubio", "Secretary of State", "2025-02-18"), Truth::Yes);
-    assert_eq!(holds(&kb, "Rubio", "Secretary of State", "2025-01-20"), Truth::No);
+    assert_eq!(
+        holds(&kb, "Rubio", "Secretary of State", "2025-02-18"),
+        Truth::Yes
+    );
+    assert_eq!(
+        holds(&kb, "Rubio", "Secretary of State", "2025-01-20"),
+        Truth::No
+    );
     assert_eq!(holds(&kb, "Rubio", "Senator", "2024-06-01"), Truth::Yes);
     assert_eq!(holds(&kb, "Rubio", "Senator", "2025-02-18"), Truth::No);
     // the last day of a term is the hand-over day: not a contradiction either way
@@ -80,11 +86,26 @@ fn titles_hold_on_half_open_day_intervals() {
 #[test]
 fn year_precision_facts_are_compared_at_year_precision() {
     let kb = kb(RUBIO);
-    assert_eq!(holds(&kb, "Dmitry Medvedev", "Russian President", "2010-05-01"), Truth::Yes);
-    assert_eq!(holds(&kb, "Dmitry Medvedev", "Russian President", "2008-03-01"), Truth::Unknown);
-    assert_eq!(holds(&kb, "Dmitry Medvedev", "Russian President", "2012-06-01"), Truth::Unknown);
-    assert_eq!(holds(&kb, "Dmitry Medvedev", "Russian President", "2013-01-01"), Truth::No);
-    assert_eq!(holds(&kb, "Dmitry Medvedev", "Russian President", "2007"), Truth::No);
+    assert_eq!(
+        holds(&kb, "Dmitry Medvedev", "Russian President", "2010-05-01"),
+        Truth::Yes
+    );
+    assert_eq!(
+        holds(&kb, "Dmitry Medvedev", "Russian President", "2008-03-01"),
+        Truth::Unknown
+    );
+    assert_eq!(
+        holds(&kb, "Dmitry Medvedev", "Russian President", "2012-06-01"),
+        Truth::Unknown
+    );
+    assert_eq!(
+        holds(&kb, "Dmitry Medvedev", "Russian President", "2013-01-01"),
+        Truth::No
+    );
+    assert_eq!(
+        holds(&kb, "Dmitry Medvedev", "Russian President", "2007"),
+        Truth::No
+    );
 }
 
 #[test]
@@ -138,7 +159,10 @@ not "Ukraine" member_of "NATO"
 "#);
     let holds = kb.relation_by_name("holds").unwrap();
     let president = kb.lookup("US President")[0];
-    let holders: Vec<&str> = kb.facts_with_value(holds, president).map(|f| &*kb.entity(f.subject).name).collect();
+    let holders: Vec<&str> = kb
+        .facts_with_value(holds, president)
+        .map(|f| &*kb.entity(f.subject).name)
+        .collect();
     assert_eq!(holders, ["Joe Biden", "Donald Trump", "Donald Trump"]);
     let denied = kb.known_false();
     assert_eq!(denied.len(), 1);
@@ -152,7 +176,10 @@ fn evidence_locations_point_at_rule_lines() {
     let holds = kb.relation_by_name("holds").unwrap();
     let rubio = kb.lookup("Rubio")[0];
     let fact = &kb.facts(rubio, holds)[0];
-    assert_eq!(kb.rule_text(fact.loc), "holds \"US Secretary of State\" from 2025-01-21");
+    assert_eq!(
+        kb.rule_text(fact.loc),
+        "holds \"US Secretary of State\" from 2025-01-21"
+    );
     let file = kb.sources().get(fact.loc.file);
     assert_eq!(file.name(), "test.rules");
     assert_eq!(file.position(fact.loc.span.start).line, 3);
@@ -173,7 +200,10 @@ person "Marco Rubio"
     let errors = load_str("test.rules", text).unwrap_err();
     // both lines are labelled
     let d = &errors.diagnostics[0];
-    assert_eq!(errors.sources.text(d.primary.unwrap()), "holds \"US Secretary of State\" from 2025-01-21");
+    assert_eq!(
+        errors.sources.text(d.primary.unwrap()),
+        "holds \"US Secretary of State\" from 2025-01-21"
+    );
     assert_eq!(
         errors.sources.text(d.secondary[0].0),
         "holds \"US Secretary of State\" from 2021-01-26 until 2025-02-01"
@@ -203,7 +233,12 @@ person "Marco Rubio"
 "#;
     assert_eq!(
         codes(text),
-        ["rules::unknown-entity", "rules::kind-mismatch", "rules::unknown-relation", "rules::duplicate-entity"]
+        [
+            "rules::unknown-entity",
+            "rules::kind-mismatch",
+            "rules::unknown-relation",
+            "rules::duplicate-entity"
+        ]
     );
 }
 

@@ -10,6 +10,7 @@ pub mod places;
 pub mod quotes;
 pub mod titles;
 pub mod unknown;
+pub mod words;
 
 use jiff::civil::Date;
 

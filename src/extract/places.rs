@@ -3,6 +3,7 @@
 
 use super::Extractor;
 use super::claim::PlaceClaim;
+use super::words::in_list;
 use super::mentions::Mention;
 use crate::article::Article;
 use crate::span::Span;
@@ -39,10 +40,14 @@ pub fn claims_in(
     let text = &article.prose;
     let mut out = Vec::new();
     let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
-    let words = super::dates::word_spans(sentence.slice(text), sentence.start as usize);
+    let s = sentence.slice(text);
+    // most sentences place nothing: skip them before splitting words
+    if !s.contains(" in ") && !s.contains(" at ") {
+        return out;
+    }
+    let words = super::words::word_spans(s, sentence.start as usize);
     for (i, &(ws, we)) in words.iter().enumerate() {
-        let word = text[ws..we].to_ascii_lowercase();
-        if !TRIGGERS.contains(&word.as_str()) {
+        if !in_list(&text[ws..we], TRIGGERS) {
             continue;
         }
         // the trigger, an optional short complement (`met Lavrov`), then `in`/`at`
@@ -53,12 +58,10 @@ pub fn claims_in(
             }
             // no clause break and no other preposition between the trigger and this one:
             // `met with Lavrov in Riyadh`, but not `talks on the war in Ukraine`
-            let between = text[we..ps].to_ascii_lowercase();
+            let between = &text[we..ps];
             if between.contains([',', ';', '(', ')'])
                 || between.split_whitespace().count() > 3
-                || between
-                    .split_whitespace()
-                    .any(|w| OTHER_PREPOSITIONS.contains(&w))
+                || between.split_whitespace().any(|w| in_list(w, OTHER_PREPOSITIONS))
             {
                 break;
             }

@@ -73,13 +73,19 @@ const SPEECH_VERBS: &[&str] = &[
 const PRONOUNS: &[&str] = &["he", "she"];
 
 fn is_speech_verb(word: &str) -> bool {
-    SPEECH_VERBS.contains(&word.to_ascii_lowercase().as_str())
+    super::words::in_list(word, SPEECH_VERBS)
 }
 
-/// A pair of quotation marks: the content between them.
+/// A pair of quotation marks: offsets of the opening mark, the content and the closing mark.
 struct Quotation {
+    /// The opening mark.
+    mark: usize,
+    /// Just past the opening mark: the content starts here.
     open: usize,
+    /// The closing mark: the content ends here.
     close: usize,
+    /// Just past the closing mark.
+    after: usize,
 }
 
 /// Pairs quotation marks in one block of prose. A straight `"` opens after a space, a
@@ -88,33 +94,21 @@ fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
     let base = span.start as usize;
     let text = span.slice(prose);
     let mut out = Vec::new();
-    let mut open: Option<usize> = None;
+    // (mark, content start) of the open quotation
+    let mut open: Option<(usize, usize)> = None;
     let mut prev = ' ';
     for (i, c) in text.char_indices() {
-        let opens_here =
-            prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
+        let at = base + i;
+        let past = at + c.len_utf8();
+        let opens_here = prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
         match (c, open) {
-            ('\u{201c}', _) => open = Some(base + i + c.len_utf8()),
-            ('\u{201d}', Some(o)) => {
-                out.push(Quotation {
-                    open: o,
-                    close: base + i,
-                });
+            ('\u{201c}', _) => open = Some((at, past)),
+            ('\u{201d}', Some((mark, content))) | ('"', Some((mark, content))) if c == '\u{201d}' || !opens_here => {
+                out.push(Quotation { mark, open: content, close: at, after: past });
                 open = None;
             }
-            ('"', None) if opens_here => open = Some(base + i + 1),
-            ('"', Some(o)) => {
-                if opens_here {
-                    // an opening mark while open: the earlier one was never closed
-                    open = Some(base + i + 1);
-                } else {
-                    out.push(Quotation {
-                        open: o,
-                        close: base + i,
-                    });
-                    open = None;
-                }
-            }
+            // a straight mark that opens (again: an earlier one was never closed)
+            ('"', _) if opens_here => open = Some((at, past)),
             _ => {}
         }
         prev = c;
@@ -156,8 +150,8 @@ pub fn claims(
             let end_sentence = article
                 .sentence_at(q.close as u32)
                 .map_or(sentence, |s| s.span);
-            let found = speaker_after(x, article, &persons, q.close, end_sentence)
-                .or_else(|| speaker_before(x, article, &persons, q.open, sentence, block.span));
+            let found = speaker_after(x, article, &persons, q.after, end_sentence)
+                .or_else(|| speaker_before(x, article, &persons, q.mark, sentence, block.span));
             let (speaker, attribution) = match found {
                 Some((r, a)) => (Some(r), a),
                 None => (None, Attribution::None),
@@ -202,7 +196,7 @@ pub fn claims(
 
 /// Words in `text[from..to]` with their offsets.
 fn words(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
-    super::dates::word_spans(&text[from..to], from)
+    super::words::word_spans(&text[from..to], from)
 }
 
 /// `," Zelenskyy said`, `," said Zelenskyy`, `," he said`.
@@ -210,11 +204,10 @@ fn speaker_after(
     x: &Extractor<'_>,
     article: &Article,
     persons: &[&Mention],
-    close: usize,
+    start: usize,
     sentence: Span,
 ) -> Option<(Ref, Attribution)> {
     let text = &article.prose;
-    let start = close + 1;
     let end = (sentence.end as usize).max(start).min(text.len());
     if start >= end {
         return None;
@@ -277,7 +270,7 @@ fn speaker_before(
 ) -> Option<(Ref, Attribution)> {
     let text = &article.prose;
     let start = sentence.start as usize;
-    let open = open.saturating_sub(1).max(start);
+    let open = open.max(start);
     let ws = words(text, start, open);
     let lower: Vec<String> = ws
         .iter()

@@ -75,8 +75,7 @@ const TITLE_NOUNS: &[&str] = &[
 const TITLE_GLUE: &[&str] = &["of", "for", "the", "and", "on", "to", "de"];
 
 fn is_title_noun(word: &str) -> bool {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    TITLE_NOUNS.contains(&w.as_str())
+    super::words::in_list(word.trim_end_matches('.'), TITLE_NOUNS)
 }
 
 /// Title claims in one sentence, given its mentions.
@@ -106,7 +105,7 @@ pub fn claims_in(
 fn words_before(text: &str, sentence: Span, end: usize, max: usize) -> Vec<(usize, usize)> {
     let start = sentence.start as usize;
     let piece = &text[start..end];
-    let mut words = super::dates::word_spans(piece, start);
+    let mut words = super::words::word_spans(piece, start);
     if words.len() > max {
         words.drain(..words.len() - max);
     }
@@ -298,7 +297,7 @@ fn apposition(
                         .len()
                 }
             };
-            let words = super::dates::word_spans(&text[pos..phrase_end], pos);
+            let words = super::words::word_spans(&text[pos..phrase_end], pos);
             let &(first_start, first_end) = words.first()?;
             if words.len() > 10 || !is_title_noun(&text[first_start..first_end]) {
                 return None;

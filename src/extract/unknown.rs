@@ -104,6 +104,13 @@ const STOPWORDS: &[&str] = &[
     "Yes",
 ];
 
+static STOPWORD_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+
+fn is_stopword(word: &str) -> bool {
+    STOPWORD_SET.contains(word)
+}
+
 const DEMONYM_ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "an"];
 
 pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
@@ -119,7 +126,7 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
             continue;
         }
         let words =
-            super::dates::word_spans(sentence.span.slice(text), sentence.span.start as usize);
+            super::words::word_spans(sentence.span.slice(text), sentence.span.start as usize);
         let mut run: Option<(usize, usize, usize)> = None; // start, end, first word index
         let flush = |run: Option<(usize, usize, usize)>, out: &mut Vec<UnknownName>| {
             let Some((start, end, first)) = run else {
@@ -131,10 +138,10 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
             if first == 0 && single {
                 return;
             }
-            let covered = mentions
-                .iter()
-                .any(|m| m.span.start < span.end && span.start < m.span.end);
-            if covered || candidate.chars().count() < 3 || STOPWORDS.contains(&candidate) {
+            // mentions are sorted and disjoint: the first that ends after the start decides
+            let first = mentions.partition_point(|m| m.span.end <= span.start);
+            let covered = mentions.get(first).is_some_and(|m| m.span.start < span.end);
+            if covered || candidate.chars().count() < 3 || is_stopword(candidate) {
                 return;
             }
             // `Russian troops`: a demonym used as an adjective is not a name
@@ -157,7 +164,7 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
         for (i, &(ws, we)) in words.iter().enumerate() {
             let w = &text[ws..we];
             let capital = w.chars().next().is_some_and(char::is_uppercase);
-            let stop = STOPWORDS.contains(&w);
+            let stop = capital && is_stopword(w);
             match run {
                 Some((start, end, first))
                     if capital && !stop && text[end..ws].chars().all(|c| c == ' ') =>

@@ -1,0 +1,102 @@
+//! Read + extract over a CSV corpus of article bodies (FNC-1's `train_bodies.csv`: columns
+//! `Body ID`, `articleBody`), with the default rules or a rule file. Prints throughput on one
+//! thread, claim counts per kind, and optionally a random sample of claims for hand checks.
+//!
+//! cargo run --release --example extract_corpus -- ../shared/corpora/fnc1/train_bodies.csv
+//!     [--rules FILE] [--no-default-rules] [--runs N] [--sample N --seed S --kinds title,quote]
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use claimcheck::article::{Article, Format};
+use claimcheck::extract::Extractor;
+use claimcheck::extract::claim::ClaimBody;
+use claimcheck::rules::{RuleSelection, load};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().filter(|a| !a.starts_with("--")).cloned().unwrap_or_else(|| {
+        eprintln!("usage: extract_corpus CSV [--rules FILE] [--no-default-rules] [--runs N] [--sample N] [--seed S] [--kinds a,b]");
+        std::process::exit(2);
+    });
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let runs: usize = flag("--runs").and_then(|v| v.parse().ok()).unwrap_or(3);
+    let sample: usize = flag("--sample").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut seed: u64 = flag("--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
+    let kinds: Vec<String> = flag("--kinds").map(|k| k.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let selection = RuleSelection {
+        paths: flag("--rules").into_iter().map(Into::into).collect(),
+        default_rules: !args.iter().any(|a| a == "--no-default-rules"),
+    };
+
+    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| {
+        eprintln!("cannot read {path}: {e}");
+        std::process::exit(2);
+    });
+    let bodies: Vec<(String, String)> = reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| (r.get(0).unwrap_or("").to_string(), r.get(1).unwrap_or("").to_string()))
+        .collect();
+    let bytes: usize = bodies.iter().map(|(_, b)| b.len()).sum();
+
+    let t = Instant::now();
+    let kb = load(&selection).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    });
+    let extractor = Extractor::new(&kb);
+    let setup = t.elapsed();
+    println!("corpus: {} bodies, {:.1} MB; rules: {} entities; load + automaton: {:.1} ms", bodies.len(), bytes as f64 / 1e6, kb.entities().len(), setup.as_secs_f64() * 1e3);
+
+    let mut times = Vec::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut all = Vec::new();
+    for run in 0..runs {
+        let t = Instant::now();
+        let mut n = 0usize;
+        for (id, body) in &bodies {
+            let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes()) else { continue };
+            let x = extractor.extract(&article, None);
+            n += x.claims.len();
+            if run == 0 {
+                for c in &x.claims {
+                    *counts.entry(c.kind()).or_default() += 1;
+                }
+                if sample > 0 {
+                    for c in x.claims {
+                        if kinds.is_empty() || kinds.iter().any(|k| k == c.kind()) {
+                            all.push((id.clone(), article.slice(c.sentence).to_string(), claimcheck::cli::extract::describe(&c), c));
+                        }
+                    }
+                }
+            }
+        }
+        let secs = t.elapsed().as_secs_f64();
+        times.push(secs);
+        std::hint::black_box(n);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!("read + extract, 1 thread: median {:.1} ms over {runs} runs = {:.1} MB/s, {:.0} articles/s", median * 1e3, bytes as f64 / 1e6 / median, bodies.len() as f64 / median);
+    println!("claims per kind: {counts:?} (total {})", counts.values().sum::<usize>());
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
+            println!("peak memory: {}", line.trim_start_matches("VmHWM:").trim());
+        }
+    }
+    // a deterministic random sample for hand checks
+    for _ in 0..sample.min(all.len()) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let i = (seed % all.len() as u64) as usize;
+        let (id, sentence, described, claim) = all.swap_remove(i);
+        let kind = match claim.body {
+            ClaimBody::Title(_) => "title",
+            ClaimBody::Quote(_) => "quote",
+            _ => claim.kind(),
+        };
+        println!("\n[{id}] {kind}: {described}\n    in: {}", sentence.replace('\n', " "));
+    }
+}
