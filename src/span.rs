@@ -103,6 +103,12 @@ impl LineIndex {
         let offset = offset.min(to_u32(text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.line_starts[line] as usize;
+        // a byte-order mark at the start of the text takes no column
+        let line_start = if line == 0 && text.starts_with('\u{feff}') && offset >= 3 {
+            3
+        } else {
+            line_start
+        };
         let column = text
             .get(line_start..)
             .unwrap_or("")
@@ -141,6 +147,11 @@ mod tests {
         // a lone CR ends a line too
         assert_eq!(index.position(text, 13), Position { line: 4, column: 1 });
         assert_eq!(index.line_count(), 4);
+        let bom = "\u{feff}kind x";
+        assert_eq!(
+            LineIndex::new(bom).position(bom, 3),
+            Position { line: 1, column: 1 }
+        );
     }
 
     #[test]

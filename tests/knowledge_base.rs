@@ -251,3 +251,51 @@ fn the_embedded_default_rules_compile() {
     let ukraine = kb.lookup("Ukraine")[0];
     assert!(kb.within(kb.relation_by_name("in").unwrap(), crimea, ukraine));
 }
+
+#[test]
+fn a_standalone_fact_picks_the_subject_by_the_relations_kind() {
+    let kb = kb(
+        "country \"Georgia\"\nstate \"Georgia\"\norg \"NATO\"\n\"Georgia\" member_of \"NATO\"\n",
+    );
+    let member_of = kb.relation_by_name("member_of").unwrap();
+    let country = kb
+        .lookup_kind("Georgia", kb.kind_by_name("country").unwrap())
+        .unwrap();
+    assert_eq!(kb.facts(country, member_of).len(), 1);
+}
+
+#[test]
+fn a_failed_relation_declaration_is_reported_once() {
+    let text = "relation hosted_by: evnt -> country\ncountry \"Saudi Arabia\"\nevent \"Riyadh talks\" hosted_by \"Saudi Arabia\"\n";
+    assert_eq!(codes(text), ["rules::unknown-kind"]);
+}
+
+#[test]
+fn every_cycle_is_reported_once_with_all_its_edges() {
+    let text = "region \"Crimea\" in \"Ukraine\"\ncountry \"Ukraine\" in \"Crimea\"\ncity \"A\" in \"B\"\ncity \"B\" in \"C\"\ncity \"C\" in \"A\"\n";
+    let errors = load_str("test.rules", text).unwrap_err();
+    let cycles: Vec<_> = errors
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "rules::cycle")
+        .collect();
+    assert_eq!(cycles.len(), 2, "{errors}");
+    // the three-city cycle labels its closing edge and the two others
+    assert_eq!(cycles[1].secondary.len(), 2);
+}
+
+#[test]
+fn negative_numbers_are_numbers() {
+    let kb = kb("relation temperature: city -> number\ncity \"Riyadh\" temperature -3.5\n");
+    let riyadh = kb.lookup("Riyadh")[0];
+    let fact = &kb.facts(riyadh, kb.relation_by_name("temperature").unwrap())[0];
+    assert_eq!(fact.value, FactValue::Number(-3.5));
+}
+
+#[test]
+fn a_date_valued_fact_cannot_take_a_second_date() {
+    assert_eq!(
+        codes("event \"Y\" on 2025 on 2026\n"),
+        ["rules::value-type"]
+    );
+}

@@ -224,7 +224,10 @@ fn print_rule_errors(
     match format {
         RulesFormat::Human => {
             let handler = render::handler(color, render::report_width());
-            for report in errors.reports().take(MAX_RENDERED_ERRORS) {
+            for (i, report) in errors.reports().take(MAX_RENDERED_ERRORS).enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
                 write!(out, "{}", render::render(&handler, &report))?;
             }
         }
@@ -250,12 +253,11 @@ fn rule_error_summary(errors: &RuleErrors) -> String {
     files.sort();
     files.dedup();
     let n = errors.diagnostics.len();
-    format!(
-        "rules: {n} error{} in {} file{}",
-        if n == 1 { "" } else { "s" },
-        files.len().max(1),
-        if files.len() > 1 { "s" } else { "" }
-    )
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match files.len() {
+        0 => format!("rules: {n} error{}", plural(n)),
+        f => format!("rules: {n} error{} in {f} file{}", plural(n), plural(f)),
+    }
 }
 
 fn rules_check(

@@ -3,8 +3,8 @@
 
 use super::Extractor;
 use super::claim::PlaceClaim;
-use super::words::in_list;
 use super::mentions::Mention;
+use super::words::in_list;
 use crate::article::Article;
 use crate::span::Span;
 
@@ -61,7 +61,9 @@ pub fn claims_in(
             let between = &text[we..ps];
             if between.contains([',', ';', '(', ')'])
                 || between.split_whitespace().count() > 3
-                || between.split_whitespace().any(|w| in_list(w, OTHER_PREPOSITIONS))
+                || between
+                    .split_whitespace()
+                    .any(|w| in_list(w, OTHER_PREPOSITIONS))
             {
                 break;
             }

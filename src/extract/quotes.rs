@@ -100,11 +100,19 @@ fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
     for (i, c) in text.char_indices() {
         let at = base + i;
         let past = at + c.len_utf8();
-        let opens_here = prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
+        let opens_here =
+            prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
         match (c, open) {
             ('\u{201c}', _) => open = Some((at, past)),
-            ('\u{201d}', Some((mark, content))) | ('"', Some((mark, content))) if c == '\u{201d}' || !opens_here => {
-                out.push(Quotation { mark, open: content, close: at, after: past });
+            ('\u{201d}', Some((mark, content))) | ('"', Some((mark, content)))
+                if c == '\u{201d}' || !opens_here =>
+            {
+                out.push(Quotation {
+                    mark,
+                    open: content,
+                    close: at,
+                    after: past,
+                });
                 open = None;
             }
             // a straight mark that opens (again: an earlier one was never closed)

@@ -2,7 +2,8 @@
 
 /// Whether `word` is in `list`, ignoring ASCII case.
 pub fn in_list(word: &str, list: &[&str]) -> bool {
-    list.iter().any(|w| w.len() == word.len() && w.eq_ignore_ascii_case(word))
+    list.iter()
+        .any(|w| w.len() == word.len() && w.eq_ignore_ascii_case(word))
 }
 
 /// Byte ranges of words (letters, digits, apostrophes, hyphens) in `text`, offset by `base`.
@@ -33,7 +34,10 @@ mod tests {
     #[test]
     fn words_and_lists() {
         let text = "Putin's aide, ex-minister 2025.";
-        let words: Vec<&str> = word_spans(text, 0).into_iter().map(|(s, e)| &text[s..e]).collect();
+        let words: Vec<&str> = word_spans(text, 0)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
         assert_eq!(words, ["Putin's", "aide", "ex-minister", "2025"]);
         assert!(in_list("SAID", &["said", "told"]));
         assert!(!in_list("sai", &["said"]));

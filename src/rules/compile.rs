@@ -44,6 +44,7 @@ pub(crate) fn compile(
         names: NameIndex::default(),
         name_owner: FxHashMap::default(),
         poisoned: FxHashSet::default(),
+        failed_relations: FxHashSet::default(),
         facts: Vec::new(),
     };
     c.declare_kinds(files);
@@ -76,6 +77,8 @@ struct Compiler {
     name_owner: FxHashMap<(Box<str>, KindId), (EntityId, Loc)>,
     /// Names of entities whose declaration failed: references to them are not reported again.
     poisoned: FxHashSet<String>,
+    /// Relations whose declaration failed, likewise.
+    failed_relations: FxHashSet<String>,
     facts: Vec<Fact>,
 }
 
@@ -295,6 +298,7 @@ impl Compiler {
                     }
                 }
                 if subject.is_none() || value.is_none() {
+                    self.failed_relations.insert(r.name.node.clone());
                     continue;
                 }
                 let id = RelationId(self.relations.len() as u32);
@@ -517,11 +521,16 @@ impl Compiler {
                         }
                     }
                     Statement::Fact(f) => {
+                        // the relation's subject kind picks among entities that share the name
+                        let wanted = self
+                            .relation_index
+                            .get(f.clause.relation.node.as_str())
+                            .map(|&r| self.relations[r.index()].subject);
                         if let Some(subject) = self.resolve_entity(
                             file,
                             &f.subject.node,
                             f.subject.span,
-                            None,
+                            wanted,
                             "the subject",
                         ) {
                             self.add_fact(file, subject, f.subject.span, &f.clause);
@@ -541,6 +550,12 @@ impl Compiler {
         clause: &ast::FactClause,
     ) {
         let Some(&relation_id) = self.relation_index.get(clause.relation.node.as_str()) else {
+            if self
+                .failed_relations
+                .contains(clause.relation.node.as_str())
+            {
+                return;
+            }
             let suggestion = closest(
                 &clause.relation.node,
                 self.relations.iter().map(|r| &*r.name),
@@ -590,6 +605,23 @@ impl Compiler {
             Some(v) => v,
             None => return,
         };
+        if matches!(self.relations[relation_id.index()].value, ValueType::Date)
+            && let Some(on) = &clause.validity.on
+        {
+            self.error(
+                RuleDiagnostic::new(
+                    "rules::value-type",
+                    format!(
+                        "`{}` already takes a date; a second date with `on` is ambiguous",
+                        clause.relation.node
+                    ),
+                    loc(file, on.span),
+                    "second date",
+                )
+                .with_help("give the date once, as the value"),
+            );
+            return;
+        }
         let validity = Validity {
             from: clause.validity.from.as_ref().map(|d| d.node),
             until: clause.validity.until.as_ref().map(|d| d.node),
@@ -844,34 +876,59 @@ impl Compiler {
             }
             let mut subjects: Vec<EntityId> = edges.keys().copied().collect();
             subjects.sort();
-            let mut reported_cycle = false;
+            // entities already shown in a reported cycle: each cycle is reported once
+            let mut in_reported_cycle: FxHashSet<EntityId> = FxHashSet::default();
             for start in subjects {
-                // Breadth-first from `start`; nearest ancestors first.
+                // Breadth-first from `start`, nearest first; `parent` remembers how each
+                // entity was reached (the fact and the entity before it), to show a cycle.
                 let mut seen: Vec<EntityId> = Vec::new();
+                let mut parent: FxHashMap<EntityId, (EntityId, usize)> = FxHashMap::default();
                 let mut queue = std::collections::VecDeque::from([start]);
+                let mut cycle: Option<(EntityId, usize)> = None;
                 while let Some(node) = queue.pop_front() {
                     for &(next, fact) in edges.get(&node).map_or(&[][..], |v| v) {
                         if next == start {
-                            if !reported_cycle {
-                                reported_cycle = true;
-                                let name = &self.entities[start.index()].name;
-                                self.diagnostics.push(
-                                    RuleDiagnostic::new(
-                                        "rules::cycle",
-                                        format!("`{}` leads from \"{name}\" back to itself", relation.name),
-                                        self.facts[fact].loc,
-                                        "this closes the cycle",
-                                    )
-                                    .with_help(format!("a transitive relation such as `{}` cannot loop: remove one of the facts in the cycle", relation.name)),
-                                );
-                            }
+                            cycle.get_or_insert((node, fact));
                             continue;
                         }
-                        if !seen.contains(&next) {
+                        if next != start && !parent.contains_key(&next) {
+                            parent.insert(next, (node, fact));
                             seen.push(next);
                             queue.push_back(next);
                         }
                     }
+                }
+                if let Some((last, closing)) = cycle
+                    && !in_reported_cycle.contains(&start)
+                {
+                    // walk back from the closing edge to `start`
+                    let mut path = vec![closing];
+                    let mut members = vec![start, last];
+                    let mut at = last;
+                    while at != start {
+                        let Some(&(prev, fact)) = parent.get(&at) else {
+                            break;
+                        };
+                        path.push(fact);
+                        members.push(prev);
+                        at = prev;
+                    }
+                    in_reported_cycle.extend(members);
+                    let name = &self.entities[start.index()].name;
+                    let mut d = RuleDiagnostic::new(
+                        "rules::cycle",
+                        format!("`{}` leads from \"{name}\" back to itself", relation.name),
+                        self.facts[closing].loc,
+                        "this closes the cycle",
+                    )
+                    .with_help(format!(
+                        "a transitive relation such as `{}` cannot loop: remove one of the facts in the cycle",
+                        relation.name
+                    ));
+                    for &fact in path.iter().skip(1).rev() {
+                        d = d.with_label(self.facts[fact].loc, "part of the cycle");
+                    }
+                    self.diagnostics.push(d);
                 }
                 closure.insert((relation_id, start), seen.into_boxed_slice());
             }

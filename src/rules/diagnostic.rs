@@ -136,7 +136,7 @@ impl<'a> RuleReport<'a> {
                     related.push(RelatedLabel {
                         message: label.clone(),
                         source: sources.get(loc.file).named_source(),
-                        label: LabeledSpan::new_primary_with_span(Some(label.clone()), loc.span),
+                        label: LabeledSpan::new_primary_with_span(None, loc.span),
                     });
                 }
             }

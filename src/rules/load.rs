@@ -239,7 +239,7 @@ impl Loader {
                         .to_path_buf();
                     let target = base.join(&path);
                     let identity = std::fs::canonicalize(&target).unwrap_or(target.clone());
-                    let display = shown_base.join(&path).display().to_string();
+                    let display = tidy(&shown_base.join(&path));
                     self.load(
                         Origin::Disk(identity),
                         display,
@@ -316,8 +316,24 @@ fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory, not a rule file".into(),
         _ => e.to_string(),
     }
+}
+
+/// A path for display with `dir/../` pairs folded away (`a/b/../c.rules` → `a/c.rules`).
+fn tidy(path: &Path) -> String {
+    let mut parts: Vec<Component> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            Component::CurDir => {}
+            c => parts.push(c),
+        }
+    }
+    parts.iter().collect::<PathBuf>().display().to_string()
 }
 
 /// `world/people.rules` + `../std.rules` → `std.rules`.
@@ -351,5 +367,13 @@ mod tests {
             "std.rules"
         );
         assert_eq!(join_virtual("std.rules", "world/a.rules"), "world/a.rules");
+        assert_eq!(
+            super::tidy(std::path::Path::new("a/b/../c.rules")),
+            "a/c.rules"
+        );
+        assert_eq!(
+            super::tidy(std::path::Path::new("../x/./y.rules")),
+            "../x/y.rules"
+        );
     }
 }

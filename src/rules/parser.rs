@@ -61,8 +61,12 @@ pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
                 clauses: Vec::new(),
                 span: Span::default(),
             };
+            // Only errors that do not depend on what the line continues: an unterminated
+            // string, an impossible date, a bad escape.
             if let Err(err) = p.entity_continuation(content, &mut scratch)
-                && !err.message.starts_with("expected a fact")
+                && LINE_LOCAL_ERRORS
+                    .iter()
+                    .any(|start| err.message.starts_with(start))
             {
                 errors.push(err);
             }
@@ -89,6 +93,9 @@ pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
     }
     (file, errors)
 }
+
+/// Syntax errors that a line has whatever statement it belongs to.
+const LINE_LOCAL_ERRORS: [&str; 3] = ["unterminated string", "invalid date", "unknown escape"];
 
 /// The lines of `text`, without their endings (`\n`, `\r\n` or a lone `\r`), as subslices.
 /// A leading UTF-8 byte-order mark is skipped.
@@ -351,7 +358,9 @@ impl<'a> P<'a> {
             take_while1(|c: char| c.is_ascii_digit() || c == '-' || c == '.').parse(i)?;
         let span = self.span(text);
         let is_year = text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit());
-        if text.contains('-') || is_year {
+        // `-3` and `-2.5` are numbers; any other `-` makes a date
+        let negative = text.starts_with('-') && !text[1..].contains('-');
+        if (text.contains('-') && !negative) || is_year {
             return match FactDate::parse(text) {
                 Ok(date) => Ok((rest, Spanned::new(Value::Date(date), span))),
                 Err(e) => invalid(
@@ -491,7 +500,7 @@ impl<'a> P<'a> {
                     token_len(line),
                     format!("a statement cannot start with {}", describe(line)),
                     "unexpected here",
-                    Some(STATEMENT_HELP),
+                    Some(&format!("A {STATEMENT_HELP}")),
                 ),
             }
         };
@@ -685,8 +694,8 @@ impl<'a> P<'a> {
         if !name_start.starts_with('"') {
             let suggestion =
                 crate::rules::suggest::closest(kind_word, STATEMENT_KEYWORDS.iter().copied())
-                    .map(|k| format!("did you mean `{k}`? "))
-                    .unwrap_or_default();
+                    .map(|k| format!("did you mean `{k}`? A "))
+                    .unwrap_or_else(|| "A ".to_string());
             return invalid(
                 line,
                 kind_word.len(),
@@ -817,7 +826,7 @@ impl<'a> P<'a> {
     }
 }
 
-const STATEMENT_HELP: &str = "a statement is `use \"file.rules\"`, `kind NAME [is PARENT]`, \
+const STATEMENT_HELP: &str = "statement is `use \"file.rules\"`, `kind NAME [is PARENT]`, \
 `relation NAME: KIND -> TYPE ...`, `KIND \"Name\" [aka \"Alias\", ...]`, \
 `\"Subject\" RELATION VALUE ...` or `not \"Subject\" RELATION VALUE`";
 

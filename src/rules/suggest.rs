@@ -4,13 +4,14 @@
 /// enough to be a plausible typo: at most a third of the word's length, and at most 3 edits.
 pub fn closest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let wanted_lower = wanted.to_lowercase();
-    let limit = (wanted.chars().count() / 3).clamp(1, 3);
+    let wanted_len = wanted.chars().count();
+    let limit = (wanted_len / 3).clamp(1, 3);
     candidates
         .into_iter()
         .filter(|c| !c.is_empty())
         .filter_map(|c| {
             // cheap length filter first: edit distance is at least the length difference
-            let diff = c.len().abs_diff(wanted.len());
+            let diff = c.chars().count().abs_diff(wanted_len);
             if diff > limit {
                 return None;
             }
@@ -33,6 +34,7 @@ mod tests {
         // two edits in a four-letter word is too far to guess
         assert_eq!(closest("Riad", names), None);
         assert_eq!(closest("Washington", names), None);
+        assert_eq!(closest("Kln", ["Köln"]), Some("Köln"));
         assert_eq!(
             closest("relaton", ["use", "kind", "relation", "not"]),
             Some("relation")

@@ -401,3 +401,14 @@ fn expected_token_errors_name_what_was_found() {
         errs[0].message
     );
 }
+
+#[test]
+fn lines_under_a_failed_statement_report_only_their_own_errors() {
+    // the relation line fails; its modifier lines are not misread as entity facts
+    let errs = errors(
+        "relaton hosted_by: event -> country\n  one\n  tolerance 5%%\n  holds \"T\" from 2025-02-30\n",
+    );
+    let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[1].starts_with("invalid date"));
+}
