@@ -3,13 +3,13 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{Block, BlockKind, Comment, unmask};
+use super::{Block, BlockKind, Comment, Mask};
 use crate::span::Span;
 
 pub(crate) fn read(
     text: &str,
     body_start: usize,
-    prose: &mut String,
+    prose: &mut Mask,
     blocks: &mut Vec<Block>,
     comments: &mut Vec<Comment>,
 ) {
@@ -65,7 +65,7 @@ pub(crate) fn read(
                 _ => {}
             },
             Event::Text(_) if code_depth == 0 && image_depth == 0 => {
-                unmask(prose, text, span);
+                prose.show(text, span);
                 match open.last_mut() {
                     Some((_, run)) => *run = Some(run.map_or(span, |r| r.to(span))),
                     None => blocks.push(Block {

@@ -164,13 +164,13 @@ impl Article {
     /// Reads an article from text.
     pub fn parse(path: &str, format: Format, text: String) -> Article {
         let text: Arc<str> = text.into();
-        let mut prose = mask_all(&text);
+        let mut prose = Mask::new(&text);
         let front = frontmatter::parse(&text);
         let body_start = front.as_ref().map_or(0, |f| f.end);
         let mut blocks = Vec::new();
         let mut comments = Vec::new();
         if let Some(title) = front.as_ref().and_then(|f| f.title) {
-            unmask(&mut prose, &text, title);
+            prose.show(&text, title);
             blocks.push(Block {
                 kind: BlockKind::Title,
                 span: title,
@@ -184,7 +184,8 @@ impl Article {
             }
             Format::Text => plain::read(&text, body_start, &mut prose, &mut blocks),
         }
-        mask_urls(&mut prose);
+        prose.hide_urls();
+        let prose = prose.into_string();
         mark_headline(&mut blocks);
         let sentences = sentences::split(&prose, &blocks);
         let lines = LineIndex::new(&text);
@@ -240,67 +241,66 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
 
-/// A mask of `text` with every byte hidden except line breaks.
-fn mask_all(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b == b'\n' || b == b'\r' {
-                b as char
-            } else {
-                ' '
-            }
-        })
-        .collect()
-}
+/// The prose mask while it is built: bytes, so that showing and hiding spans is a copy in
+/// place. Only whole characters are ever copied or blanked, so it stays valid UTF-8.
+pub(crate) struct Mask(Vec<u8>);
 
-/// Shows the original bytes of `span` in the mask.
-pub(crate) fn unmask(prose: &mut String, text: &str, span: Span) {
-    let range = span.range();
-    if text.is_char_boundary(range.start) && text.is_char_boundary(range.end) {
-        prose.replace_range(range.clone(), &text[range]);
+impl Mask {
+    /// Every byte hidden except line breaks.
+    fn new(text: &str) -> Mask {
+        Mask(
+            text.bytes()
+                .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
+                .collect(),
+        )
     }
-}
 
-/// Hides the bytes of `span` in the mask (line breaks stay).
-pub(crate) fn mask(prose: &mut String, span: Span) {
-    let range = span.range();
-    if prose.is_char_boundary(range.start) && prose.is_char_boundary(range.end) {
-        let spaces: String = prose[range.clone()]
-            .bytes()
-            .map(|b| {
-                if b == b'\n' || b == b'\r' {
-                    b as char
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        prose.replace_range(range, &spaces);
-    }
-}
-
-/// URLs in prose are not prose: `https://...`, `http://...`, `www....`.
-fn mask_urls(prose: &mut String) {
-    let mut spans = Vec::new();
-    let bytes = prose.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let rest = &prose[i..];
-        let is_url =
-            rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.");
-        let at_boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        if is_url && at_boundary {
-            let len = rest
-                .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
-                .unwrap_or(rest.len());
-            spans.push(Span::new(i, i + len));
-            i += len;
-        } else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
+    /// Shows the original bytes of `span`.
+    pub(crate) fn show(&mut self, text: &str, span: Span) {
+        let range = span.range();
+        if text.is_char_boundary(range.start)
+            && text.is_char_boundary(range.end)
+            && range.end <= self.0.len()
+        {
+            self.0[range.clone()].copy_from_slice(&text.as_bytes()[range]);
         }
     }
-    for span in spans {
-        mask(prose, span);
+
+    /// Hides `span` (line breaks stay). `span` must cover whole characters.
+    pub(crate) fn hide(&mut self, span: Span) {
+        if let Some(bytes) = self.0.get_mut(span.range()) {
+            for b in bytes {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b' ';
+                }
+            }
+        }
+    }
+
+    /// URLs in prose are not prose: `https://...`, `http://...`, `www....`.
+    fn hide_urls(&mut self) {
+        let mut i = 0;
+        while i < self.0.len() {
+            let rest = &self.0[i..];
+            let is_url = rest.starts_with(b"http://")
+                || rest.starts_with(b"https://")
+                || rest.starts_with(b"www.");
+            if is_url && (i == 0 || !self.0[i - 1].is_ascii_alphanumeric()) {
+                let len = rest
+                    .iter()
+                    .position(|&b| b.is_ascii_whitespace() || matches!(b, b'<' | b'>' | b'"'))
+                    .unwrap_or(rest.len());
+                self.hide(Span::new(i, i + len));
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn into_string(self) -> String {
+        String::from_utf8(self.0)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 

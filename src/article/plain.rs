@@ -1,10 +1,10 @@
 //! Plain-text articles: the first line is the headline, short title-like lines standing alone
 //! are headings, `•`, `-` and `*` lines are list items, and other runs of lines are paragraphs.
 
-use super::{Block, BlockKind, unmask};
+use super::{Block, BlockKind, Mask};
 use crate::span::Span;
 
-pub(crate) fn read(text: &str, body_start: usize, prose: &mut String, blocks: &mut Vec<Block>) {
+pub(crate) fn read(text: &str, body_start: usize, prose: &mut Mask, blocks: &mut Vec<Block>) {
     let lines: Vec<(usize, &str)> = lines(text, body_start).collect();
     let blank = |i: usize| lines.get(i).is_none_or(|(_, l)| l.trim().is_empty());
     let mut paragraph: Option<Span> = None;
@@ -32,12 +32,12 @@ pub(crate) fn read(text: &str, body_start: usize, prose: &mut String, blocks: &m
                 push(BlockKind::Paragraph, p, blocks);
             }
             let item_span = Span::new(span.end as usize - item.len(), span.end as usize);
-            unmask(prose, text, item_span);
+            prose.show(text, item_span);
             push(BlockKind::ListItem, item_span, blocks);
             first = false;
             continue;
         }
-        unmask(prose, text, span);
+        prose.show(text, span);
         let standalone = paragraph.is_none() && blank(i + 1);
         if first || (standalone && is_title_like(content)) {
             if let Some(p) = paragraph.take() {
@@ -103,7 +103,7 @@ fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
             return None;
         }
         let rest = &text[pos..];
-        let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let len = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
         let line = (pos, &rest[..len]);
         pos += len;
         if text[pos..].starts_with("\r\n") {

@@ -42,69 +42,93 @@ fn is_closing(c: char) -> bool {
     )
 }
 
+/// The character at byte `i` (a character boundary) and its length; ASCII without decoding.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => (b as char, 1),
+        Some(_) => text[i..]
+            .chars()
+            .next()
+            .map_or((' ', 1), |c| (c, c.len_utf8())),
+        None => (' ', 0),
+    }
+}
+
 /// Byte ranges of the sentences in `text`, trimmed of white space.
 pub fn split_text(text: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let len = text.len();
     let mut out = Vec::new();
     let mut sentence_start = 0usize;
     let mut in_quote = false;
+    let mut prev = ' ';
     let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    while i < len {
+        let (c, c_len) = char_at(text, i);
         match c {
             '"' => {
-                let prev = if i == 0 { ' ' } else { chars[i - 1].1 };
                 in_quote = prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}');
             }
-            c if is_opening_quote(c) && c != '\u{2018}' => in_quote = true,
+            '\u{201c}' | '\u{ab}' => in_quote = true,
             '\u{201d}' => in_quote = false,
             '.' | '!' | '?' | '\u{2026}' => {
                 // swallow a run of terminators and closing quotes/brackets
-                let mut j = i + 1;
+                let mut j = i + c_len;
                 let mut closed_quote = false;
-                while j < chars.len()
-                    && (matches!(chars[j].1, '.' | '!' | '?') || is_closing(chars[j].1))
-                {
-                    if matches!(chars[j].1, '"' | '\u{201d}') {
-                        closed_quote = true;
+                let mut last = c;
+                while j < len {
+                    let (n, n_len) = char_at(text, j);
+                    if !(matches!(n, '.' | '!' | '?') || is_closing(n)) {
+                        break;
                     }
-                    j += 1;
+                    closed_quote |= matches!(n, '"' | '\u{201d}');
+                    last = n;
+                    j += n_len;
                 }
-                let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+                let end = j;
                 let mut k = j;
-                while k < chars.len() && chars[k].1.is_whitespace() {
-                    k += 1;
+                while k < len {
+                    let (n, n_len) = char_at(text, k);
+                    if !n.is_whitespace() {
+                        break;
+                    }
+                    k += n_len;
                 }
-                let at_block_end = k == chars.len();
+                let at_block_end = k >= len;
                 let spaced = k > j || at_block_end;
-                let next_starts = chars.get(k).is_some_and(|&(_, n)| {
-                    n.is_uppercase() || n.is_ascii_digit() || n == '"' || is_opening_quote(n)
-                });
+                let (next, _) = char_at(text, k);
+                let next_starts = !at_block_end
+                    && (next.is_uppercase()
+                        || next.is_ascii_digit()
+                        || next == '"'
+                        || is_opening_quote(next));
                 let quote_ok = !in_quote || closed_quote;
                 if spaced
                     && (next_starts || at_block_end)
                     && quote_ok
-                    && !(c == '.' && is_abbreviation(text, pos))
+                    && !(c == '.' && is_abbreviation(text, i))
                 {
                     push_trimmed(text, sentence_start, end, &mut out);
                     sentence_start = end;
                     if closed_quote {
                         in_quote = false;
                     }
+                    prev = ' ';
                     i = k;
                     continue;
                 }
                 if closed_quote {
                     in_quote = false;
                 }
+                prev = last;
                 i = j;
                 continue;
             }
             _ => {}
         }
-        i += 1;
+        prev = c;
+        i += c_len;
     }
-    push_trimmed(text, sentence_start, text.len(), &mut out);
+    push_trimmed(text, sentence_start, len, &mut out);
     out
 }
 

@@ -8,7 +8,6 @@ use jiff::civil::{Date, Weekday};
 use regex::Regex;
 
 use super::claim::{DateClaim, DateForm, DayRange, Hedge, Ref};
-use super::words::in_list;
 use crate::article::{Article, ArticleDate, BlockKind, DateSource};
 use crate::kb::time::FactDate;
 use crate::span::Span;
@@ -48,8 +47,64 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     );
     // ASCII word boundaries keep the regex on its fast DFA path; Unicode `\b` forces a
     // backtracker on every non-ASCII byte (measured: 60 % of extraction time).
-    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+    // Likewise ASCII `\s` and `\d`: every literal in the pattern is ASCII anyway.
+    let pattern = format!("(?-u){}", pattern.replace(r"\b", r"(?-u:\b)"));
     Regex::new(&pattern).expect("date regex compiles")
+});
+
+/// Words without which no date expression can match; sentences with none of them and no
+/// digit skip the (much slower) date regex.
+static ANCHORS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let words = [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "year",
+        "month",
+        "week",
+        "day",
+        "decade",
+        "centur",
+        "hour",
+        "minute",
+        "yesterday",
+        "today",
+        "tomorrow",
+    ];
+    aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .expect("anchor automaton builds")
+});
+
+/// Whether `text` may hold a date expression.
+fn may_hold_date(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) || ANCHORS.is_match(text)
+}
+
+/// Event nouns and verbs, found in one pass (word boundaries checked by the caller).
+static EVENT_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(EVENT_NOUNS.iter().chain(EVENT_VERBS))
+        .expect("event word automaton builds")
 });
 
 /// A date expression found in text, before it is tied to a subject.
@@ -184,6 +239,9 @@ fn hedge_of(text: &str) -> Hedge {
 /// `article_year` fills in `February 18` without a year.
 pub fn find(text: &str, base: usize, article_year: Option<i16>) -> Vec<DateExpression> {
     let mut out = Vec::new();
+    if !may_hold_date(text) {
+        return out;
+    }
     for caps in DATE_RE.captures_iter(text) {
         let whole = caps.get(0).expect("group 0");
         let mut span = Span::new(base + whole.start(), base + whole.end());
@@ -472,19 +530,12 @@ pub fn event_words_near(text: &str, sentence: Span, at: Span) -> Option<Span> {
     let clause_end = s[rel_end..]
         .find([';', ')'])
         .map_or(s.len(), |p| rel_end + p);
-    let words = word_spans(&s[clause_start..clause_end], clause_start);
     let mut best: Option<(usize, Span)> = None;
-    for (i, &(ws, we)) in words.iter().enumerate() {
-        let word = &s[ws..we];
-        let two = words.get(i + 1).map(|&(_, e2)| &s[ws..e2]);
-        let (hit, end) = if two.is_some_and(|t| in_list(t, EVENT_NOUNS)) {
-            (true, words[i + 1].1)
-        } else if in_list(word, EVENT_NOUNS) || in_list(word, EVENT_VERBS) {
-            (true, we)
-        } else {
-            (false, we)
-        };
-        if !hit || (ws >= rel_start && ws < rel_end) {
+    for m in EVENT_WORDS.find_iter(&s[clause_start..clause_end]) {
+        let (ws, end) = (clause_start + m.start(), clause_start + m.end());
+        let bounded = !s[..ws].ends_with(|c: char| c.is_alphanumeric())
+            && !s[end..].starts_with(|c: char| c.is_alphanumeric());
+        if !bounded || (ws >= rel_start && ws < rel_end) {
             continue;
         }
         // prefer words before the date, nearest first; then after

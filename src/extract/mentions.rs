@@ -153,36 +153,61 @@ fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
 /// Normalizes text for matching and returns it with a map from each normalized byte to the
 /// original offset of its character (plus one trailing entry: the original length).
 pub fn normalize(text: &str) -> (String, Vec<u32>) {
-    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    // the two characters before, for the initialism rule
     let mut prev: [char; 2] = [' ', ' '];
-    for (offset, c) in text.char_indices() {
-        let replacement = match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
-            '\u{201c}' | '\u{201d}' => '"',
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-            // runs of white space (line breaks, masked markup) match one space
-            c if c.is_whitespace() => {
-                if out.ends_with(' ') {
-                    continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII: no decoding
+            if b.is_ascii_whitespace() {
+                // runs of white space (line breaks, masked markup) match one space
+                if out.last() != Some(&b' ') {
+                    out.push(b' ');
+                    map.push(i as u32);
                 }
-                ' '
-            }
-            // the period of an initialism: U.S. → US
-            '.' if prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() => {
+                prev = [prev[1], ' '];
+            } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() {
+                // the period of an initialism: U.S. → US
                 prev = [prev[1], '.'];
-                continue;
+            } else {
+                out.push(b);
+                map.push(i as u32);
+                prev = [prev[1], b as char];
             }
-            c => c,
-        };
-        let before = out.len();
-        out.push(replacement);
-        for _ in before..out.len() {
-            map.push(offset as u32);
+            i += 1;
+            continue;
         }
-        prev = [prev[1], c];
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        let ascii = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
+            '\u{201c}' | '\u{201d}' => Some(b'"'),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
+            c if c.is_whitespace() => (out.last() != Some(&b' ')).then_some(b' ').or(Some(0)),
+            _ => None,
+        };
+        match ascii {
+            Some(0) => {}
+            Some(a) => {
+                out.push(a);
+                map.push(i as u32);
+            }
+            None => {
+                out.extend_from_slice(&bytes[i..i + len]);
+                map.extend(std::iter::repeat_n(i as u32, len));
+            }
+        }
+        prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
+        i += len;
     }
     map.push(text.len() as u32);
+    // whole characters were copied or replaced by ASCII, so this is valid UTF-8
+    let out = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (out, map)
 }
 

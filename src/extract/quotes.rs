@@ -259,7 +259,7 @@ fn speaker_after(
         }
     }
     // `he said`
-    if word(0).is_some_and(|w| PRONOUNS.contains(&w.to_ascii_lowercase().as_str()))
+    if word(0).is_some_and(|w| super::words::in_list(w, PRONOUNS))
         && word(1).is_some_and(is_speech_verb)
     {
         return last_person_before(x, article, persons, first.0).map(|r| (r, Attribution::Pronoun));
@@ -280,14 +280,13 @@ fn speaker_before(
     let start = sentence.start as usize;
     let open = open.max(start);
     let ws = words(text, start, open);
-    let lower: Vec<String> = ws
-        .iter()
-        .map(|&(s, e)| text[s..e].to_ascii_lowercase())
-        .collect();
+    // the words as text, compared without regard to ASCII case
+    let lower: Vec<&str> = ws.iter().map(|&(s, e)| &text[s..e]).collect();
+    let is = |w: &str, word: &str| w.eq_ignore_ascii_case(word);
     // `according to X`
     if let Some(i) = lower
         .windows(2)
-        .rposition(|w| w[0] == "according" && w[1] == "to")
+        .rposition(|w| is(w[0], "according") && is(w[1], "to"))
     {
         let after = ws[i + 1].1;
         if let Some(m) = persons
@@ -303,9 +302,9 @@ fn speaker_before(
     if text[verb_start..open].contains(['"', '\u{201d}']) {
         return None;
     }
-    if lower[verb] == "described" || lower[verb] == "describes" {
+    if is(lower[verb], "described") || is(lower[verb], "describes") {
         // `described X as "..."`
-        if !lower[verb..].iter().any(|w| w == "as") {
+        if !lower[verb..].iter().any(|w| is(w, "as")) {
             return None;
         }
     }
@@ -313,7 +312,7 @@ fn speaker_before(
     let near = verb.saturating_sub(3);
     if let Some(p) = (near..verb)
         .rev()
-        .find(|&i| PRONOUNS.contains(&lower[i].as_str()))
+        .find(|&i| super::words::in_list(lower[i], PRONOUNS))
     {
         let nearer_person = persons
             .iter()

@@ -8,10 +8,18 @@ pub fn in_list(word: &str, list: &[&str]) -> bool {
 
 /// Byte ranges of words (letters, digits, apostrophes, hyphens) in `text`, offset by `base`.
 pub fn word_spans(text: &str, base: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 5);
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        let word_char = c.is_alphanumeric() || c == '\'' || c == '-' || c == '\u{2019}';
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (word_char, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric() || b == b'\'' || b == b'-', 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric() || c == '\u{2019}', c.len_utf8())
+        };
         match (word_char, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -20,6 +28,7 @@ pub fn word_spans(text: &str, base: usize) -> Vec<(usize, usize)> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push((base + s, base + text.len()));
