@@ -19,11 +19,18 @@ fn main() {
         eprintln!("usage: extract_corpus CSV [--rules FILE] [--no-default-rules] [--runs N] [--sample N] [--seed S] [--kinds a,b]");
         std::process::exit(2);
     });
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let runs: usize = flag("--runs").and_then(|v| v.parse().ok()).unwrap_or(3);
     let sample: usize = flag("--sample").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut seed: u64 = flag("--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
-    let kinds: Vec<String> = flag("--kinds").map(|k| k.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let kinds: Vec<String> = flag("--kinds")
+        .map(|k| k.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     let selection = RuleSelection {
         paths: flag("--rules").into_iter().map(Into::into).collect(),
         default_rules: !args.iter().any(|a| a == "--no-default-rules"),
@@ -36,7 +43,12 @@ fn main() {
     let bodies: Vec<(String, String)> = reader
         .records()
         .filter_map(Result::ok)
-        .map(|r| (r.get(0).unwrap_or("").to_string(), r.get(1).unwrap_or("").to_string()))
+        .map(|r| {
+            (
+                r.get(0).unwrap_or("").to_string(),
+                r.get(1).unwrap_or("").to_string(),
+            )
+        })
         .collect();
     let bytes: usize = bodies.iter().map(|(_, b)| b.len()).sum();
 
@@ -47,7 +59,13 @@ fn main() {
     });
     let extractor = Extractor::new(&kb);
     let setup = t.elapsed();
-    println!("corpus: {} bodies, {:.1} MB; rules: {} entities; load + automaton: {:.1} ms", bodies.len(), bytes as f64 / 1e6, kb.entities().len(), setup.as_secs_f64() * 1e3);
+    println!(
+        "corpus: {} bodies, {:.1} MB; rules: {} entities; load + automaton: {:.1} ms",
+        bodies.len(),
+        bytes as f64 / 1e6,
+        kb.entities().len(),
+        setup.as_secs_f64() * 1e3
+    );
 
     let mut times = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -56,7 +74,10 @@ fn main() {
         let t = Instant::now();
         let mut n = 0usize;
         for (id, body) in &bodies {
-            let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes()) else { continue };
+            let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes())
+            else {
+                continue;
+            };
             let x = extractor.extract(&article, None);
             n += x.claims.len();
             if run == 0 {
@@ -66,7 +87,12 @@ fn main() {
                 if sample > 0 {
                     for c in x.claims {
                         if kinds.is_empty() || kinds.iter().any(|k| k == c.kind()) {
-                            all.push((id.clone(), article.slice(c.sentence).to_string(), claimcheck::cli::extract::describe(&c), c));
+                            all.push((
+                                id.clone(),
+                                article.slice(c.sentence).to_string(),
+                                claimcheck::cli::extract::describe(&c),
+                                c,
+                            ));
                         }
                     }
                 }
@@ -78,8 +104,16 @@ fn main() {
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
-    println!("read + extract, 1 thread: median {:.1} ms over {runs} runs = {:.1} MB/s, {:.0} articles/s", median * 1e3, bytes as f64 / 1e6 / median, bodies.len() as f64 / median);
-    println!("claims per kind: {counts:?} (total {})", counts.values().sum::<usize>());
+    println!(
+        "read + extract, 1 thread: median {:.1} ms over {runs} runs = {:.1} MB/s, {:.0} articles/s",
+        median * 1e3,
+        bytes as f64 / 1e6 / median,
+        bodies.len() as f64 / median
+    );
+    println!(
+        "claims per kind: {counts:?} (total {})",
+        counts.values().sum::<usize>()
+    );
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
             println!("peak memory: {}", line.trim_start_matches("VmHWM:").trim());
@@ -97,6 +131,9 @@ fn main() {
             ClaimBody::Quote(_) => "quote",
             _ => claim.kind(),
         };
-        println!("\n[{id}] {kind}: {described}\n    in: {}", sentence.replace('\n', " "));
+        println!(
+            "\n[{id}] {kind}: {described}\n    in: {}",
+            sentence.replace('\n', " ")
+        );
     }
 }

@@ -186,7 +186,7 @@ impl Article {
         }
         prose.hide_urls();
         let prose = prose.into_string();
-        mark_headline(&mut blocks);
+        mark_headline(&mut blocks, &text);
         let sentences = sentences::split(&prose, &blocks);
         let lines = LineIndex::new(&text);
         let mut article = Article {
@@ -304,12 +304,18 @@ impl Mask {
     }
 }
 
-/// The headline is the title, else the first block (a heading or the first line), and any
-/// headings that follow it before the first paragraph.
-fn mark_headline(blocks: &mut [Block]) {
+/// The headline is the title, else the first block (a heading, the first line of a plain
+/// text, or a title-like first paragraph), and any headings that follow it before the first
+/// paragraph.
+fn mark_headline(blocks: &mut [Block], text: &str) {
     let Some(first) = blocks.first_mut() else {
         return;
     };
+    // A Markdown article that opens with a paragraph has a headline only if that paragraph
+    // reads like one; a dateline paragraph is body text.
+    if first.kind == BlockKind::Paragraph && !plain::is_title_like(first.span.slice(text)) {
+        return;
+    }
     first.headline = true;
     if first.kind == BlockKind::Title {
         return;

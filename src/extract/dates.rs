@@ -556,10 +556,13 @@ pub use super::words::word_spans;
 /// The article's dateline, if its first body block starts with one (`Feb. 18, 2025 —`,
 /// `RIYADH, Saudi Arabia, Feb. 18, 2025 (AP) —`) or is a date alone.
 pub fn dateline(article: &Article) -> Option<ArticleDate> {
+    // the first paragraph, which is the headline too when a Markdown article has no heading
     let block = article
         .blocks
         .iter()
-        .find(|b| !b.headline && b.kind != BlockKind::Title)?;
+        .filter(|b| b.kind != BlockKind::Title)
+        .take(2)
+        .find(|b| b.kind == BlockKind::Paragraph || !b.headline)?;
     let text = article.prose_of(block.span);
     let mut cut = text.len().min(120);
     while !text.is_char_boundary(cut) {

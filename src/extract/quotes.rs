@@ -72,6 +72,20 @@ const SPEECH_VERBS: &[&str] = &[
 
 const PRONOUNS: &[&str] = &["he", "she"];
 
+/// Words before a name that are not part of it.
+const HONORIFICS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "minister",
+];
+
 fn is_speech_verb(word: &str) -> bool {
     super::words::in_list(word, SPEECH_VERBS)
 }
@@ -249,8 +263,14 @@ fn speaker_after(
             }
         }
     }
-    // `Zelenskyy said`
-    if let Some(m) = person_at(first.0) {
+    // `Zelenskyy said`, `Mr Lavrov said`
+    let name_start = match word(0) {
+        Some(w) if super::words::in_list(w.trim_end_matches('.'), HONORIFICS) => {
+            ws.get(1).map_or(first.0, |w| w.0)
+        }
+        _ => first.0,
+    };
+    if let Some(m) = person_at(name_start) {
         let after = words(text, m.span.end as usize, end);
         if after.first().is_some_and(|&(s, e)| {
             is_speech_verb(&text[s..e]) && text[m.span.end as usize..s].trim().is_empty()
@@ -296,7 +316,7 @@ fn speaker_before(
             return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
         }
     }
-    let verb = (0..ws.len()).rev().find(|&i| is_speech_verb(&lower[i]))?;
+    let verb = (0..ws.len()).rev().find(|&i| is_speech_verb(lower[i]))?;
     // a quote after another quote's closing mark in the same sentence belongs to a new clause
     let (verb_start, _) = ws[verb];
     if text[verb_start..open].contains(['"', '\u{201d}']) {

@@ -9,6 +9,7 @@
 use super::Extractor;
 use super::claim::{Qualifier, Ref, TitleClaim, TitleForm};
 use super::mentions::Mention;
+use super::words::in_list;
 use crate::article::Article;
 use crate::span::Span;
 
@@ -162,6 +163,15 @@ fn premodifier(
         Some(t) if t.is_title && adjacent(text, t.span.end as usize, p_start) => {
             (t.span, x.mention_ref(article, t, x.kinds.title))
         }
+        // `Russia's foreign minister, Sergei Lavrov, said`: the title, a comma, the name and
+        // a closing comma
+        Some(t)
+            if t.is_title
+                && text[t.span.end as usize..p_start].trim_end() == ","
+                && text[person.span.end as usize..].starts_with(',') =>
+        {
+            (t.span, x.mention_ref(article, t, x.kinds.title))
+        }
         _ => {
             // an unknown title: a run of words ending in a title noun
             let words = words_before(text, sentence, p_start, 6);
@@ -173,10 +183,15 @@ fn premodifier(
             while first > 0 {
                 let (ws, we) = words[first - 1];
                 let w = &text[ws..we];
-                let glue = TITLE_GLUE.contains(&w.to_ascii_lowercase().as_str());
+                let glue = in_list(w, TITLE_GLUE);
                 let capital = w.chars().next().is_some_and(char::is_uppercase);
                 let separated = !adjacent(text, we, words[first].0);
+                // `former`, `ex-` and `then-` qualify the title; they are not part of it
+                let qualifier = in_list(w, &["former", "then", "erstwhile"])
+                    || w.to_ascii_lowercase().starts_with("ex-")
+                    || w.to_ascii_lowercase().starts_with("then-");
                 if separated
+                    || qualifier
                     || !(capital || glue || is_title_noun(w))
                     || w.ends_with("'s")
                     || w.ends_with("\u{2019}s")
@@ -187,11 +202,7 @@ fn premodifier(
             }
             // do not start on glue words or on the sentence's first word when it is common
             while first < words.len() - 1
-                && TITLE_GLUE.contains(
-                    &text[words[first].0..words[first].1]
-                        .to_ascii_lowercase()
-                        .as_str(),
-                )
+                && in_list(&text[words[first].0..words[first].1], TITLE_GLUE)
             {
                 first += 1;
             }
