@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Exit, RuleArgs};
 use crate::article::Article;
-use crate::extract::claim::{Claim, ClaimBody};
+use crate::extract::claim::{Attribution, Claim, ClaimBody};
 use crate::extract::unknown::UnknownName;
 use crate::extract::{Extraction, Extractor};
 use crate::files::{self, FileError};
@@ -242,11 +242,14 @@ pub fn describe(claim: &Claim) -> String {
             } else {
                 ""
             };
-            format!(
-                "\"{text}{more}\" — {speaker} ({:?}{})",
-                q.attribution,
-                if q.partial { ", partial" } else { "" }
-            )
+            let how = match q.attribution {
+                Attribution::Verb => "by a speech verb",
+                Attribution::Pronoun => "through a pronoun",
+                Attribution::Paragraph => "the paragraph's speaker",
+                Attribution::None => "unattributed",
+            };
+            let partial = if q.partial { ", partial" } else { "" };
+            format!("\"{text}{more}\" — {speaker} ({how}{partial})")
         }
         ClaimBody::Place(p) => format!("{} in {}", p.event.text, names(&p.place.entities)),
         ClaimBody::Date(d) => {
@@ -257,10 +260,7 @@ pub fn describe(claim: &Claim) -> String {
             let resolved = d
                 .resolved
                 .map_or(String::new(), |r| format!(" = {}..{}", r.first, r.last));
-            format!(
-                "\"{}\" ({:?}) → {subject}{resolved}",
-                d.expression.text, d.form
-            )
+            format!("\"{}\" → {subject}{resolved}", d.expression.text)
         }
         ClaimBody::Relation(r) => {
             let date = r.date.map_or(String::new(), |d| format!(" in {d}"));
