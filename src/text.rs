@@ -5,6 +5,16 @@
 /// curly quotes and apostrophes made straight, en and em dashes made hyphens, and runs of
 /// white space folded to one space.
 pub fn name_key(name: &str) -> String {
+    // Fast path, by far the most common: ASCII with no periods and single inner spaces.
+    let bytes = name.as_bytes();
+    let simple = bytes.iter().all(|&b| {
+        b.is_ascii() && b != b'.' && b != b'`' && (b == b' ' || !b.is_ascii_whitespace())
+    }) && !name.contains("  ")
+        && !name.starts_with(' ')
+        && !name.ends_with(' ');
+    if simple {
+        return name.to_ascii_lowercase();
+    }
     let mut key = String::with_capacity(name.len());
     let mut pending_space = false;
     for c in name.chars() {
@@ -44,5 +54,7 @@ mod tests {
         );
         assert_eq!(name_key("US\u{2013}Russia talks"), "us-russia talks");
         assert_ne!(name_key("Sergey Lavrov"), name_key("Sergei Lavrov"));
+        assert_eq!(name_key(" Marco  Rubio "), "marco rubio");
+        assert_eq!(name_key("Türkiye"), "türkiye");
     }
 }

@@ -315,6 +315,12 @@ impl Validity {
         Truth::Unknown
     }
 
+    /// The first and last day on which the fact certainly holds, if there are any.
+    pub fn certain_days(&self) -> Option<(Date, Date)> {
+        let days = self.certain();
+        (!days.is_empty()).then_some((days.first, days.last))
+    }
+
     /// Whether both facts certainly hold on some common day.
     pub fn certainly_overlaps(&self, other: &Validity) -> bool {
         self.certain().intersects(other.certain())

@@ -768,26 +768,43 @@ impl Compiler {
         let mut holder_groups: Vec<_> = holders.into_iter().collect();
         holder_groups.sort_by_key(|(v, _)| *v);
         for (title, facts) in holder_groups {
-            for (n, &a) in facts.iter().enumerate() {
-                for &b in &facts[n + 1..] {
+            // Sweep by start: each term is compared with the earlier term that reaches
+            // furthest, so a title with thousands of holders costs n log n, not n².
+            let mut terms: Vec<(jiff::civil::Date, jiff::civil::Date, usize)> = facts
+                .iter()
+                .filter_map(|&i| {
+                    self.facts[i]
+                        .validity
+                        .certain_days()
+                        .map(|(first, last)| (first, last, i))
+                })
+                .collect();
+            terms.sort();
+            let mut reach: Option<(jiff::civil::Date, usize)> = None;
+            for (first, last, b) in terms {
+                if let Some((reach_last, a)) = reach
+                    && first <= reach_last
+                    && self.facts[a].subject != self.facts[b].subject
+                {
                     let (fa, fb) = (&self.facts[a], &self.facts[b]);
-                    if fa.subject != fb.subject && fa.validity.certainly_overlaps(&fb.validity) {
-                        let title_name = &self.entities[title.index()].name;
-                        found.push(
-                            RuleDiagnostic::new(
-                                "rules::conflicting-holders",
-                                format!(
-                                    "\"{title_name}\" has one holder at a time, but \"{}\" and \"{}\" hold it over overlapping periods",
-                                    self.entities[fa.subject.index()].name,
-                                    self.entities[fb.subject.index()].name
-                                ),
-                                fb.loc,
-                                format!("{} {}", self.entities[fb.subject.index()].name, describe_validity(&fb.validity)),
-                            )
-                            .with_label(fa.loc, format!("{} {}", self.entities[fa.subject.index()].name, describe_validity(&fa.validity)))
-                            .with_help("correct the dates so that one term ends (`until`) when the next begins (`from`)"),
-                        );
-                    }
+                    let title_name = &self.entities[title.index()].name;
+                    found.push(
+                        RuleDiagnostic::new(
+                            "rules::conflicting-holders",
+                            format!(
+                                "\"{title_name}\" has one holder at a time, but \"{}\" and \"{}\" hold it over overlapping periods",
+                                self.entities[fa.subject.index()].name,
+                                self.entities[fb.subject.index()].name
+                            ),
+                            fb.loc,
+                            format!("{} {}", self.entities[fb.subject.index()].name, describe_validity(&fb.validity)),
+                        )
+                        .with_label(fa.loc, format!("{} {}", self.entities[fa.subject.index()].name, describe_validity(&fa.validity)))
+                        .with_help("correct the dates so that one term ends (`until`) when the next begins (`from`)"),
+                    );
+                }
+                if reach.is_none_or(|(reach_last, _)| last > reach_last) {
+                    reach = Some((last, b));
                 }
             }
         }
@@ -831,7 +848,7 @@ impl Compiler {
             }
         }
         // A fact both asserted and denied. `not` facts are few: index them, scan the rest.
-        let denied: FxHashMap<(EntityId, RelationId, String), Loc> = self
+        let denied: FxHashMap<(EntityId, RelationId, ValueKey), Loc> = self
             .facts
             .iter()
             .filter(|f| f.negated)
@@ -1005,12 +1022,21 @@ fn values_agree(relation: &Relation, a: &FactValue, b: &FactValue) -> bool {
     }
 }
 
-fn value_key(value: &FactValue) -> String {
+/// A fact's value as a hashable key, for matching `not` facts against asserted ones.
+#[derive(PartialEq, Eq, Hash)]
+enum ValueKey {
+    Entity(EntityId),
+    Date(crate::kb::time::FactDate),
+    Number(u64),
+    Text(String),
+}
+
+fn value_key(value: &FactValue) -> ValueKey {
     match value {
-        FactValue::Entity(e) => format!("e{}", e.0),
-        FactValue::Date(d) => format!("d{d}"),
-        FactValue::Number(n) => format!("n{n}"),
-        FactValue::Text(t) => format!("t{}", name_key(t)),
+        FactValue::Entity(e) => ValueKey::Entity(*e),
+        FactValue::Date(d) => ValueKey::Date(*d),
+        FactValue::Number(n) => ValueKey::Number(n.to_bits()),
+        FactValue::Text(t) => ValueKey::Text(name_key(t)),
     }
 }
 

@@ -300,6 +300,16 @@ impl<'a> P<'a> {
 
     fn string(self, i: &'a str) -> R<'a, StrLit> {
         let (body, _) = char('"').parse(i)?;
+        // Fast path: no escape before the closing quote, so the value is a plain slice.
+        if let Some(close) = memchr::memchr2(b'"', b'\\', body.as_bytes())
+            && body.as_bytes()[close] == b'"'
+        {
+            let rest = &body[close + 1..];
+            return Ok((
+                rest,
+                Spanned::new(body[..close].to_string(), self.between(i, rest)),
+            ));
+        }
         let mut value = String::new();
         let mut chars = body.char_indices();
         while let Some((n, c)) = chars.next() {
