@@ -5,22 +5,42 @@
 /// curly quotes and apostrophes made straight, en and em dashes made hyphens, and runs of
 /// white space folded to one space.
 pub fn name_key(name: &str) -> String {
-    // Fast path, by far the most common: ASCII with no periods and single inner spaces.
-    let bytes = name.as_bytes();
-    let simple = bytes.iter().all(|&b| {
-        b.is_ascii() && b != b'.' && b != b'`' && (b == b' ' || !b.is_ascii_whitespace())
-    }) && !name.contains("  ")
-        && !name.starts_with(' ')
-        && !name.ends_with(' ');
-    if simple {
-        return name.to_ascii_lowercase();
-    }
     let mut key = String::with_capacity(name.len());
+    name_key_into(name, &mut key);
+    key
+}
+
+/// [`name_key`] into a buffer (cleared first), so that look-ups need not allocate.
+pub fn name_key_into(name: &str, key: &mut String) {
+    key.clear();
     let mut pending_space = false;
-    for c in name.chars() {
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII, the common case, byte by byte
+        if b < 0x80 {
+            i += 1;
+            let c = match b {
+                b'.' => continue,
+                b'`' => '\'',
+                b if b.is_ascii_whitespace() => {
+                    pending_space = !key.is_empty();
+                    continue;
+                }
+                b => b.to_ascii_lowercase() as char,
+            };
+            if pending_space {
+                key.push(' ');
+                pending_space = false;
+            }
+            key.push(c);
+            continue;
+        }
+        let c = name[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
         let c = match c {
-            '.' => continue,
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
             '\u{201c}' | '\u{201d}' => '"',
             '\u{2010}'..='\u{2015}' => '-',
             c if c.is_whitespace() => {
@@ -33,9 +53,12 @@ pub fn name_key(name: &str) -> String {
             key.push(' ');
             pending_space = false;
         }
-        key.extend(c.to_lowercase());
+        if c.is_lowercase() || !c.is_alphabetic() {
+            key.push(c);
+        } else {
+            key.extend(c.to_lowercase());
+        }
     }
-    key
 }
 
 #[cfg(test)]

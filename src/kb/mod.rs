@@ -132,6 +132,8 @@ pub struct Entity {
     pub one_holder_at_a_time: bool,
     /// The declaration's first line.
     pub loc: Loc,
+    /// The canonical name in the declaration.
+    pub name_loc: Loc,
 }
 
 impl Entity {

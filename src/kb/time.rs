@@ -95,24 +95,23 @@ impl FactDate {
         let bad = || DateError {
             message: format!("`{text}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"),
         };
-        let mut parts = text.split('-');
-        let year = parts.next().filter(|p| p.len() == 4).ok_or_else(bad)?;
-        let year: i16 = year.parse().map_err(|_| bad())?;
-        let Some(month) = parts.next() else {
-            return FactDate::year(year);
+        let b = text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| -> Option<i32> {
+            b.get(range)?.iter().try_fold(0i32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
+            })
         };
-        if month.len() != 2 {
-            return Err(bad());
+        let year = digits(0..4).ok_or_else(bad)? as i16;
+        match b.len() {
+            4 => FactDate::year(year),
+            7 if b[4] == b'-' => FactDate::month(year, digits(5..7).ok_or_else(bad)? as i8),
+            10 if b[4] == b'-' && b[7] == b'-' => FactDate::day(
+                year,
+                digits(5..7).ok_or_else(bad)? as i8,
+                digits(8..10).ok_or_else(bad)? as i8,
+            ),
+            _ => Err(bad()),
         }
-        let month: i8 = month.parse().map_err(|_| bad())?;
-        let Some(day) = parts.next() else {
-            return FactDate::month(year, month);
-        };
-        if day.len() != 2 || parts.next().is_some() {
-            return Err(bad());
-        }
-        let day: i8 = day.parse().map_err(|_| bad())?;
-        FactDate::day(year, month, day)
     }
 
     pub fn precision(self) -> Precision {

@@ -42,9 +42,9 @@ pub(crate) fn compile(
         relation_index: FxHashMap::default(),
         entities: Vec::new(),
         names: NameIndex::default(),
-        name_owner: FxHashMap::default(),
         poisoned: FxHashSet::default(),
         failed_relations: FxHashSet::default(),
+        key_buffer: String::new(),
         facts: Vec::new(),
     };
     c.declare_kinds(files);
@@ -73,12 +73,12 @@ struct Compiler {
     relation_index: FxHashMap<Box<str>, RelationId>,
     entities: Vec<Entity>,
     names: NameIndex,
-    /// Who first claimed each (name key, kind): for duplicate and alias-clash reports.
-    name_owner: FxHashMap<(Box<str>, KindId), (EntityId, Loc)>,
     /// Names of entities whose declaration failed: references to them are not reported again.
     poisoned: FxHashSet<String>,
     /// Relations whose declaration failed, likewise.
     failed_relations: FxHashSet<String>,
+    /// Reused for name look-ups.
+    key_buffer: String,
     facts: Vec<Fact>,
 }
 
@@ -330,10 +330,8 @@ impl Compiler {
                     continue;
                 }
                 let key = name_key(&e.name.node);
-                if let Some(&(_, first)) = self.name_owner.get(&(key.as_str().into(), kind)) {
-                    let first_entity = self.owner_of(&key, kind);
-                    let was_alias = first_entity
-                        .is_some_and(|id| name_key(&self.entities[id.index()].name) != key);
+                if let Some((first_entity, first)) = self.owner(&key, kind) {
+                    let was_alias = name_key(&self.entities[first_entity.index()].name) != key;
                     let (message, help) = if was_alias {
                         (
                             format!(
@@ -362,24 +360,25 @@ impl Compiler {
                     continue;
                 }
                 let id = EntityId(self.entities.len() as u32);
-                self.claim_name(key, kind, id, loc(file, e.name.span));
-                let mut aliases = Vec::with_capacity(e.aliases.len());
+                self.names.insert(key, id);
+                self.entities.push(Entity {
+                    name: e.name.node.as_str().into(),
+                    kind,
+                    aliases: Vec::with_capacity(e.aliases.len()),
+                    one_holder_at_a_time: e.one_holder_at_a_time.is_some(),
+                    loc: loc(file, e.span),
+                    name_loc: loc(file, e.name.span),
+                });
                 for alias in &e.aliases {
                     let alias_key = name_key(&alias.node);
-                    if let Some(&(owner, first)) =
-                        self.name_owner.get(&(alias_key.as_str().into(), kind))
-                    {
+                    if let Some((owner, first)) = self.owner(&alias_key, kind) {
                         if owner != id {
-                            let owner_name = self
-                                .entities
-                                .get(owner.index())
-                                .map_or(&*e.name.node, |o| &o.name);
                             self.error(
                                 RuleDiagnostic::new(
                                     "rules::duplicate-alias",
                                     format!(
                                         "alias \"{}\" of \"{}\" is already a name of \"{}\", another {}",
-                                        alias.node, e.name.node, owner_name, e.kind.node
+                                        alias.node, e.name.node, self.entities[owner.index()].name, e.kind.node
                                     ),
                                     loc(file, alias.span),
                                     "claimed again here",
@@ -390,31 +389,30 @@ impl Compiler {
                         }
                         continue;
                     }
-                    self.claim_name(alias_key, kind, id, loc(file, alias.span));
-                    aliases.push(Alias {
+                    self.names.insert(alias_key, id);
+                    self.entities[id.index()].aliases.push(Alias {
                         text: alias.node.as_str().into(),
                         loc: loc(file, alias.span),
                     });
                 }
-                self.entities.push(Entity {
-                    name: e.name.node.as_str().into(),
-                    kind,
-                    aliases,
-                    one_holder_at_a_time: e.one_holder_at_a_time.is_some(),
-                    loc: loc(file, e.span),
-                });
             }
         }
     }
 
-    fn owner_of(&self, key: &str, kind: KindId) -> Option<EntityId> {
-        self.name_owner.get(&(key.into(), kind)).map(|&(id, _)| id)
-    }
-
-    fn claim_name(&mut self, key: String, kind: KindId, id: EntityId, at: Loc) {
-        self.name_owner
-            .insert((key.as_str().into(), kind), (id, at));
-        self.names.insert(key, id);
+    /// The entity of exactly `kind` that already has the name `key`, and where it got it.
+    fn owner(&self, key: &str, kind: KindId) -> Option<(EntityId, Loc)> {
+        let id = *self
+            .names
+            .get(key)
+            .iter()
+            .find(|e| self.entities[e.index()].kind == kind)?;
+        let entity = &self.entities[id.index()];
+        // the written name that has this key (only computed when there is a clash)
+        let at = std::iter::once((&*entity.name, entity.name_loc))
+            .chain(entity.aliases.iter().map(|a| (&*a.text, a.loc)))
+            .find(|(text, _)| name_key(text) == key)
+            .map_or(entity.name_loc, |(_, at)| at);
+        Some((id, at))
     }
 
     /// Resolves a name written in a rule to an entity, preferring entities of `kind`.
@@ -428,7 +426,19 @@ impl Compiler {
         kind: Option<KindId>,
         role: &str,
     ) -> Option<EntityId> {
-        let key = name_key(name);
+        // the common case, one entity of a fitting kind, without allocating
+        let mut buffer = std::mem::take(&mut self.key_buffer);
+        crate::text::name_key_into(name, &mut buffer);
+        let found = self.names.get(&buffer);
+        let key = if let [one] = found
+            && kind.is_none_or(|k| is_a(&self.kinds, self.entities[one.index()].kind, k))
+        {
+            let one = *one;
+            self.key_buffer = buffer;
+            return Some(one);
+        } else {
+            buffer
+        };
         let found = self.names.get(&key);
         let fitting: Vec<EntityId> = match kind {
             Some(k) => found

@@ -24,14 +24,70 @@ pub struct SyntaxError {
     pub help: Option<String>,
 }
 
+/// Files larger than this are parsed in parallel chunks.
+const PARALLEL_PARSE_BYTES: usize = 1 << 20;
+
 /// Parses a whole rule file, returning every statement that parsed and every error found.
+///
+/// A large file is cut at statement boundaries (lines that start at column 0) into one
+/// chunk per available core, and the chunks are parsed on scoped threads: lines are
+/// independent, so the result is the same as a sequential parse.
 pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if body.len() < PARALLEL_PARSE_BYTES || threads < 2 {
+        return parse_chunk(text, body);
+    }
+    let mut chunks = Vec::with_capacity(threads);
+    let mut rest = body;
+    for n in (1..threads).rev() {
+        let target = rest.len() / (n + 1);
+        // the next line that starts a statement after `target`
+        let cut = rest[target..]
+            .match_indices('\n')
+            .map(|(i, _)| target + i + 1)
+            .find(|&i| rest[i..].starts_with(|c: char| !c.is_whitespace() && c != '#'));
+        match cut {
+            Some(cut) => {
+                chunks.push(&rest[..cut]);
+                rest = &rest[cut..];
+            }
+            None => break,
+        }
+    }
+    chunks.push(rest);
+    let parts: Vec<(RuleFile, Vec<SyntaxError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| scope.spawn(move || parse_chunk(text, chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut file = RuleFile::default();
+    let mut errors = Vec::new();
+    for (part, part_errors) in parts {
+        file.statements.extend(part.statements);
+        errors.extend(part_errors);
+    }
+    (file, errors)
+}
+
+/// Parses the lines of `chunk`, a subslice of `text` (spans are offsets into `text`).
+fn parse_chunk(text: &str, chunk: &str) -> (RuleFile, Vec<SyntaxError>) {
     let mut file = RuleFile::default();
     let mut errors = Vec::new();
     // After a statement fails, its continuation lines are skipped rather than reported as
     // orphans: one mistake, one error.
     let mut skip_continuations = false;
-    for line in lines(text) {
+    for line in lines(chunk) {
         let content = line.trim_start_matches([' ', '\t']);
         if content.is_empty() || content.starts_with('#') {
             continue;
@@ -97,10 +153,8 @@ pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
 /// Syntax errors that a line has whatever statement it belongs to.
 const LINE_LOCAL_ERRORS: [&str; 3] = ["unterminated string", "invalid date", "unknown escape"];
 
-/// The lines of `text`, without their endings (`\n`, `\r\n` or a lone `\r`), as subslices.
-/// A leading UTF-8 byte-order mark is skipped.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// The lines of `body`, without their endings (`\n`, `\r\n` or a lone `\r`), as subslices.
+fn lines(body: &str) -> impl Iterator<Item = &str> {
     body.split('\n').flat_map(|l| {
         let l = l.strip_suffix('\r').unwrap_or(l);
         l.split('\r')
@@ -184,12 +238,24 @@ fn ws0(i: &str) -> R<'_, &str> {
     take_while(|c| c == ' ' || c == '\t').parse(i)
 }
 
+/// A bare word: an ASCII letter or `_`, then letters, digits and `_`. Written by hand over
+/// bytes: it is the parser's most called function.
 fn word(i: &str) -> R<'_, &str> {
-    recognize((
-        take_while1(|c: char| c.is_ascii_alphabetic() || c == '_'),
-        take_while(|c: char| c.is_ascii_alphanumeric() || c == '_'),
-    ))
-    .parse(i)
+    let bytes = i.as_bytes();
+    if !bytes
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    {
+        return Err(nom::Err::Error(PError::from_error_kind(
+            i,
+            ErrorKind::Alpha,
+        )));
+    }
+    let len = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .unwrap_or(bytes.len());
+    Ok((&i[len..], &i[..len]))
 }
 
 fn keyword<'a>(kw: &'static str) -> impl FnMut(&'a str) -> R<'a, &'a str> {
