@@ -693,8 +693,11 @@ impl Compiler {
         value: &ast::Spanned<Value>,
     ) -> Option<FactValue> {
         let relation = &self.relations[relation_id.index()];
-        let name = relation.name.clone();
+        let value_type = relation.value;
+        // the name is only needed for error messages: borrowed lazily
+        let relations = &self.relations;
         let type_error = |wanted: &str, example: &str| {
+            let name = &relations[relation_id.index()].name;
             RuleDiagnostic::new(
                 "rules::value-type",
                 format!("`{name}` takes {wanted}"),
@@ -703,13 +706,14 @@ impl Compiler {
             )
             .with_help(format!("for example `{name} {example}`"))
         };
-        match (relation.value, &value.node) {
+        match (value_type, &value.node) {
             (ValueType::Entity(kind), Value::Str(s)) => {
                 let id = self.resolve_entity(file, s, value.span, Some(kind), "the value")?;
                 let actual = self.entities[id.index()].kind;
                 if !is_a(&self.kinds, actual, kind) {
                     let wanted = &self.kinds[kind.index()].name;
                     let actual_name = &self.kinds[actual.index()].name;
+                    let name = &self.relations[relation_id.index()].name;
                     let d = RuleDiagnostic::new(
                         "rules::kind-mismatch",
                         format!(
@@ -968,9 +972,33 @@ impl Compiler {
         sources: SourceMap,
         closure: FxHashMap<(RelationId, EntityId), Box<[EntityId]>>,
     ) -> KnowledgeBase {
-        let mut facts = self.facts;
-        // Stable: facts about one subject and relation keep their rule-file order.
-        facts.sort_by_key(|f| (f.negated, f.subject, f.relation));
+        // Positive facts grouped by subject with a counting sort (subjects are dense ids),
+        // then by relation within each subject; both stable, so facts about one subject and
+        // relation keep their rule-file order. `not` facts go last.
+        let (positive, mut negated): (Vec<Fact>, Vec<Fact>) =
+            self.facts.into_iter().partition(|f| !f.negated);
+        let mut next = vec![0usize; self.entities.len() + 1];
+        for f in &positive {
+            next[f.subject.index() + 1] += 1;
+        }
+        for i in 1..next.len() {
+            next[i] += next[i - 1];
+        }
+        let subject_starts = next.clone();
+        let mut slots: Vec<Option<Fact>> = (0..positive.len()).map(|_| None).collect();
+        for f in positive {
+            let at = &mut next[f.subject.index()];
+            slots[*at] = Some(f);
+            *at += 1;
+        }
+        let mut facts: Vec<Fact> = slots.into_iter().flatten().collect();
+        for w in subject_starts.windows(2) {
+            if w[1] - w[0] > 1 {
+                facts[w[0]..w[1]].sort_by_key(|f| f.relation);
+            }
+        }
+        negated.sort_by_key(|f| (f.subject, f.relation));
+        facts.extend(negated);
         let positive_count = facts.iter().take_while(|f| !f.negated).count();
         let mut by_subject = FxHashMap::default();
         let mut start = 0;
