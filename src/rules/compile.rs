@@ -44,7 +44,6 @@ pub(crate) fn compile(
         names: NameIndex::default(),
         poisoned: FxHashSet::default(),
         failed_relations: FxHashSet::default(),
-        key_buffer: String::new(),
         facts: Vec::new(),
     };
     c.declare_kinds(files);
@@ -77,9 +76,25 @@ struct Compiler {
     poisoned: FxHashSet<String>,
     /// Relations whose declaration failed, likewise.
     failed_relations: FxHashSet<String>,
-    /// Reused for name look-ups.
-    key_buffer: String,
     facts: Vec<Fact>,
+}
+
+/// Rule sets with more facts than this resolve them on several threads.
+const PARALLEL_FACTS: usize = 20_000;
+
+/// The subject of a fact to add: declared by its entity block, or named in a standalone fact.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    Declared(EntityId),
+    Named(&'a str),
+}
+
+/// What resolving facts produces, per thread: the facts, the errors, and a reusable buffer.
+#[derive(Default)]
+struct Sink {
+    facts: Vec<Fact>,
+    errors: Vec<RuleDiagnostic>,
+    buffer: String,
 }
 
 fn loc(file: FileId, span: Span) -> Loc {
@@ -419,7 +434,8 @@ impl Compiler {
     /// Reports unknown and ambiguous names; returns `None` after reporting (or silently, for
     /// a name whose own declaration already failed).
     fn resolve_entity(
-        &mut self,
+        &self,
+        sink: &mut Sink,
         file: FileId,
         name: &str,
         span: Span,
@@ -427,14 +443,14 @@ impl Compiler {
         role: &str,
     ) -> Option<EntityId> {
         // the common case, one entity of a fitting kind, without allocating
-        let mut buffer = std::mem::take(&mut self.key_buffer);
+        let mut buffer = std::mem::take(&mut sink.buffer);
         crate::text::name_key_into(name, &mut buffer);
         let found = self.names.get(&buffer);
         let key = if let [one] = found
             && kind.is_none_or(|k| is_a(&self.kinds, self.entities[one.index()].kind, k))
         {
             let one = *one;
-            self.key_buffer = buffer;
+            sink.buffer = buffer;
             return Some(one);
         } else {
             buffer
@@ -466,7 +482,7 @@ impl Compiler {
                     Some(s) => format!("did you mean \"{s}\"?"),
                     None => format!("declare it first, for example `{declare} \"{name}\"`"),
                 };
-                self.error(
+                sink.errors.push(
                     RuleDiagnostic::new(
                         "rules::unknown-entity",
                         format!("unknown entity \"{name}\""),
@@ -486,7 +502,7 @@ impl Compiler {
                         format!("\"{}\" ({})", ent.name, self.kinds[ent.kind.index()].name)
                     })
                     .collect();
-                self.error(
+                sink.errors.push(
                     RuleDiagnostic::new(
                         "rules::ambiguous-name",
                         format!("\"{name}\" could mean {}", described.join(" or ")),
@@ -510,7 +526,10 @@ impl Compiler {
     }
 
     fn add_facts(&mut self, files: &[(FileId, ast::RuleFile)]) {
-        // Entity ids follow declaration order, skipping failed declarations: walk them in step.
+        // The work: (file, subject (declared, or a name to resolve), subject span, clause),
+        // in rule-file order. Entity ids follow declaration order, skipping failed
+        // declarations: walk them in step.
+        let mut work: Vec<(FileId, Subject<'_>, Span, &ast::FactClause)> = Vec::new();
         let mut next_entity = 0usize;
         for (file, rf) in files {
             let file = *file;
@@ -527,33 +546,85 @@ impl Compiler {
                         let subject = EntityId(next_entity as u32);
                         next_entity += 1;
                         for clause in &e.clauses {
-                            self.add_fact(file, subject, e.name.span, clause);
+                            work.push((file, Subject::Declared(subject), e.name.span, clause));
                         }
                     }
-                    Statement::Fact(f) => {
-                        // the relation's subject kind picks among entities that share the name
-                        let wanted = self
-                            .relation_index
-                            .get(f.clause.relation.node.as_str())
-                            .map(|&r| self.relations[r.index()].subject);
-                        if let Some(subject) = self.resolve_entity(
-                            file,
-                            &f.subject.node,
-                            f.subject.span,
-                            wanted,
-                            "the subject",
-                        ) {
-                            self.add_fact(file, subject, f.subject.span, &f.clause);
-                        }
-                    }
+                    Statement::Fact(f) => work.push((
+                        file,
+                        Subject::Named(&f.subject.node),
+                        f.subject.span,
+                        &f.clause,
+                    )),
                     _ => {}
                 }
             }
         }
+        // Facts resolve independently: large rule sets are resolved on scoped threads, in
+        // contiguous chunks whose results are joined in order.
+        let threads = if work.len() < PARALLEL_FACTS {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8)
+        };
+        let chunk = work.len().div_ceil(threads).max(1);
+        let this = &*self;
+        let sinks: Vec<Sink> = std::thread::scope(|scope| {
+            let handles: Vec<_> = work
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut sink = Sink::default();
+                        for &(file, subject, span, clause) in part {
+                            this.add_fact_from(&mut sink, file, subject, span, clause);
+                        }
+                        sink
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for sink in sinks {
+            self.facts.extend(sink.facts);
+            self.diagnostics.extend(sink.errors);
+        }
+    }
+
+    fn add_fact_from(
+        &self,
+        sink: &mut Sink,
+        file: FileId,
+        subject: Subject<'_>,
+        span: Span,
+        clause: &ast::FactClause,
+    ) {
+        let subject = match subject {
+            Subject::Declared(id) => id,
+            Subject::Named(name) => {
+                // the relation's subject kind picks among entities that share the name
+                let wanted = self
+                    .relation_index
+                    .get(clause.relation.node.as_str())
+                    .map(|&r| self.relations[r.index()].subject);
+                match self.resolve_entity(sink, file, name, span, wanted, "the subject") {
+                    Some(id) => id,
+                    None => return,
+                }
+            }
+        };
+        self.add_fact(sink, file, subject, span, clause);
     }
 
     fn add_fact(
-        &mut self,
+        &self,
+        sink: &mut Sink,
         file: FileId,
         subject: EntityId,
         subject_span: Span,
@@ -583,7 +654,7 @@ impl Compiler {
                         .join(", ")
                 ),
             };
-            self.error(
+            sink.errors.push(
                 RuleDiagnostic::new(
                     "rules::unknown-relation",
                     format!("unknown relation `{}`", clause.relation.node),
@@ -604,21 +675,21 @@ impl Compiler {
                 relation.name, subject_entity.name
             );
             let signature = self.signature(relation_id);
-            self.error(
+            sink.errors.push(
                 RuleDiagnostic::new("rules::kind-mismatch", message, loc(file, clause.relation.span), format!("wants a {wanted}"))
                     .with_label(loc(file, subject_span), format!("this is a {actual}"))
                     .with_help(format!("the relation is declared `{signature}`: give it a {wanted}, or use another relation")),
             );
             return;
         }
-        let value = match self.fact_value(file, relation_id, &clause.value) {
+        let value = match self.fact_value(sink, file, relation_id, &clause.value) {
             Some(v) => v,
             None => return,
         };
         if matches!(self.relations[relation_id.index()].value, ValueType::Date)
             && let Some(on) = &clause.validity.on
         {
-            self.error(
+            sink.errors.push(
                 RuleDiagnostic::new(
                     "rules::value-type",
                     format!(
@@ -648,7 +719,7 @@ impl Compiler {
                 .until
                 .as_ref()
                 .map_or(clause.span, |d| d.span);
-            self.error(
+            sink.errors.push(
                 RuleDiagnostic::new(
                     "rules::inverted-interval",
                     "this fact ends before it starts",
@@ -660,7 +731,7 @@ impl Compiler {
             );
             return;
         }
-        self.facts.push(Fact {
+        sink.facts.push(Fact {
             subject,
             relation: relation_id,
             value,
@@ -687,7 +758,8 @@ impl Compiler {
     }
 
     fn fact_value(
-        &mut self,
+        &self,
+        sink: &mut Sink,
         file: FileId,
         relation_id: RelationId,
         value: &ast::Spanned<Value>,
@@ -708,7 +780,7 @@ impl Compiler {
         };
         match (value_type, &value.node) {
             (ValueType::Entity(kind), Value::Str(s)) => {
-                let id = self.resolve_entity(file, s, value.span, Some(kind), "the value")?;
+                let id = self.resolve_entity(sink, file, s, value.span, Some(kind), "the value")?;
                 let actual = self.entities[id.index()].kind;
                 if !is_a(&self.kinds, actual, kind) {
                     let wanted = &self.kinds[kind.index()].name;
@@ -724,19 +796,19 @@ impl Compiler {
                     )
                     .with_label(self.entities[id.index()].loc, "declared here")
                     .with_help(format!("name a {wanted} here"));
-                    self.error(d);
+                    sink.errors.push(d);
                     return None;
                 }
                 Some(FactValue::Entity(id))
             }
             (ValueType::Entity(kind), _) => {
                 let wanted = format!("a {} (a quoted name)", self.kinds[kind.index()].name);
-                self.error(type_error(&wanted, "\"Name\""));
+                sink.errors.push(type_error(&wanted, "\"Name\""));
                 None
             }
             (ValueType::Date, Value::Date(d)) => Some(FactValue::Date(*d)),
             (ValueType::Date, _) => {
-                self.error(type_error("a date", "2025-02-18"));
+                sink.errors.push(type_error("a date", "2025-02-18"));
                 None
             }
             (ValueType::Number, Value::Number(n)) => Some(FactValue::Number(*n)),
@@ -746,12 +818,12 @@ impl Compiler {
                 Some(FactValue::Number(f64::from(d.year_number())))
             }
             (ValueType::Number, _) => {
-                self.error(type_error("a number", "42"));
+                sink.errors.push(type_error("a number", "42"));
                 None
             }
             (ValueType::Text, Value::Str(s)) => Some(FactValue::Text(s.as_str().into())),
             (ValueType::Text, _) => {
-                self.error(type_error("a quoted string", "\"text\""));
+                sink.errors.push(type_error("a quoted string", "\"text\""));
                 None
             }
         }
@@ -972,33 +1044,42 @@ impl Compiler {
         sources: SourceMap,
         closure: FxHashMap<(RelationId, EntityId), Box<[EntityId]>>,
     ) -> KnowledgeBase {
-        // Positive facts grouped by subject with a counting sort (subjects are dense ids),
-        // then by relation within each subject; both stable, so facts about one subject and
-        // relation keep their rule-file order. `not` facts go last.
-        let (positive, mut negated): (Vec<Fact>, Vec<Fact>) =
-            self.facts.into_iter().partition(|f| !f.negated);
-        let mut next = vec![0usize; self.entities.len() + 1];
-        for f in &positive {
-            next[f.subject.index() + 1] += 1;
+        // Facts grouped by subject with a counting sort over indices (subjects are dense
+        // ids), then by relation within each subject, `not` facts last; all stable, so
+        // facts about one subject and relation keep their rule-file order. The facts
+        // themselves move once, by an in-place permutation.
+        let mut facts = self.facts;
+        let group = |f: &Fact| {
+            if f.negated {
+                self.entities.len()
+            } else {
+                f.subject.index()
+            }
+        };
+        let mut next = vec![0u32; self.entities.len() + 2];
+        for f in &facts {
+            next[group(f) + 1] += 1;
         }
         for i in 1..next.len() {
             next[i] += next[i - 1];
         }
-        let subject_starts = next.clone();
-        let mut slots: Vec<Option<Fact>> = (0..positive.len()).map(|_| None).collect();
-        for f in positive {
-            let at = &mut next[f.subject.index()];
-            slots[*at] = Some(f);
+        let starts = next.clone();
+        let mut order = vec![0u32; facts.len()];
+        for (old, f) in facts.iter().enumerate() {
+            let at = &mut next[group(f)];
+            order[*at as usize] = old as u32;
             *at += 1;
         }
-        let mut facts: Vec<Fact> = slots.into_iter().flatten().collect();
-        for w in subject_starts.windows(2) {
-            if w[1] - w[0] > 1 {
-                facts[w[0]..w[1]].sort_by_key(|f| f.relation);
+        for w in starts.windows(2) {
+            let range = w[0] as usize..w[1] as usize;
+            if range.len() > 1 {
+                order[range].sort_by_key(|&old| {
+                    let f = &facts[old as usize];
+                    (f.subject, f.relation)
+                });
             }
         }
-        negated.sort_by_key(|f| (f.subject, f.relation));
-        facts.extend(negated);
+        permute(&mut facts, order);
         let positive_count = facts.iter().take_while(|f| !f.negated).count();
         let mut by_subject = FxHashMap::default();
         let mut start = 0;
@@ -1011,26 +1092,28 @@ impl Compiler {
             by_subject.insert(key, (start as u32, end as u32));
             start = end;
         }
-        let mut by_value_order: Vec<FactId> = (0..positive_count)
-            .filter(|&i| matches!(facts[i].value, FactValue::Entity(_)))
-            .map(|i| FactId(i as u32))
+        // (relation, value) → facts, in rule-file order; the keys are computed once
+        let mut keyed: Vec<((RelationId, EntityId), Loc, FactId)> = facts[..positive_count]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match f.value {
+                FactValue::Entity(v) => Some(((f.relation, v), f.loc, FactId(i as u32))),
+                _ => None,
+            })
             .collect();
-        let value_of = |id: &FactId| match facts[id.index()].value {
-            FactValue::Entity(v) => (facts[id.index()].relation, v),
-            _ => unreachable!("filtered to entity values"),
-        };
-        by_value_order.sort_by_key(|id| (value_of(id), facts[id.index()].loc));
+        keyed.sort_unstable();
         let mut by_value = FxHashMap::default();
         let mut start = 0;
-        while start < by_value_order.len() {
-            let key = value_of(&by_value_order[start]);
+        while start < keyed.len() {
+            let key = keyed[start].0;
             let mut end = start + 1;
-            while end < by_value_order.len() && value_of(&by_value_order[end]) == key {
+            while end < keyed.len() && keyed[end].0 == key {
                 end += 1;
             }
             by_value.insert(key, (start as u32, end as u32));
             start = end;
         }
+        let by_value_order: Vec<FactId> = keyed.into_iter().map(|(_, _, id)| id).collect();
         KnowledgeBase {
             sources,
             kinds: self.kinds,
@@ -1083,5 +1166,42 @@ fn describe_validity(validity: &Validity) -> String {
         "with no dates".into()
     } else {
         validity.to_string()
+    }
+}
+
+/// Reorders `items` so that position `i` holds what was at `order[i]`, in place: each cycle
+/// of the permutation is followed once, so every item moves once.
+fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..items.len() {
+        if order[start] == DONE {
+            continue;
+        }
+        let mut current = start;
+        loop {
+            let source = order[current] as usize;
+            order[current] = DONE;
+            if source == start {
+                break;
+            }
+            items.swap(current, source);
+            current = source;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+        // new[i] = old[order[i]]
+        permute(&mut items, vec![3, 0, 4, 1, 2]);
+        assert_eq!(items, ['d', 'a', 'e', 'b', 'c']);
+        let mut same = vec![1, 2, 3];
+        permute(&mut same, vec![0, 1, 2]);
+        assert_eq!(same, [1, 2, 3]);
     }
 }
