@@ -45,6 +45,11 @@ impl SourceFile {
         &self.text
     }
 
+    /// The text, shared (no copy).
+    pub fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
     pub fn position(&self, offset: u32) -> Position {
         self.lines.position(&self.text, offset)
     }

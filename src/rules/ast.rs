@@ -1,6 +1,8 @@
 //! The syntax tree of one rule file. Every node carries the byte span it was parsed from;
 //! spans are ignored by equality, so tests can compare trees without counting bytes.
 
+use std::borrow::Cow;
+
 use crate::kb::time::FactDate;
 use crate::span::Span;
 
@@ -23,31 +25,31 @@ impl<T> Spanned<T> {
     }
 }
 
-/// A bare word: a keyword, a kind or a relation name.
-pub type Ident = Spanned<String>;
-/// A double-quoted string, unescaped.
-pub type StrLit = Spanned<String>;
+/// A bare word: a keyword, a kind or a relation name, borrowed from the rule text.
+pub type Ident<'a> = Spanned<Cow<'a, str>>;
+/// A double-quoted string, unescaped: borrowed from the rule text unless it had escapes.
+pub type StrLit<'a> = Spanned<Cow<'a, str>>;
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct RuleFile {
-    pub statements: Vec<Statement>,
+pub struct RuleFile<'a> {
+    pub statements: Vec<Statement<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Statement {
+pub enum Statement<'a> {
     /// `use "other.rules"`
-    Use(UseDecl),
+    Use(UseDecl<'a>),
     /// `kind city is place`
-    Kind(KindDecl),
+    Kind(KindDecl<'a>),
     /// `relation in: place -> place transitive`
-    Relation(RelationDecl),
+    Relation(RelationDecl<'a>),
     /// `person "Marco Rubio" aka "Rubio"` with its indented lines
-    Entity(EntityDecl),
+    Entity(EntityDecl<'a>),
     /// `"Marco Rubio" holds "US National Security Adviser" from 2025-05-01`, or with `not`
-    Fact(FactStmt),
+    Fact(FactStmt<'a>),
 }
 
-impl Statement {
+impl Statement<'_> {
     pub fn span(&self) -> Span {
         match self {
             Statement::Use(s) => s.span,
@@ -60,37 +62,37 @@ impl Statement {
 }
 
 #[derive(Clone, Debug)]
-pub struct UseDecl {
-    pub path: StrLit,
+pub struct UseDecl<'a> {
+    pub path: StrLit<'a>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
-pub struct KindDecl {
-    pub name: Ident,
-    pub parent: Option<Ident>,
+pub struct KindDecl<'a> {
+    pub name: Ident<'a>,
+    pub parent: Option<Ident<'a>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
-pub struct RelationDecl {
-    pub name: Ident,
-    pub subject: Ident,
+pub struct RelationDecl<'a> {
+    pub name: Ident<'a>,
+    pub subject: Ident<'a>,
     /// A kind name, or `date`, `number` or `string`.
-    pub value: Ident,
-    pub modifiers: Vec<Spanned<RelationModifier>>,
+    pub value: Ident<'a>,
+    pub modifiers: Vec<Spanned<RelationModifier<'a>>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum RelationModifier {
+pub enum RelationModifier<'a> {
     /// One value per subject, ever.
     One,
     /// One value per subject at any instant.
     OneAtATime,
     Transitive,
     /// Phrases that announce the relation in prose.
-    Cue(Vec<StrLit>),
+    Cue(Vec<StrLit<'a>>),
     /// Allowed difference for numbers; `percent` when written `N%`.
     Tolerance {
         amount: f64,
@@ -107,37 +109,37 @@ pub enum SeverityName {
 }
 
 #[derive(Clone, Debug)]
-pub struct EntityDecl {
-    pub kind: Ident,
-    pub name: StrLit,
-    pub aliases: Vec<StrLit>,
+pub struct EntityDecl<'a> {
+    pub kind: Ident<'a>,
+    pub name: StrLit<'a>,
+    pub aliases: Vec<StrLit<'a>>,
     /// `one holder at a time`: at most one subject holds this entity at any instant.
     pub one_holder_at_a_time: Option<Spanned<()>>,
-    pub clauses: Vec<FactClause>,
+    pub clauses: Vec<FactClause<'a>>,
     /// The first line of the declaration.
     pub span: Span,
 }
 
 /// `[not] RELATION VALUE [from D] [until D] [on D]`
 #[derive(Clone, Debug)]
-pub struct FactClause {
+pub struct FactClause<'a> {
     pub negated: bool,
-    pub relation: Ident,
-    pub value: Spanned<Value>,
+    pub relation: Ident<'a>,
+    pub value: Spanned<Value<'a>>,
     pub validity: ValiditySyntax,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
-pub struct FactStmt {
-    pub subject: StrLit,
-    pub clause: FactClause,
+pub struct FactStmt<'a> {
+    pub subject: StrLit<'a>,
+    pub clause: FactClause<'a>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Str(String),
+pub enum Value<'a> {
+    Str(Cow<'a, str>),
     Date(FactDate),
     Number(f64),
 }
@@ -152,7 +154,7 @@ pub struct ValiditySyntax {
 /// Equality that skips the `span` field, like [`Spanned`]'s.
 macro_rules! eq_ignoring_span {
     ($($ty:ident { $($field:ident),* })*) => {
-        $(impl PartialEq for $ty {
+        $(impl PartialEq for $ty<'_> {
             fn eq(&self, other: &Self) -> bool {
                 true $(&& self.$field == other.$field)*
             }

@@ -31,7 +31,7 @@ use crate::text::name_key;
 /// result reports them all together.
 pub(crate) fn compile(
     sources: SourceMap,
-    files: &[(FileId, ast::RuleFile)],
+    files: &[(FileId, ast::RuleFile<'_>)],
     diagnostics: Vec<RuleDiagnostic>,
 ) -> Result<KnowledgeBase, RuleErrors> {
     let mut c = Compiler {
@@ -113,7 +113,7 @@ impl Compiler {
     }
 
     fn resolve_kind(&mut self, file: FileId, name: &ast::Ident, role: &str) -> Option<KindId> {
-        if let Some(&id) = self.kind_index.get(name.node.as_str()) {
+        if let Some(&id) = self.kind_index.get(&*name.node) {
             return Some(id);
         }
         let suggestion = closest(&name.node, self.kind_names()).map(str::to_owned);
@@ -136,12 +136,12 @@ impl Compiler {
         None
     }
 
-    fn declare_kinds(&mut self, files: &[(FileId, ast::RuleFile)]) {
+    fn declare_kinds(&mut self, files: &[(FileId, ast::RuleFile<'_>)]) {
         let mut parents = Vec::new();
         for (file, rf) in files {
             for st in &rf.statements {
                 let Statement::Kind(k) = st else { continue };
-                if let Some(&existing) = self.kind_index.get(k.name.node.as_str()) {
+                if let Some(&existing) = self.kind_index.get(&*k.name.node) {
                     let first = self.kinds[existing.index()].loc;
                     self.error(
                         RuleDiagnostic::new(
@@ -155,7 +155,7 @@ impl Compiler {
                     );
                     continue;
                 }
-                if VALUE_TYPES.contains(&k.name.node.as_str()) {
+                if VALUE_TYPES.contains(&&*k.name.node) {
                     self.error(
                         RuleDiagnostic::new(
                             "rules::reserved-name",
@@ -169,11 +169,11 @@ impl Compiler {
                 }
                 let id = KindId(self.kinds.len() as u32);
                 self.kinds.push(Kind {
-                    name: k.name.node.as_str().into(),
+                    name: (&*k.name.node).into(),
                     parent: None,
                     loc: loc(*file, k.span),
                 });
-                self.kind_index.insert(k.name.node.as_str().into(), id);
+                self.kind_index.insert((&*k.name.node).into(), id);
                 if let Some(parent) = &k.parent {
                     parents.push((id, *file, parent.clone()));
                 }
@@ -201,12 +201,12 @@ impl Compiler {
         }
     }
 
-    fn declare_relations(&mut self, files: &[(FileId, ast::RuleFile)]) {
+    fn declare_relations(&mut self, files: &[(FileId, ast::RuleFile<'_>)]) {
         for (file, rf) in files {
             for st in &rf.statements {
                 let Statement::Relation(r) = st else { continue };
                 let file = *file;
-                if let Some(&existing) = self.relation_index.get(r.name.node.as_str()) {
+                if let Some(&existing) = self.relation_index.get(&*r.name.node) {
                     let first = self.relations[existing.index()].loc;
                     self.error(
                         RuleDiagnostic::new(
@@ -221,7 +221,7 @@ impl Compiler {
                     continue;
                 }
                 let subject = self.resolve_kind(file, &r.subject, "the subject kind");
-                let value = match r.value.node.as_str() {
+                let value = match &*r.value.node {
                     "date" => Some(ValueType::Date),
                     "number" => Some(ValueType::Number),
                     "string" => Some(ValueType::Text),
@@ -230,7 +230,7 @@ impl Compiler {
                         .map(ValueType::Entity),
                 };
                 let mut relation = Relation {
-                    name: r.name.node.as_str().into(),
+                    name: (&*r.name.node).into(),
                     subject: subject.unwrap_or(KindId(0)),
                     value: value.unwrap_or(ValueType::Text),
                     cardinality: Cardinality::Many,
@@ -284,7 +284,7 @@ impl Compiler {
                         RelationModifier::Cue(cues) => {
                             relation
                                 .cues
-                                .extend(cues.iter().map(|c| c.node.as_str().into()));
+                                .extend(cues.iter().map(|c| (&*c.node).into()));
                         }
                         RelationModifier::Tolerance { amount, percent } => {
                             if relation.value != ValueType::Number && value.is_some() {
@@ -313,7 +313,7 @@ impl Compiler {
                     }
                 }
                 if subject.is_none() || value.is_none() {
-                    self.failed_relations.insert(r.name.node.clone());
+                    self.failed_relations.insert(r.name.node.to_string());
                     continue;
                 }
                 let id = RelationId(self.relations.len() as u32);
@@ -323,7 +323,7 @@ impl Compiler {
         }
     }
 
-    fn declare_entities(&mut self, files: &[(FileId, ast::RuleFile)]) {
+    fn declare_entities(&mut self, files: &[(FileId, ast::RuleFile<'_>)]) {
         for (file, rf) in files {
             for st in &rf.statements {
                 let Statement::Entity(e) = st else { continue };
@@ -377,7 +377,7 @@ impl Compiler {
                 let id = EntityId(self.entities.len() as u32);
                 self.names.insert(key, id);
                 self.entities.push(Entity {
-                    name: e.name.node.as_str().into(),
+                    name: (&*e.name.node).into(),
                     kind,
                     aliases: Vec::with_capacity(e.aliases.len()),
                     one_holder_at_a_time: e.one_holder_at_a_time.is_some(),
@@ -406,7 +406,7 @@ impl Compiler {
                     }
                     self.names.insert(alias_key, id);
                     self.entities[id.index()].aliases.push(Alias {
-                        text: alias.node.as_str().into(),
+                        text: (&*alias.node).into(),
                         loc: loc(file, alias.span),
                     });
                 }
@@ -525,7 +525,7 @@ impl Compiler {
         closest(name, candidates).map(str::to_owned)
     }
 
-    fn add_facts(&mut self, files: &[(FileId, ast::RuleFile)]) {
+    fn add_facts(&mut self, files: &[(FileId, ast::RuleFile<'_>)]) {
         // The work: (file, subject (declared, or a name to resolve), subject span, clause),
         // in rule-file order. Entity ids follow declaration order, skipping failed
         // declarations: walk them in step.
@@ -611,7 +611,7 @@ impl Compiler {
                 // the relation's subject kind picks among entities that share the name
                 let wanted = self
                     .relation_index
-                    .get(clause.relation.node.as_str())
+                    .get(&*clause.relation.node)
                     .map(|&r| self.relations[r.index()].subject);
                 match self.resolve_entity(sink, file, name, span, wanted, "the subject") {
                     Some(id) => id,
@@ -630,10 +630,10 @@ impl Compiler {
         subject_span: Span,
         clause: &ast::FactClause,
     ) {
-        let Some(&relation_id) = self.relation_index.get(clause.relation.node.as_str()) else {
+        let Some(&relation_id) = self.relation_index.get(&*clause.relation.node) else {
             if self
                 .failed_relations
-                .contains(clause.relation.node.as_str())
+                .contains(&*clause.relation.node)
             {
                 return;
             }
@@ -821,7 +821,7 @@ impl Compiler {
                 sink.errors.push(type_error("a number", "42"));
                 None
             }
-            (ValueType::Text, Value::Str(s)) => Some(FactValue::Text(s.as_str().into())),
+            (ValueType::Text, Value::Str(s)) => Some(FactValue::Text((&**s).into())),
             (ValueType::Text, _) => {
                 sink.errors.push(type_error("a quoted string", "\"text\""));
                 None

@@ -11,7 +11,9 @@ use std::path::{Component, Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use crate::kb::KnowledgeBase;
-use crate::rules::ast::{RuleFile, Statement};
+use std::sync::Arc;
+
+use crate::rules::ast::RuleFile;
 use crate::rules::compile::compile;
 use crate::rules::diagnostic::{RuleDiagnostic, RuleErrors};
 use crate::rules::parser::parse;
@@ -64,7 +66,7 @@ pub fn load(selection: &RuleSelection) -> Result<KnowledgeBase, RuleErrors> {
     for path in &selection.paths {
         loader.load_root(path);
     }
-    compile(loader.sources, &loader.files, loader.diagnostics)
+    loader.parse_and_compile()
 }
 
 /// Compiles rule text given in memory (after the prelude). Imports in it are not followed.
@@ -72,8 +74,8 @@ pub fn load_str(name: &str, text: &str) -> Result<KnowledgeBase, RuleErrors> {
     let mut loader = Loader::default();
     loader.load_embedded("std.rules", None, 0);
     let file = loader.sources.add(SourceFile::new(name, text));
-    loader.parse_file(file, text);
-    compile(loader.sources, &loader.files, loader.diagnostics)
+    loader.order.push(file);
+    loader.parse_and_compile()
 }
 
 /// Where a rule file lives, which decides how its imports resolve.
@@ -86,7 +88,8 @@ enum Origin {
 #[derive(Default)]
 struct Loader {
     sources: SourceMap,
-    files: Vec<(FileId, RuleFile)>,
+    /// Files in load order (imports before the files that import them).
+    order: Vec<FileId>,
     diagnostics: Vec<RuleDiagnostic>,
     loaded: FxHashMap<Origin, FileId>,
     /// The chain of files being loaded, for cycle reports.
@@ -223,8 +226,10 @@ impl Loader {
         let file = self.sources.add(SourceFile::new(display, text));
         self.loaded.insert(origin.clone(), file);
         self.stack.push(origin.clone());
-        let text = self.sources.get(file).text().to_string();
-        let imports = self.parse_file(file, &text);
+        let imports: Vec<(String, Loc)> = crate::rules::parser::imports(self.sources.get(file).text())
+            .into_iter()
+            .map(|(path, span)| (path, Loc { file, span }))
+            .collect();
         for (path, at) in imports {
             match &origin {
                 Origin::Embedded(name) => {
@@ -251,31 +256,25 @@ impl Loader {
             }
         }
         self.stack.pop();
+        self.order.push(file);
     }
 
-    /// Parses one file, records its statements and errors, and returns its imports.
-    fn parse_file(&mut self, file: FileId, text: &str) -> Vec<(String, Loc)> {
-        let (ast, errors) = parse(text);
-        for e in errors {
-            let mut d = RuleDiagnostic::new(
-                "rules::syntax",
-                e.message,
-                Loc { file, span: e.span },
-                e.label,
-            );
-            d.help = e.help;
-            self.diagnostics.push(d);
+    /// Parses every loaded file and compiles them together. The syntax trees borrow the
+    /// texts (shared `Arc<str>`s), so a rule file is never copied into owned strings.
+    fn parse_and_compile(self) -> Result<KnowledgeBase, RuleErrors> {
+        let Loader { sources, order, mut diagnostics, .. } = self;
+        let texts: Vec<(FileId, Arc<str>)> = order.iter().map(|&f| (f, sources.get(f).shared_text())).collect();
+        let mut files: Vec<(FileId, RuleFile<'_>)> = Vec::with_capacity(texts.len());
+        for (file, text) in &texts {
+            let (ast, errors) = parse(text);
+            for e in errors {
+                let mut d = RuleDiagnostic::new("rules::syntax", e.message, Loc { file: *file, span: e.span }, e.label);
+                d.help = e.help;
+                diagnostics.push(d);
+            }
+            files.push((*file, ast));
         }
-        let imports = ast
-            .statements
-            .iter()
-            .filter_map(|s| match s {
-                Statement::Use(u) => Some((u.path.node.clone(), Loc { file, span: u.span })),
-                _ => None,
-            })
-            .collect();
-        self.files.push((file, ast));
-        imports
+        compile(sources, &files, diagnostics)
     }
 
     fn display_name(&self, origin: &Origin) -> String {

@@ -11,6 +11,8 @@ use nom::combinator::{opt, recognize};
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 
+use std::borrow::Cow;
+
 use crate::kb::time::FactDate;
 use crate::rules::ast::*;
 use crate::span::Span;
@@ -24,6 +26,20 @@ pub struct SyntaxError {
     pub help: Option<String>,
 }
 
+/// The `use` lines of a rule file: (path, span of the statement). Lines that fail to parse
+/// are left out; the full parse reports them.
+pub fn imports(text: &str) -> Vec<(String, Span)> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let p = P { base: text };
+    lines(body)
+        .filter(|line| line.starts_with("use") && line[3..].starts_with([' ', '\t']))
+        .filter_map(|line| match p.use_statement(line) {
+            Ok((_, Statement::Use(u))) => Some((u.path.node.into_owned(), u.span)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Files larger than this are parsed in parallel chunks.
 const PARALLEL_PARSE_BYTES: usize = 1 << 20;
 
@@ -32,7 +48,7 @@ const PARALLEL_PARSE_BYTES: usize = 1 << 20;
 /// A large file is cut at statement boundaries (lines that start at column 0) into one
 /// chunk per available core, and the chunks are parsed on scoped threads: lines are
 /// independent, so the result is the same as a sequential parse.
-pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
+pub fn parse(text: &str) -> (RuleFile<'_>, Vec<SyntaxError>) {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -58,7 +74,7 @@ pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
         }
     }
     chunks.push(rest);
-    let parts: Vec<(RuleFile, Vec<SyntaxError>)> = std::thread::scope(|scope| {
+    let parts: Vec<(RuleFile<'_>, Vec<SyntaxError>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .iter()
             .map(|chunk| scope.spawn(move || parse_chunk(text, chunk)))
@@ -81,7 +97,7 @@ pub fn parse(text: &str) -> (RuleFile, Vec<SyntaxError>) {
 }
 
 /// Parses the lines of `chunk`, a subslice of `text` (spans are offsets into `text`).
-fn parse_chunk(text: &str, chunk: &str) -> (RuleFile, Vec<SyntaxError>) {
+fn parse_chunk<'a>(text: &'a str, chunk: &'a str) -> (RuleFile<'a>, Vec<SyntaxError>) {
     let mut file = RuleFile::default();
     let mut errors = Vec::new();
     // After a statement fails, its continuation lines are skipped rather than reported as
@@ -110,8 +126,8 @@ fn parse_chunk(text: &str, chunk: &str) -> (RuleFile, Vec<SyntaxError>) {
         if skip_continuations {
             // The statement above failed; still report this line's own syntax errors.
             let mut scratch = EntityDecl {
-                kind: Spanned::new(String::new(), Span::default()),
-                name: Spanned::new(String::new(), Span::default()),
+                kind: Spanned::new(Cow::Borrowed(""), Span::default()),
+                name: Spanned::new(Cow::Borrowed(""), Span::default()),
                 aliases: Vec::new(),
                 one_holder_at_a_time: None,
                 clauses: Vec::new(),
@@ -357,14 +373,14 @@ impl<'a> P<'a> {
         }
     }
 
-    fn ident(self, i: &'a str, what: &'static str) -> R<'a, Ident> {
+    fn ident(self, i: &'a str, what: &'static str) -> R<'a, Ident<'a>> {
         match word(i) {
-            Ok((rest, w)) => Ok((rest, Spanned::new(w.to_string(), self.span(w)))),
+            Ok((rest, w)) => Ok((rest, Spanned::new(Cow::Borrowed(w), self.span(w)))),
             Err(_) => expected(i, what),
         }
     }
 
-    fn string(self, i: &'a str) -> R<'a, StrLit> {
+    fn string(self, i: &'a str) -> R<'a, StrLit<'a>> {
         let (body, _) = char('"').parse(i)?;
         // Fast path: no escape before the closing quote, so the value is a plain slice.
         if let Some(close) = memchr::memchr2(b'"', b'\\', body.as_bytes())
@@ -373,7 +389,7 @@ impl<'a> P<'a> {
             let rest = &body[close + 1..];
             return Ok((
                 rest,
-                Spanned::new(body[..close].to_string(), self.between(i, rest)),
+                Spanned::new(Cow::Borrowed(&body[..close]), self.between(i, rest)),
             ));
         }
         let mut value = String::new();
@@ -382,7 +398,7 @@ impl<'a> P<'a> {
             match c {
                 '"' => {
                     let rest = &body[n + 1..];
-                    return Ok((rest, Spanned::new(value, self.between(i, rest))));
+                    return Ok((rest, Spanned::new(Cow::Owned(value), self.between(i, rest))));
                 }
                 '\\' => match chars.next() {
                     Some((_, c @ ('"' | '\\'))) => value.push(c),
@@ -411,7 +427,7 @@ impl<'a> P<'a> {
         )
     }
 
-    fn string_list(self, i: &'a str) -> R<'a, Vec<StrLit>> {
+    fn string_list(self, i: &'a str) -> R<'a, Vec<StrLit<'a>>> {
         let (mut rest, first) = cut_as("a quoted name", self.string(i), i)?;
         let mut items = vec![first];
         loop {
@@ -429,7 +445,7 @@ impl<'a> P<'a> {
     }
 
     /// A date or number literal: `2014`, `2014-03`, `2014-03-18`, `12`, `2.5`.
-    fn literal(self, i: &'a str) -> R<'a, Spanned<Value>> {
+    fn literal(self, i: &'a str) -> R<'a, Spanned<Value<'a>>> {
         let (rest, text) =
             take_while1(|c: char| c.is_ascii_digit() || c == '-' || c == '.').parse(i)?;
         let span = self.span(text);
@@ -479,7 +495,7 @@ impl<'a> P<'a> {
         }
     }
 
-    fn value(self, i: &'a str) -> R<'a, Spanned<Value>> {
+    fn value(self, i: &'a str) -> R<'a, Spanned<Value<'a>>> {
         if i.starts_with('"') {
             let (rest, s) = self.string(i)?;
             return Ok((rest, Spanned::new(Value::Str(s.node), s.span)));
@@ -535,7 +551,7 @@ impl<'a> P<'a> {
     }
 
     /// `[not] RELATION VALUE VALIDITY`
-    fn clause(self, i: &'a str) -> R<'a, FactClause> {
+    fn clause(self, i: &'a str) -> R<'a, FactClause<'a>> {
         let (rest, negated) = opt((keyword("not"), ws1)).parse(i)?;
         let (rest, relation) = if negated.is_some() {
             cut_as(
@@ -561,7 +577,7 @@ impl<'a> P<'a> {
         ))
     }
 
-    fn statement(self, line: &'a str) -> Result<Statement, SyntaxError> {
+    fn statement(self, line: &'a str) -> Result<Statement<'a>, SyntaxError> {
         let result = if line.starts_with('"') {
             self.fact_statement(line, line)
         } else {
@@ -585,7 +601,7 @@ impl<'a> P<'a> {
             .map_err(|e| self.into_syntax_error(e, line))
     }
 
-    fn use_statement(self, line: &'a str) -> R<'a, Statement> {
+    fn use_statement(self, line: &'a str) -> R<'a, Statement<'a>> {
         let (rest, _) = keyword("use")(line)?;
         let (rest, _) = cut_as("a quoted path after `use`", ws1(rest), rest)?;
         let (rest, path) = cut_as("a quoted path after `use`", self.string(rest), rest)?;
@@ -594,7 +610,7 @@ impl<'a> P<'a> {
         Ok(("", Statement::Use(UseDecl { path, span })))
     }
 
-    fn kind_statement(self, line: &'a str) -> R<'a, Statement> {
+    fn kind_statement(self, line: &'a str) -> R<'a, Statement<'a>> {
         let (rest, _) = keyword("kind")(line)?;
         let (rest, _) = cut_as("a kind name", ws1(rest), rest)?;
         let (rest, name) = cut_as("a kind name", self.ident(rest, "a kind name"), rest)?;
@@ -615,7 +631,7 @@ impl<'a> P<'a> {
         Ok(("", Statement::Kind(KindDecl { name, parent, span })))
     }
 
-    fn relation_statement(self, line: &'a str) -> R<'a, Statement> {
+    fn relation_statement(self, line: &'a str) -> R<'a, Statement<'a>> {
         let (rest, _) = keyword("relation")(line)?;
         let (rest, _) = cut_as("a relation name", ws1(rest), rest)?;
         let (rest, name) = cut_as("a relation name", self.ident(rest, "a relation name"), rest)?;
@@ -653,7 +669,7 @@ impl<'a> P<'a> {
         ))
     }
 
-    fn modifiers(self, mut i: &'a str) -> R<'a, Vec<Spanned<RelationModifier>>> {
+    fn modifiers(self, mut i: &'a str) -> R<'a, Vec<Spanned<RelationModifier<'a>>>> {
         let mut modifiers = Vec::new();
         loop {
             let Ok((start, _)) = ws1(i) else {
@@ -723,7 +739,7 @@ impl<'a> P<'a> {
         }
     }
 
-    fn not_statement(self, line: &'a str, after_not: &'a str) -> R<'a, Statement> {
+    fn not_statement(self, line: &'a str, after_not: &'a str) -> R<'a, Statement<'a>> {
         let (rest, _) = cut_as("a quoted subject after `not`", ws1(after_not), after_not)?;
         if !rest.starts_with('"') {
             return cut_as("a quoted subject after `not`", expected(rest, ""), rest);
@@ -735,7 +751,7 @@ impl<'a> P<'a> {
         Ok(("", Statement::Fact(fact)))
     }
 
-    fn fact_statement(self, line: &'a str, i: &'a str) -> R<'a, Statement> {
+    fn fact_statement(self, line: &'a str, i: &'a str) -> R<'a, Statement<'a>> {
         let (rest, subject) = self.string(i)?;
         let (rest, _) = cut_as("a relation after the subject", ws1(rest), rest)?;
         if word(rest).is_ok_and(|(_, w)| w == "not") {
@@ -765,7 +781,7 @@ impl<'a> P<'a> {
         line: &'a str,
         kind_word: &'a str,
         rest: &'a str,
-    ) -> R<'a, Statement> {
+    ) -> R<'a, Statement<'a>> {
         let name_start = ws1(rest).map(|(r, _)| r).unwrap_or(rest);
         if !name_start.starts_with('"') {
             let suggestion =
@@ -780,7 +796,7 @@ impl<'a> P<'a> {
                 Some(&format!("{suggestion}{STATEMENT_HELP}")),
             );
         }
-        let kind = Spanned::new(kind_word.to_string(), self.span(kind_word));
+        let kind = Spanned::new(Cow::Borrowed(kind_word), self.span(kind_word));
         let (rest, name) = self.string(name_start)?;
         let (rest, aliases) = match (ws1, keyword("aka")).parse(rest) {
             Ok((after, _)) => {
@@ -818,7 +834,7 @@ impl<'a> P<'a> {
     fn entity_continuation(
         self,
         line: &'a str,
-        entity: &mut EntityDecl,
+        entity: &mut EntityDecl<'a>,
     ) -> Result<(), SyntaxError> {
         let result: R<'a, ()> = (|| {
             if let Ok((after, _)) = keyword("aka")(line) {
@@ -873,7 +889,7 @@ impl<'a> P<'a> {
     fn relation_continuation(
         self,
         line: &'a str,
-        relation: &mut RelationDecl,
+        relation: &mut RelationDecl<'a>,
     ) -> Result<(), SyntaxError> {
         // `modifiers` expects leading white space; give it the indentation in front of the line.
         let start = self.span(line).start as usize;

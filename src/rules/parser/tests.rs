@@ -14,15 +14,15 @@ fn errors(text: &str) -> Vec<SyntaxError> {
     errors
 }
 
-fn s(text: &str) -> StrLit {
-    Spanned::new(text.to_string(), Span::default())
+fn s(text: &str) -> StrLit<'_> {
+    Spanned::new(std::borrow::Cow::Borrowed(text), Span::default())
 }
 
 fn date(text: &str) -> Spanned<FactDate> {
     Spanned::new(FactDate::parse(text).unwrap(), Span::default())
 }
 
-fn clause(relation: &str, value: Value) -> FactClause {
+fn clause<'a>(relation: &'a str, value: Value<'a>) -> FactClause<'a> {
     FactClause {
         negated: false,
         relation: s(relation),
@@ -111,7 +111,7 @@ fn relation_with_every_modifier() {
         unreachable!()
     };
     assert_eq!(
-        (r.subject.node.as_str(), r.value.node.as_str()),
+        (&*r.subject.node, &*r.value.node),
         ("person", "title")
     );
 }
