@@ -335,15 +335,25 @@ pub(crate) struct NameIndex {
 
 impl NameIndex {
     pub(crate) fn get(&self, key: &str) -> &[EntityId] {
-        if let Some(many) = self.shared.get(key) {
-            return many;
+        // a key lives in exactly one of the maps; `shared` is small and often empty
+        if let Some(one) = self.single.get(key) {
+            return std::slice::from_ref(one);
         }
-        self.single.get(key).map_or(&[], std::slice::from_ref)
+        if self.shared.is_empty() {
+            return &[];
+        }
+        self.shared.get(key).map_or(&[], |many| many)
+    }
+
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.single.reserve(additional);
     }
 
     /// Adds `entity` under `key`, unless it is there already.
     pub(crate) fn insert(&mut self, key: String, entity: EntityId) {
-        if let Some(many) = self.shared.get_mut(key.as_str()) {
+        if !self.shared.is_empty()
+            && let Some(many) = self.shared.get_mut(key.as_str())
+        {
             if !many.contains(&entity) {
                 many.push(entity);
             }

@@ -282,9 +282,7 @@ impl Compiler {
                             relation.transitive = true;
                         }
                         RelationModifier::Cue(cues) => {
-                            relation
-                                .cues
-                                .extend(cues.iter().map(|c| (&*c.node).into()));
+                            relation.cues.extend(cues.iter().map(|c| (&*c.node).into()));
                         }
                         RelationModifier::Tolerance { amount, percent } => {
                             if relation.value != ValueType::Number && value.is_some() {
@@ -324,12 +322,59 @@ impl Compiler {
     }
 
     fn declare_entities(&mut self, files: &[(FileId, ast::RuleFile<'_>)]) {
-        for (file, rf) in files {
-            for st in &rf.statements {
-                let Statement::Entity(e) = st else { continue };
-                let file = *file;
+        let decls: Vec<(FileId, &ast::EntityDecl<'_>)> = files
+            .iter()
+            .flat_map(|(file, rf)| {
+                rf.statements.iter().filter_map(move |st| match st {
+                    Statement::Entity(e) => Some((*file, e)),
+                    _ => None,
+                })
+            })
+            .collect();
+        // Room for every entity and name up front (no rehashing), and the name keys of
+        // every declaration computed on scoped threads: a flat list, each declaration's
+        // name then its aliases.
+        let names: usize = decls.iter().map(|(_, e)| 1 + e.aliases.len()).sum();
+        self.entities.reserve(decls.len());
+        self.names.reserve(names);
+        let threads = if decls.len() < PARALLEL_FACTS {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8)
+        };
+        let chunk = decls.len().div_ceil(threads).max(1);
+        let keys: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = decls
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .flat_map(|(_, e)| {
+                                std::iter::once(&e.name)
+                                    .chain(&e.aliases)
+                                    .map(|n| name_key(&n.node))
+                            })
+                            .collect::<Vec<String>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut keys = keys.into_iter();
+        for (file, e) in decls {
+            let key = keys.next().unwrap_or_default();
+            let mut alias_keys: Vec<String> = keys.by_ref().take(e.aliases.len()).collect();
+            {
                 let Some(kind) = self.resolve_kind(file, &e.kind, "an entity kind") else {
-                    self.poisoned.insert(name_key(&e.name.node));
+                    self.poisoned.insert(key);
                     continue;
                 };
                 if e.name.node.trim().is_empty() {
@@ -344,7 +389,6 @@ impl Compiler {
                     );
                     continue;
                 }
-                let key = name_key(&e.name.node);
                 if let Some((first_entity, first)) = self.owner(&key, kind) {
                     let was_alias = name_key(&self.entities[first_entity.index()].name) != key;
                     let (message, help) = if was_alias {
@@ -384,8 +428,7 @@ impl Compiler {
                     loc: loc(file, e.span),
                     name_loc: loc(file, e.name.span),
                 });
-                for alias in &e.aliases {
-                    let alias_key = name_key(&alias.node);
+                for (alias, alias_key) in e.aliases.iter().zip(alias_keys.drain(..)) {
                     if let Some((owner, first)) = self.owner(&alias_key, kind) {
                         if owner != id {
                             self.error(
@@ -631,10 +674,7 @@ impl Compiler {
         clause: &ast::FactClause,
     ) {
         let Some(&relation_id) = self.relation_index.get(&*clause.relation.node) else {
-            if self
-                .failed_relations
-                .contains(&*clause.relation.node)
-            {
+            if self.failed_relations.contains(&*clause.relation.node) {
                 return;
             }
             let suggestion = closest(

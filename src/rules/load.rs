@@ -226,10 +226,11 @@ impl Loader {
         let file = self.sources.add(SourceFile::new(display, text));
         self.loaded.insert(origin.clone(), file);
         self.stack.push(origin.clone());
-        let imports: Vec<(String, Loc)> = crate::rules::parser::imports(self.sources.get(file).text())
-            .into_iter()
-            .map(|(path, span)| (path, Loc { file, span }))
-            .collect();
+        let imports: Vec<(String, Loc)> =
+            crate::rules::parser::imports(self.sources.get(file).text())
+                .into_iter()
+                .map(|(path, span)| (path, Loc { file, span }))
+                .collect();
         for (path, at) in imports {
             match &origin {
                 Origin::Embedded(name) => {
@@ -262,13 +263,29 @@ impl Loader {
     /// Parses every loaded file and compiles them together. The syntax trees borrow the
     /// texts (shared `Arc<str>`s), so a rule file is never copied into owned strings.
     fn parse_and_compile(self) -> Result<KnowledgeBase, RuleErrors> {
-        let Loader { sources, order, mut diagnostics, .. } = self;
-        let texts: Vec<(FileId, Arc<str>)> = order.iter().map(|&f| (f, sources.get(f).shared_text())).collect();
+        let Loader {
+            sources,
+            order,
+            mut diagnostics,
+            ..
+        } = self;
+        let texts: Vec<(FileId, Arc<str>)> = order
+            .iter()
+            .map(|&f| (f, sources.get(f).shared_text()))
+            .collect();
         let mut files: Vec<(FileId, RuleFile<'_>)> = Vec::with_capacity(texts.len());
         for (file, text) in &texts {
             let (ast, errors) = parse(text);
             for e in errors {
-                let mut d = RuleDiagnostic::new("rules::syntax", e.message, Loc { file: *file, span: e.span }, e.label);
+                let mut d = RuleDiagnostic::new(
+                    "rules::syntax",
+                    e.message,
+                    Loc {
+                        file: *file,
+                        span: e.span,
+                    },
+                    e.label,
+                );
                 d.help = e.help;
                 diagnostics.push(d);
             }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn ok(text: &str) -> Vec<Statement> {
+fn ok(text: &str) -> Vec<Statement<'_>> {
     let (file, errors) = parse(text);
     assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
     file.statements
@@ -110,10 +110,7 @@ fn relation_with_every_modifier() {
     let Statement::Relation(r) = &st[2] else {
         unreachable!()
     };
-    assert_eq!(
-        (&*r.subject.node, &*r.value.node),
-        ("person", "title")
-    );
+    assert_eq!((&*r.subject.node, &*r.value.node), ("person", "title"));
 }
 
 #[test]
