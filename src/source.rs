@@ -1,7 +1,7 @@
 //! The texts that spans point into: rule files (on disk or embedded) and, later, articles.
 //! A `Loc` names a file and a span in it, so evidence can travel far from where it was read.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -23,17 +23,16 @@ pub struct Loc {
 pub struct SourceFile {
     name: String,
     text: Arc<str>,
-    lines: LineIndex,
+    /// Built on first use: most files are never asked for a line number.
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text = text.into();
-        let lines = LineIndex::new(&text);
         SourceFile {
             name: name.into(),
-            text,
-            lines,
+            text: text.into(),
+            lines: OnceLock::new(),
         }
     }
 
@@ -51,7 +50,9 @@ impl SourceFile {
     }
 
     pub fn position(&self, offset: u32) -> Position {
-        self.lines.position(&self.text, offset)
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .position(&self.text, offset)
     }
 
     /// A miette source for rendering this file; cheap, the text is shared.

@@ -618,7 +618,10 @@ impl Compiler {
                 .chunks(chunk)
                 .map(|part| {
                     scope.spawn(move || {
-                        let mut sink = Sink::default();
+                        let mut sink = Sink {
+                            facts: Vec::with_capacity(part.len()),
+                            ..Sink::default()
+                        };
                         for &(file, subject, span, clause) in part {
                             this.add_fact_from(&mut sink, file, subject, span, clause);
                         }
@@ -634,6 +637,8 @@ impl Compiler {
                 })
                 .collect()
         });
+        self.facts
+            .reserve(sinks.iter().map(|s| s.facts.len()).sum());
         for sink in sinks {
             self.facts.extend(sink.facts);
             self.diagnostics.extend(sink.errors);

@@ -171,9 +171,33 @@ const LINE_LOCAL_ERRORS: [&str; 3] = ["unterminated string", "invalid date", "un
 
 /// The lines of `body`, without their endings (`\n`, `\r\n` or a lone `\r`), as subslices.
 fn lines(body: &str) -> impl Iterator<Item = &str> {
-    body.split('\n').flat_map(|l| {
-        let l = l.strip_suffix('\r').unwrap_or(l);
-        l.split('\r')
+    // one memchr2 scan finds both kinds of line end
+    let bytes = body.as_bytes();
+    let mut ends = memchr::memchr2_iter(b'\n', b'\r', bytes);
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        loop {
+            match ends.next() {
+                // the `\n` of a `\r\n` pair: its line was yielded at the `\r`
+                Some(i) if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' && i == start => {
+                    start = i + 1;
+                    continue;
+                }
+                Some(i) => {
+                    let line = &body[start..i];
+                    start = i + 1;
+                    return Some(line);
+                }
+                None => {
+                    done = true;
+                    return Some(&body[start..]);
+                }
+            }
+        }
     })
 }
 
@@ -924,3 +948,14 @@ const STATEMENT_HELP: &str = "statement is `use \"file.rules\"`, `kind NAME [is 
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod line_tests {
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let got: Vec<&str> = super::lines("a\nb\r\nc\rd\r\n\ne").collect();
+        assert_eq!(got, ["a", "b", "c", "d", "", "e"]);
+        let got: Vec<&str> = super::lines("x\n").collect();
+        assert_eq!(got, ["x", ""]);
+    }
+}
