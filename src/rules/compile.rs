@@ -11,6 +11,7 @@
 //!    of a `one` relation, a fact both asserted and denied);
 //! 5. the transitive closure of every transitive relation (`in`), with cycle detection.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::kb::time::Validity;
@@ -79,7 +80,14 @@ struct Compiler {
     facts: Vec<Fact>,
 }
 
-/// Rule sets with more facts than this resolve them on several threads.
+/// The name keys of an entity declaration: its name, then its aliases.
+fn entity_keys<'d>(e: &'d ast::EntityDecl<'_>) -> impl Iterator<Item = String> + 'd {
+    std::iter::once(&e.name)
+        .chain(&e.aliases)
+        .map(|n| name_key(&n.node))
+}
+
+/// Rule sets with more facts (or entities) than this are compiled on several threads.
 const PARALLEL_FACTS: usize = 20_000;
 
 /// The subject of a fact to add: declared by its entity block, or named in a standalone fact.
@@ -332,42 +340,19 @@ impl Compiler {
             })
             .collect();
         // Room for every entity and name up front (no rehashing), and the name keys of
-        // every declaration computed on scoped threads: a flat list, each declaration's
+        // every declaration computed in parallel (rayon): a flat list, each declaration's
         // name then its aliases.
         let names: usize = decls.iter().map(|(_, e)| 1 + e.aliases.len()).sum();
         self.entities.reserve(decls.len());
         self.names.reserve(names);
-        let threads = if decls.len() < PARALLEL_FACTS {
-            1
+        let keys: Vec<String> = if decls.len() < PARALLEL_FACTS {
+            decls.iter().flat_map(|(_, e)| entity_keys(e)).collect()
         } else {
-            std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(8)
-        };
-        let chunk = decls.len().div_ceil(threads).max(1);
-        let keys: Vec<String> = std::thread::scope(|scope| {
-            let handles: Vec<_> = decls
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .flat_map(|(_, e)| {
-                                std::iter::once(&e.name)
-                                    .chain(&e.aliases)
-                                    .map(|n| name_key(&n.node))
-                            })
-                            .collect::<Vec<String>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
+            decls
+                .par_iter()
+                .flat_map_iter(|(_, e)| entity_keys(e))
                 .collect()
-        });
+        };
         let mut keys = keys.into_iter();
         for (file, e) in decls {
             let key = keys.next().unwrap_or_default();
@@ -602,41 +587,24 @@ impl Compiler {
                 }
             }
         }
-        // Facts resolve independently: large rule sets are resolved on scoped threads, in
-        // contiguous chunks whose results are joined in order.
-        let threads = if work.len() < PARALLEL_FACTS {
-            1
-        } else {
-            std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(8)
+        // Facts resolve independently: large rule sets are resolved on rayon's pool, in
+        // contiguous chunks whose results are collected in order.
+        let resolve = |part: &[(FileId, Subject<'_>, Span, &ast::FactClause<'_>)]| {
+            let mut sink = Sink {
+                facts: Vec::with_capacity(part.len()),
+                ..Sink::default()
+            };
+            for &(file, subject, span, clause) in part {
+                self.add_fact_from(&mut sink, file, subject, span, clause);
+            }
+            sink
         };
-        let chunk = work.len().div_ceil(threads).max(1);
-        let this = &*self;
-        let sinks: Vec<Sink> = std::thread::scope(|scope| {
-            let handles: Vec<_> = work
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        let mut sink = Sink {
-                            facts: Vec::with_capacity(part.len()),
-                            ..Sink::default()
-                        };
-                        for &(file, subject, span, clause) in part {
-                            this.add_fact_from(&mut sink, file, subject, span, clause);
-                        }
-                        sink
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
+        let sinks: Vec<Sink> = if work.len() < PARALLEL_FACTS {
+            vec![resolve(&work)]
+        } else {
+            let chunk = work.len().div_ceil(rayon::current_num_threads()).max(1);
+            work.par_chunks(chunk).map(resolve).collect()
+        };
         self.facts
             .reserve(sinks.iter().map(|s| s.facts.len()).sum());
         for sink in sinks {

@@ -13,6 +13,8 @@ use nom::{IResult, Parser};
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
+
 use crate::kb::time::FactDate;
 use crate::rules::ast::*;
 use crate::span::Span;
@@ -46,7 +48,7 @@ const PARALLEL_PARSE_BYTES: usize = 1 << 20;
 /// Parses a whole rule file, returning every statement that parsed and every error found.
 ///
 /// A large file is cut at statement boundaries (lines that start at column 0) into one
-/// chunk per available core, and the chunks are parsed on scoped threads: lines are
+/// chunk per available core, and the chunks are parsed on rayon's pool: lines are
 /// independent, so the result is the same as a sequential parse.
 pub fn parse(text: &str) -> (RuleFile<'_>, Vec<SyntaxError>) {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -74,19 +76,11 @@ pub fn parse(text: &str) -> (RuleFile<'_>, Vec<SyntaxError>) {
         }
     }
     chunks.push(rest);
-    let parts: Vec<(RuleFile<'_>, Vec<SyntaxError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .iter()
-            .map(|chunk| scope.spawn(move || parse_chunk(text, chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    // rayon keeps the order of the chunks in the collected results
+    let parts: Vec<(RuleFile<'_>, Vec<SyntaxError>)> = chunks
+        .par_iter()
+        .map(|chunk| parse_chunk(text, chunk))
+        .collect();
     let mut file = RuleFile::default();
     let mut errors = Vec::new();
     for (part, part_errors) in parts {
