@@ -2,8 +2,13 @@
 //! `Body ID`, `articleBody`), with the default rules or a rule file. Prints throughput on one
 //! thread, claim counts per kind, and optionally a random sample of claims for hand checks.
 //!
+//! With `--check`, it also runs the checks (no article date, as the bodies have none) and
+//! prints the count of findings per check and every warning and error, for false-positive
+//! reviews.
+//!
 //! cargo run --release --example extract_corpus -- ../shared/corpora/fnc1/train_bodies.csv
 //!     [--rules FILE] [--no-default-rules] [--runs N] [--sample N --seed S --kinds title,quote]
+//!     [--check]
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -118,6 +123,46 @@ fn main() {
         if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
             println!("peak memory: {}", line.trim_start_matches("VmHWM:").trim());
         }
+    }
+    if args.iter().any(|a| a == "--check") {
+        let settings = claimcheck::check::CheckSettings::default();
+        let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
+        let t = Instant::now();
+        for (id, body) in &bodies {
+            let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes())
+            else {
+                continue;
+            };
+            let x = extractor.extract(&article, None);
+            let cx = claimcheck::check::Context {
+                kb: &kb,
+                article: &article,
+                extraction: &x,
+                date: x.date,
+            };
+            for f in claimcheck::check::run_checks(&cx, &settings) {
+                *per_check.entry(f.check).or_default() += 1;
+                if f.severity >= claimcheck::severity::Severity::Warning {
+                    let pos = article.position(f.span.start);
+                    println!(
+                        "[{id}:{}:{}] {}[{}]: {}\n    text: {}",
+                        pos.line,
+                        pos.column,
+                        f.severity,
+                        f.check,
+                        f.message,
+                        article.slice(f.span)
+                    );
+                }
+            }
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "check, 1 thread: {:.1} ms = {:.1} MB/s",
+            secs * 1e3,
+            bytes as f64 / 1e6 / secs
+        );
+        println!("findings per check: {per_check:?}");
     }
     // a deterministic random sample for hand checks
     for _ in 0..sample.min(all.len()) {

@@ -5,11 +5,13 @@
 //! results to exit codes (see [`cli`]).
 
 pub mod article;
+pub mod check;
 pub mod cli;
 pub mod extract;
 pub mod files;
 pub mod kb;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod severity;
 pub mod source;

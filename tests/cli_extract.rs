@@ -49,7 +49,12 @@ fn extract_json_ap_style() {
 
 #[test]
 fn unknown_names_are_counted() {
-    let v = json(&["fixtures/articles", "--unknown"]);
+    let v = json(&[
+        "fixtures/articles/riyadh-talks-wire.txt",
+        "fixtures/articles/lavrov-broadsheet.md",
+        "fixtures/articles/ap-style-summit.md",
+        "--unknown",
+    ]);
     let unknown = v["unknown"].as_array().unwrap();
     let witkoff = unknown
         .iter()

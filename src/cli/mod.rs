@@ -16,6 +16,7 @@ use crate::kb::time::FactDate;
 use crate::render::{self, ColorChoice};
 use crate::rules::{self, RuleErrors, RuleSelection};
 
+pub mod check;
 pub mod extract;
 
 /// claimcheck: a linter for the facts in news articles.
@@ -36,6 +37,40 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check articles against the rules and report every contradiction.
+    ///
+    /// PATHS are article files or directories (walked for *.md, *.markdown and *.txt,
+    /// respecting .gitignore). Exit codes: 0 when no finding reaches --fail-on; 1 when one
+    /// does; 2 on a usage error, an error in the rules, or an unreadable article (the other
+    /// files are still checked and reported).
+    Check {
+        /// Article files or directories.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = check::CheckFormat::Human)]
+        format: check::CheckFormat,
+        /// The lowest severity that makes the exit code 1.
+        #[arg(long, value_enum, default_value_t = check::FailOn::Error)]
+        fail_on: check::FailOn,
+        /// Judge claims at this date (YYYY-MM-DD) instead of the article's own date.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<FactDate>,
+        /// Set a check's severity: NAME=error|warning|note|off (repeatable).
+        #[arg(long = "check", value_name = "NAME=LEVEL", value_parser = check::parse_check_setting)]
+        checks: Vec<(&'static str, Option<crate::severity::Severity>)>,
+        /// Skip (with an error) articles larger than this many bytes.
+        #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
+        max_file_size: u64,
+    },
+    /// Print the documentation of a check.
+    Explain {
+        /// The check's name, as `claimcheck checks` lists it.
+        name: String,
+    },
+    /// List the checks with their default severities.
+    Checks,
     /// List the claims articles make: titles, quotes, places, dates, relations.
     ///
     /// PATHS are article files or directories (walked for *.md, *.markdown and *.txt,
@@ -165,6 +200,30 @@ pub fn run(cli: Cli) -> Exit {
 /// Runs a parsed command line, writing reports to `out` and summaries to `err`.
 pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
+        Command::Check {
+            paths,
+            rules,
+            format,
+            fail_on,
+            date,
+            checks,
+            max_file_size,
+        } => check::run(
+            check::CheckOptions {
+                paths,
+                rules,
+                format,
+                fail_on,
+                date,
+                checks,
+                max_file_size,
+            },
+            color,
+            out,
+            err,
+        ),
+        Command::Explain { name } => explain(&name, out, err),
+        Command::Checks => list_checks(out),
         Command::Extract {
             paths,
             rules,
@@ -202,6 +261,48 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
             Exit::Error
         }
     }
+}
+
+fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
+    match crate::check::find_check(name) {
+        Some(check) => {
+            writeln!(
+                out,
+                "# {} ({} by default)\n",
+                check.name, check.default_severity
+            )?;
+            writeln!(out, "{}", crate::check::documentation(check))?;
+            Ok(Exit::Success)
+        }
+        None => {
+            let suggestion =
+                crate::rules::suggest::closest(name, crate::check::CHECKS.iter().map(|c| c.name))
+                    .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+            writeln!(
+                err,
+                "error: unknown check `{name}`{suggestion} (`claimcheck checks` lists them)"
+            )?;
+            Ok(Exit::Error)
+        }
+    }
+}
+
+fn list_checks(out: &mut dyn Write) -> io::Result<Exit> {
+    for check in crate::check::CHECKS {
+        let summary = crate::check::documentation(check)
+            .lines()
+            .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .take_while(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        writeln!(
+            out,
+            "{:<22} {:<8} {summary}",
+            check.name,
+            check.default_severity.as_str()
+        )?;
+    }
+    Ok(Exit::Success)
 }
 
 fn selection(paths: &[PathBuf]) -> RuleSelection {

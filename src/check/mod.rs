@@ -1,0 +1,158 @@
+//! The evaluator: checks read an article's claims, the article and the knowledge base, and
+//! return findings. Checks never print; findings are plain data rendered by `report`.
+//!
+//! One check per file. Each is declared with [`declare_check!`], whose doc comment is the
+//! check's documentation (`claimcheck explain NAME`), and listed once in [`CHECKS`].
+
+mod missing_date;
+mod title_conflict;
+
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::extract::Extraction;
+use crate::kb::KnowledgeBase;
+use crate::kb::time::FactDate;
+use crate::severity::Severity;
+use crate::source::Loc;
+use crate::span::Span;
+
+/// A contradiction (or a note) found in an article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub check: &'static str,
+    pub severity: Severity,
+    /// What is wrong, and what the rules say instead.
+    pub message: String,
+    /// The article's words.
+    pub span: Span,
+    /// Other words of the article that take part (the other claim of a contradiction).
+    pub labels: Vec<Label>,
+    /// Rule lines that say otherwise.
+    pub evidence: Vec<Evidence>,
+    pub help: Option<String>,
+    /// The claim, summarized: kind, subject and value as written.
+    pub claim: Option<ClaimSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub loc: Loc,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClaimSummary {
+    pub kind: &'static str,
+    pub subject: String,
+    pub value: String,
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub kb: &'a KnowledgeBase,
+    pub article: &'a Article,
+    pub extraction: &'a Extraction,
+    /// The date claims are judged at, if any.
+    pub date: Option<FactDate>,
+}
+
+/// A check in the catalogue.
+pub struct CheckInfo {
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// The check's doc comment: "What it finds", "Why", "Example", "How to silence it".
+    pub doc: &'static str,
+    pub run: fn(&Context<'_>, &mut Vec<Finding>),
+}
+
+/// Declares a check: a unit struct carrying its doc comment as `DOC`.
+macro_rules! declare_check {
+    ($(#[doc = $doc:literal])* pub struct $name:ident;) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const DOC: &'static str = concat!($($doc, "\n"),*);
+        }
+    };
+}
+pub(crate) use declare_check;
+
+/// The catalogue, in the order `claimcheck checks` lists it.
+pub static CHECKS: &[CheckInfo] = &[
+    CheckInfo {
+        name: "title-conflict",
+        default_severity: Severity::Error,
+        doc: title_conflict::TitleConflict::DOC,
+        run: title_conflict::run,
+    },
+    CheckInfo {
+        name: "missing-date",
+        default_severity: Severity::Note,
+        doc: missing_date::MissingDate::DOC,
+        run: missing_date::run,
+    },
+];
+
+/// The check called `name`.
+pub fn find_check(name: &str) -> Option<&'static CheckInfo> {
+    CHECKS.iter().find(|c| c.name == name)
+}
+
+/// A check's severity as configured: its default, changed or turned off.
+#[derive(Clone, Debug, Default)]
+pub struct CheckSettings {
+    /// (check, level); `None` turns the check off.
+    pub overrides: Vec<(&'static str, Option<Severity>)>,
+}
+
+impl CheckSettings {
+    pub fn severity(&self, check: &CheckInfo) -> Option<Severity> {
+        match self
+            .overrides
+            .iter()
+            .rev()
+            .find(|(name, _)| *name == check.name)
+        {
+            Some((_, level)) => *level,
+            None => Some(check.default_severity),
+        }
+    }
+}
+
+/// Runs every enabled check over one article. Findings come back sorted by position, then
+/// by check name, so output is deterministic.
+pub fn run_checks(cx: &Context<'_>, settings: &CheckSettings) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for check in CHECKS {
+        let Some(severity) = settings.severity(check) else {
+            continue;
+        };
+        let start = findings.len();
+        (check.run)(cx, &mut findings);
+        for f in &mut findings[start..] {
+            f.severity = severity;
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.check).cmp(&(b.span.start, b.span.end, b.check))
+    });
+    findings
+}
+
+/// The documentation of a check, with its leading spaces trimmed (as `explain` prints it).
+pub fn documentation(check: &CheckInfo) -> String {
+    check
+        .doc
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

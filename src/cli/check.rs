@@ -1,0 +1,148 @@
+//! `claimcheck check`: read articles, extract their claims, run the checks, report.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::{Exit, RuleArgs};
+use crate::check::{CheckSettings, Context, find_check, run_checks};
+use crate::extract::Extractor;
+use crate::files::{self, FileError};
+use crate::kb::time::FactDate;
+use crate::report::{FileReport, Human, Json, Renderer, RunReport, Short};
+use crate::severity::Severity;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Rich reports with the article line and the rule lines that say otherwise.
+    Human,
+    /// One line per finding: `path:line:col: severity[check]: message`.
+    Short,
+    /// The JSON report (version 1; see docs/output.md).
+    Json,
+}
+
+/// `--fail-on`: the lowest severity that makes the exit code 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    /// Exit 0 whatever is found (unreadable files and rule errors still exit 2).
+    Never,
+}
+
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub rules: RuleArgs,
+    pub format: CheckFormat,
+    pub fail_on: FailOn,
+    pub date: Option<FactDate>,
+    pub checks: Vec<(&'static str, Option<Severity>)>,
+    pub max_file_size: u64,
+}
+
+/// Parses `--check NAME=LEVEL` (LEVEL: error, warning, note or off).
+pub fn parse_check_setting(text: &str) -> Result<(&'static str, Option<Severity>), String> {
+    let (name, level) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: write NAME=LEVEL, e.g. title-conflict=warning"))?;
+    let check = find_check(name.trim()).ok_or_else(|| {
+        let names = crate::check::CHECKS.iter().map(|c| c.name);
+        match crate::rules::suggest::closest(name.trim(), names) {
+            Some(s) => format!("unknown check `{name}`; did you mean `{s}`?"),
+            None => format!("unknown check `{name}`; `claimcheck checks` lists them"),
+        }
+    })?;
+    let level = match level.trim() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "note" => Some(Severity::Note),
+        "off" => None,
+        other => {
+            return Err(format!(
+                "unknown level `{other}`: use error, warning, note or off"
+            ));
+        }
+    };
+    Ok((check.name, level))
+}
+
+pub fn run(
+    opts: CheckOptions,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
+    let kb = match opts.rules.load() {
+        Ok(kb) => kb,
+        Err(errors) => return super::report_rule_errors(&errors, color, err),
+    };
+    let extractor = Extractor::new(&kb);
+    let settings = CheckSettings {
+        overrides: opts.checks.clone(),
+    };
+    let (paths, mut errors) = files::collect(&opts.paths);
+    // Files are checked in parallel; collecting keeps path order whatever the thread count.
+    let results: Vec<Result<FileReport, FileError>> = paths
+        .par_iter()
+        .map(|path| {
+            let article = files::read_article(path, opts.max_file_size)?;
+            let extraction = extractor.extract(&article, opts.date);
+            let cx = Context {
+                kb: &kb,
+                article: &article,
+                extraction: &extraction,
+                date: extraction.date,
+            };
+            let findings = run_checks(&cx, &settings);
+            Ok(FileReport { article, findings })
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(report) => reports.push(report),
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    let run = RunReport {
+        kb: &kb,
+        files: reports,
+        errors,
+    };
+    let renderer: Box<dyn Renderer> = match opts.format {
+        CheckFormat::Human => Box::new(Human {
+            color,
+            width: crate::render::report_width(),
+        }),
+        CheckFormat::Short => Box::new(Short),
+        CheckFormat::Json => Box::new(Json),
+    };
+    renderer.render(&run, out)?;
+    if opts.format != CheckFormat::Json {
+        super::extract::print_file_errors(&run.errors, err)?;
+        writeln!(err, "{}", run.summary())?;
+    }
+    let threshold = match opts.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| {
+        run.files
+            .iter()
+            .flat_map(|f| &f.findings)
+            .any(|f| f.severity >= t)
+    });
+    Ok(if !run.errors.is_empty() {
+        Exit::Error
+    } else if failed {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}

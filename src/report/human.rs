@@ -1,0 +1,143 @@
+//! Rich terminal reports through miette: the article line with the claim underlined and
+//! labelled, and each rule line that says otherwise, with its own snippet.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+
+use super::{Renderer, RunReport};
+use crate::check::Finding;
+use crate::render;
+use crate::severity::Severity;
+
+pub struct Human {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Renderer for Human {
+    fn render(&self, run: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let handler = render::handler(self.color, self.width);
+        let sources = run.kb.sources();
+        let mut first = true;
+        for file in &run.files {
+            let article = NamedSource::new(&file.article.path, Arc::clone(&file.article.text));
+            for f in &file.findings {
+                let report = FindingReport {
+                    finding: f,
+                    source: article.clone(),
+                    evidence: f
+                        .evidence
+                        .iter()
+                        .map(|e| EvidenceReport {
+                            message: e.message.clone(),
+                            source: sources.get(e.loc.file).named_source(),
+                            label: LabeledSpan::new_primary_with_span(None, e.loc.span),
+                        })
+                        .collect(),
+                };
+                if !first {
+                    writeln!(out)?;
+                }
+                first = false;
+                write!(out, "{}", render::render(&handler, &report))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct FindingReport<'a> {
+    finding: &'a Finding,
+    source: NamedSource<Arc<str>>,
+    evidence: Vec<EvidenceReport>,
+}
+
+impl fmt::Display for FindingReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingReport<'_> {}
+
+impl Diagnostic for FindingReport<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.check))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.finding.claim.as_ref().map_or_else(
+                || "here".to_string(),
+                |c| format!("the article's {}", c.kind),
+            )),
+            self.finding.span,
+        );
+        let others = self
+            .finding
+            .labels
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span));
+        Some(Box::new(std::iter::once(primary).chain(others)))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.evidence.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.evidence.iter().map(|e| e as &dyn Diagnostic)))
+    }
+}
+
+/// A rule line that says otherwise, shown under the finding.
+#[derive(Debug)]
+struct EvidenceReport {
+    message: String,
+    source: NamedSource<Arc<str>>,
+    label: LabeledSpan,
+}
+
+impl fmt::Display for EvidenceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the rules: {}", self.message)
+    }
+}
+
+impl std::error::Error for EvidenceReport {}
+
+impl Diagnostic for EvidenceReport {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}

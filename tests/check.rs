@@ -1,0 +1,230 @@
+//! The checks, as specifications: true positives and clean near-misses over short articles,
+//! with the default rules.
+
+use claimcheck::article::{Article, Format};
+use claimcheck::check::{CheckSettings, Context, Finding, run_checks};
+use claimcheck::extract::Extractor;
+use claimcheck::kb::KnowledgeBase;
+use claimcheck::kb::time::FactDate;
+use claimcheck::rules::{RuleSelection, load, load_str};
+
+fn kb() -> KnowledgeBase {
+    load(&RuleSelection::defaults()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn check_with(kb: &KnowledgeBase, text: &str, date: Option<&str>) -> Vec<Finding> {
+    let article = Article::parse("test.md", Format::Markdown, text.to_string());
+    let x = Extractor::new(kb).extract(&article, date.map(|d| FactDate::parse(d).unwrap()));
+    let cx = Context {
+        kb,
+        article: &article,
+        extraction: &x,
+        date: x.date,
+    };
+    run_checks(&cx, &CheckSettings::default())
+}
+
+/// (check, the article's words) of every finding.
+fn found(text: &str, date: Option<&str>) -> Vec<(&'static str, String)> {
+    let kb = kb();
+    let article_text = text.to_string();
+    check_with(&kb, text, date)
+        .into_iter()
+        .map(|f| (f.check, f.span.slice(&article_text).to_string()))
+        .collect()
+}
+
+fn titles_found(text: &str, date: &str) -> Vec<String> {
+    found(text, Some(date))
+        .into_iter()
+        .filter(|(c, _)| *c == "title-conflict")
+        .map(|(_, t)| t)
+        .collect()
+}
+
+#[test]
+fn a_title_the_person_does_not_hold_is_a_conflict() {
+    assert_eq!(
+        titles_found(
+            "Defense Secretary Marco Rubio described the meeting as a first step.\n",
+            "2025-02-18"
+        ),
+        ["Defense Secretary Marco Rubio"]
+    );
+}
+
+#[test]
+fn the_title_the_person_holds_is_clean() {
+    for text in [
+        "Secretary of State Marco Rubio described the meeting.\n",
+        "US Secretary of State Marco Rubio described the meeting.\n",
+        "Rubio, the top U.S. diplomat, described the meeting.\n",
+        "Marco Rubio, Secretary of State, described the meeting.\n",
+    ] {
+        assert_eq!(
+            titles_found(text, "2025-02-18"),
+            Vec::<String>::new(),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_title_held_before_the_date_is_a_conflict_and_clean_within_the_term() {
+    let text = "Secretary of State Antony Blinken spoke.\n";
+    assert_eq!(
+        titles_found(text, "2025-02-18"),
+        ["Secretary of State Antony Blinken"]
+    );
+    assert_eq!(titles_found(text, "2024-06-01"), Vec::<String>::new());
+}
+
+#[test]
+fn hand_over_days_are_not_judged() {
+    // Rubio's Senate term ends on 2025-01-20: that day may be described either way
+    assert_eq!(
+        titles_found("Senator Marco Rubio spoke.\n", "2025-01-20"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        titles_found("Senator Marco Rubio spoke.\n", "2025-02-18"),
+        ["Senator Marco Rubio"]
+    );
+}
+
+#[test]
+fn former_for_a_title_still_held_is_a_conflict() {
+    assert_eq!(
+        titles_found("Former President Donald Trump spoke.\n", "2025-02-18"),
+        ["President Donald Trump"]
+    );
+    // in 2023 Trump was a former president
+    assert_eq!(
+        titles_found("Former President Donald Trump spoke.\n", "2023-06-01"),
+        Vec::<String>::new()
+    );
+    // Rubio left the Senate in January 2025
+    assert_eq!(
+        titles_found(
+            "Former senator Marco Rubio now leads the State Department.\n",
+            "2025-02-18"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn then_for_a_title_never_held_is_a_conflict() {
+    assert_eq!(
+        titles_found(
+            "Then-Secretary of State Antony Blinken spoke.\n",
+            "2025-02-18"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        titles_found(
+            "Then-Defense Secretary Antony Blinken spoke.\n",
+            "2025-02-18"
+        ),
+        ["Defense Secretary Antony Blinken"]
+    );
+}
+
+#[test]
+fn without_a_date_only_never_held_titles_conflict() {
+    let f = found(
+        "Senator Marco Rubio spoke. Defense Secretary Marco Rubio left.\n",
+        None,
+    );
+    assert_eq!(
+        f,
+        [
+            ("missing-date", "S".to_string()),
+            (
+                "title-conflict",
+                "Defense Secretary Marco Rubio".to_string()
+            )
+        ]
+    );
+}
+
+#[test]
+fn people_whose_titles_the_rules_do_not_record_are_not_judged() {
+    let kb = load_str(
+        "test.rules",
+        "person \"Jane Roe\"\ntitle \"US Secretary of Defense\" aka \"Defense Secretary\"\n",
+    )
+    .unwrap();
+    let f = check_with(
+        &kb,
+        "---\ndate: 2025-02-18\n---\nDefense Secretary Jane Roe spoke.\n",
+        None,
+    );
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn missing_date_is_one_note_and_absent_with_a_date() {
+    let f = found("# Talks\n\nRubio met Lavrov.\n\nThey talked.\n", None);
+    assert_eq!(f.iter().filter(|(c, _)| *c == "missing-date").count(), 1);
+    assert!(found("---\ndate: 2025-02-18\n---\nRubio met Lavrov.\n", None).is_empty());
+}
+
+#[test]
+fn findings_carry_evidence_from_the_rules_and_name_the_date() {
+    let kb = kb();
+    let f = check_with(
+        &kb,
+        "Defense Secretary Marco Rubio spoke.\n",
+        Some("2025-02-18"),
+    );
+    let f = f.iter().find(|f| f.check == "title-conflict").unwrap();
+    assert_eq!(
+        f.message,
+        "Marco Rubio was US Secretary of State on 2025-02-18, not Defense Secretary"
+    );
+    let evidence: Vec<&str> = f.evidence.iter().map(|e| kb.rule_text(e.loc)).collect();
+    assert_eq!(
+        evidence,
+        ["holds \"US Secretary of State\" from 2025-01-21"]
+    );
+    assert!(
+        f.help
+            .as_deref()
+            .unwrap()
+            .contains("holds \"US Secretary of Defense\"")
+    );
+}
+
+#[test]
+fn settings_change_severity_or_turn_checks_off() {
+    let kb = kb();
+    let article = Article::parse(
+        "t.md",
+        Format::Markdown,
+        "Defense Secretary Marco Rubio spoke.\n".into(),
+    );
+    let x = Extractor::new(&kb).extract(&article, None);
+    let cx = Context {
+        kb: &kb,
+        article: &article,
+        extraction: &x,
+        date: x.date,
+    };
+    let off = CheckSettings {
+        overrides: vec![("title-conflict", None), ("missing-date", None)],
+    };
+    assert!(run_checks(&cx, &off).is_empty());
+    let warn = CheckSettings {
+        overrides: vec![(
+            "title-conflict",
+            Some(claimcheck::severity::Severity::Warning),
+        )],
+    };
+    let f = run_checks(&cx, &warn);
+    assert!(
+        f.iter().any(|f| f.check == "title-conflict"
+            && f.severity == claimcheck::severity::Severity::Warning)
+    );
+}

@@ -1,0 +1,136 @@
+//! `claimcheck check`, `explain` and `checks` through the binary: exit codes, formats and
+//! snapshots of the rendered reports.
+
+use assert_cmd::Command;
+
+fn claimcheck() -> Command {
+    let mut cmd = Command::cargo_bin("claimcheck").unwrap();
+    cmd.env("NO_COLOR", "1").env("COLUMNS", "100");
+    cmd
+}
+
+const CONFLICT: &str = "fixtures/articles/title-conflict/defense-secretary.md";
+const CLEAN: &str = "fixtures/articles/title-conflict/secretary-of-state.md";
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = claimcheck().args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn exit_1_on_errors_and_0_when_clean() {
+    assert_eq!(run(&["check", CONFLICT]).0, Some(1));
+    assert_eq!(run(&["check", CLEAN]).0, Some(0));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    assert_eq!(run(&["check", CONFLICT, "--fail-on", "never"]).0, Some(0));
+    // the seed-style article without a date has one note: it fails only at --fail-on note
+    let undated = "fixtures/articles/riyadh-talks-wire.txt";
+    assert_eq!(run(&["check", undated]).0, Some(0));
+    assert_eq!(run(&["check", undated, "--fail-on", "note"]).0, Some(1));
+}
+
+#[test]
+fn check_settings_turn_checks_off_and_reject_unknown_names() {
+    assert_eq!(
+        run(&["check", CONFLICT, "--check", "title-conflict=off"]).0,
+        Some(0)
+    );
+    let (code, _, err) = run(&["check", CONFLICT, "--check", "title-conflit=off"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("did you mean `title-conflict`?"), "{err}");
+}
+
+#[test]
+fn short_format_lines() {
+    let (_, out, err) = run(&["check", CONFLICT, "--format", "short"]);
+    insta::assert_snapshot!(out);
+    assert!(
+        err.contains("check: 2 errors, 0 warnings, 0 notes in 1 file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn human_format_shows_the_article_and_the_rule_lines() {
+    let (_, out, _) = run(&["check", CONFLICT, "--color", "never"]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_format_follows_the_contract() {
+    let (_, out, _) = run(&["check", CONFLICT, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["check"], "title-conflict");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["text"], "Defense Secretary Marco Rubio");
+    assert_eq!(f["start"]["line"], 8);
+    assert_eq!(f["start"]["column"], 1);
+    assert_eq!(f["claim"]["kind"], "title");
+    assert_eq!(f["evidence"][0]["path"], "<builtin>/world/core.rules");
+    assert_eq!(
+        f["evidence"][0]["text"],
+        "holds \"US Secretary of State\" from 2025-01-21"
+    );
+    assert_eq!(v["summary"]["errors"], 2);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn an_unreadable_file_exits_2_and_the_others_are_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(CONFLICT, dir.path().join("a.md")).unwrap();
+    std::fs::write(dir.path().join("b.md"), b"\xff\xfe\x00binary").unwrap();
+    let (code, out, err) = run(&["check", dir.path().to_str().unwrap(), "--format", "short"]);
+    assert_eq!(code, Some(2));
+    assert!(out.contains("a.md:8:1: error[title-conflict]"), "{out}");
+    assert!(err.contains("b.md: the file is UTF-16"), "{err}");
+    assert!(err.contains("1 file could not be read"), "{err}");
+}
+
+#[test]
+fn a_broken_rule_file_exits_2() {
+    let (code, _, err) = run(&[
+        "check",
+        CLEAN,
+        "--no-default-rules",
+        "--rules",
+        "fixtures/rules/invalid/unknown-entity.rules",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown entity \"Saudi Arabi\""), "{err}");
+}
+
+#[test]
+fn explain_prints_the_doc_comment_and_checks_lists_the_catalogue() {
+    let (code, out, _) = run(&["explain", "title-conflict"]);
+    assert_eq!(code, Some(0));
+    for section in [
+        "## What it finds",
+        "## Why",
+        "## Example",
+        "## How to silence it",
+    ] {
+        assert!(out.contains(section), "{section} missing:\n{out}");
+    }
+    let (code, _, err) = run(&["explain", "title-confict"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("did you mean `title-conflict`?"));
+    let (_, out, _) = run(&["checks"]);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("title-conflict") && l.contains("error"))
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("missing-date") && l.contains("note"))
+    );
+}
