@@ -228,3 +228,66 @@ fn settings_change_severity_or_turn_checks_off() {
             && f.severity == claimcheck::severity::Severity::Warning)
     );
 }
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(format!("fixtures/articles/{path}")).unwrap()
+}
+
+fn found_text(text: &str, date: Option<&str>) -> Vec<(&'static str, String)> {
+    let kb = kb();
+    let article = Article::parse("test.txt", Format::Text, text.to_string());
+    let x = Extractor::new(&kb).extract(&article, date.map(|d| FactDate::parse(d).unwrap()));
+    let cx = Context {
+        kb: &kb,
+        article: &article,
+        extraction: &x,
+        date: x.date,
+    };
+    run_checks(&cx, &CheckSettings::default())
+        .into_iter()
+        .map(|f| (f.check, f.message))
+        .collect()
+}
+
+#[test]
+fn a_headline_naming_what_the_body_never_mentions_is_unsupported() {
+    // the seed's case, in our own words: NATO and 1990 appear only in the headline
+    let f = found_text(&fixture("headline-unsupported/nato-troops.txt"), None);
+    assert_eq!(
+        f,
+        [(
+            "headline-unsupported",
+            "the headline names NATO and 1990, which the body never mentions".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_headline_the_body_supports_is_clean() {
+    // Washington stands for the United States, Moscow for Russia
+    assert!(found_text(&fixture("headline-unsupported/supported.txt"), None).is_empty());
+    assert!(found_text(&fixture("riyadh-talks-wire.txt"), Some("2025-02-18")).is_empty());
+}
+
+#[test]
+fn headline_numbers_in_dates_prices_and_words_are_not_unsupported() {
+    let text = "Talks End on Feb. 18, 2025 With $1.5 Billion Deal and 3 Agreements\n\nThe officials signed three agreements in Riyadh.\n";
+    assert!(
+        found_text(text, None)
+            .iter()
+            .all(|(c, _)| *c != "headline-unsupported"),
+        "{:?}",
+        found_text(text, None)
+    );
+}
+
+#[test]
+fn a_first_line_that_is_body_text_is_not_a_headline() {
+    // plain-text exports that start with the first paragraph
+    let text = "According to several reports, NATO troops met in Riyadh in 1990 and again later that year:\n\nThe meeting was short.\n";
+    assert!(
+        found_text(text, None)
+            .iter()
+            .all(|(c, _)| *c != "headline-unsupported")
+    );
+}

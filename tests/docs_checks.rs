@@ -10,10 +10,16 @@ fn generated() -> String {
     );
     out.push_str("| check | default |\n|---|---|\n");
     for check in CHECKS {
-        out.push_str(&format!("| [`{0}`](#{0}) | {1} |\n", check.name, check.default_severity));
+        out.push_str(&format!(
+            "| [`{0}`](#{0}) | {1} |\n",
+            check.name, check.default_severity
+        ));
     }
     for check in CHECKS {
-        out.push_str(&format!("\n## {}\n\nDefault severity: {}.\n\n", check.name, check.default_severity));
+        out.push_str(&format!(
+            "\n## {}\n\nDefault severity: {}.\n\n",
+            check.name, check.default_severity
+        ));
         // the doc's own headings move down two levels under the check's heading
         for line in documentation(check).lines() {
             if line.starts_with("## ") {
@@ -35,14 +41,22 @@ fn docs_checks_md_is_generated_from_the_doc_comments() {
         std::fs::write(path, &want).unwrap();
     }
     let have = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(have == want, "docs/checks.md is stale: run `UPDATE_DOCS=1 cargo test --test docs_checks`");
+    assert!(
+        have == want,
+        "docs/checks.md is stale: run `UPDATE_DOCS=1 cargo test --test docs_checks`"
+    );
 }
 
 #[test]
 fn every_check_documents_the_four_sections() {
     for check in CHECKS {
         let doc = documentation(check);
-        for section in ["## What it finds", "## Why", "## Example", "## How to silence it"] {
+        for section in [
+            "## What it finds",
+            "## Why",
+            "## Example",
+            "## How to silence it",
+        ] {
             assert!(doc.contains(section), "{} lacks {section}", check.name);
         }
     }

@@ -39,12 +39,15 @@ pub(crate) fn read(text: &str, body_start: usize, prose: &mut Mask, blocks: &mut
         }
         prose.show(text, span);
         let standalone = paragraph.is_none() && blank(i + 1);
-        if first || (standalone && is_title_like(content)) {
+        // The first line is the headline, unless it reads like body text: a long line that
+        // ends with a period (a plain-text export that starts with the first paragraph).
+        let headline = first && looks_like_a_headline(content);
+        first = false;
+        if headline || (standalone && is_title_like(content)) {
             if let Some(p) = paragraph.take() {
                 push(BlockKind::Paragraph, p, blocks);
             }
             push(BlockKind::Heading, span, blocks);
-            first = false;
             continue;
         }
         paragraph = Some(paragraph.map_or(span, |p| p.to(span)));
@@ -52,6 +55,23 @@ pub(crate) fn read(text: &str, body_start: usize, prose: &mut Mask, blocks: &mut
     if let Some(p) = paragraph {
         push(BlockKind::Paragraph, p, blocks);
     }
+}
+
+/// Whether a first line can be a headline: not a long line that ends like a sentence, not a
+/// line that introduces what follows (`... :`), and not more than a headline's length.
+/// Plain-text exports often start with the first paragraph instead.
+fn looks_like_a_headline(line: &str) -> bool {
+    let end = line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
+    let words = line.split_whitespace().count();
+    // at least two real words: share counters and bylines are not headlines
+    let real_words = line
+        .split_whitespace()
+        .filter(|w| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !w.chars().any(|c| c.is_ascii_digit())
+        })
+        .count();
+    real_words >= 2 && !(end.ends_with(':') || words > 25 || (end.ends_with('.') && words > 12))
 }
 
 /// The text of a list item line after its marker.

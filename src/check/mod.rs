@@ -4,6 +4,7 @@
 //! One check per file. Each is declared with [`declare_check!`], whose doc comment is the
 //! check's documentation (`claimcheck explain NAME`), and listed once in [`CHECKS`].
 
+mod headline_unsupported;
 mod missing_date;
 mod title_conflict;
 
@@ -92,6 +93,12 @@ pub static CHECKS: &[CheckInfo] = &[
         default_severity: Severity::Error,
         doc: title_conflict::TitleConflict::DOC,
         run: title_conflict::run,
+    },
+    CheckInfo {
+        name: "headline-unsupported",
+        default_severity: Severity::Warning,
+        doc: headline_unsupported::HeadlineUnsupported::DOC,
+        run: headline_unsupported::run,
     },
     CheckInfo {
         name: "missing-date",

@@ -1,0 +1,198 @@
+use super::{Context, Finding, Label, declare_check};
+use crate::extract::words::word_spans;
+use crate::severity::Severity;
+use crate::span::Span;
+
+declare_check! {
+    /// ## What it finds
+    ///
+    /// A headline that names something the body never mentions: a known entity (a person,
+    /// place, organisation, event or title, under any of its names) or a number. The
+    /// headline is the front-matter title, else the first heading or line, and any headings
+    /// right after it.
+    ///
+    /// ## Why
+    ///
+    /// A headline the story does not support misleads the many readers who only read the
+    /// headline, and it is how a correct story gets a wrong claim attached to it.
+    ///
+    /// ## Example
+    ///
+    /// ```text
+    /// U.S. troops to leave countries that joined NATO after 1990
+    ///
+    /// US and Russian officials met in Saudi Arabia on Tuesday ...
+    /// ```
+    ///
+    /// with no mention of NATO or 1990 anywhere in the body.
+    ///
+    /// ## How to silence it
+    ///
+    /// Support the headline in the body, or change the headline. Spelled-out numbers in the
+    /// body (`three`) count for digits in the headline (`3`). A headline with no body is not
+    /// checked. A capital and its country stand for each other (`Washington` in the headline
+    /// is supported by `the United States` in the body).
+    pub struct HeadlineUnsupported;
+}
+
+const NUMBER_WORDS: [&str; 21] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
+pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let article = cx.article;
+    let headline: Vec<Span> = article
+        .blocks
+        .iter()
+        .filter(|b| b.headline)
+        .map(|b| b.span)
+        .collect();
+    let body: Vec<Span> = article
+        .blocks
+        .iter()
+        .filter(|b| !b.headline)
+        .map(|b| b.span)
+        .collect();
+    if headline.is_empty() || body.is_empty() {
+        return;
+    }
+    let in_headline = |s: Span| {
+        headline
+            .iter()
+            .any(|h| h.start <= s.start && s.end <= h.end)
+    };
+    let mentions = &cx.extraction.mentions;
+    let body_entities: Vec<_> = mentions
+        .iter()
+        .filter(|m| !in_headline(m.span))
+        .flat_map(|m| m.entities.iter().copied())
+        .collect();
+    let mut missing: Vec<(Span, String)> = Vec::new();
+    // A capital stands for its country and back (`Washington` for the United States):
+    // either one in the body supports the other in the headline.
+    let capital_of = cx.kb.relation_by_name("capital_of");
+    let stands_for = |e: crate::kb::EntityId| -> Vec<crate::kb::EntityId> {
+        let Some(rel) = capital_of else {
+            return vec![e];
+        };
+        let mut all = vec![e];
+        all.extend(cx.kb.facts(e, rel).iter().filter_map(|f| match f.value {
+            crate::kb::FactValue::Entity(country) => Some(country),
+            _ => None,
+        }));
+        all.extend(cx.kb.facts_with_value(rel, e).map(|f| f.subject));
+        all
+    };
+    for m in mentions.iter().filter(|m| in_headline(m.span)) {
+        if !m
+            .entities
+            .iter()
+            .any(|&e| stands_for(e).iter().any(|x| body_entities.contains(x)))
+        {
+            let name = cx.kb.entity(m.entities[0]).name.to_string();
+            if !missing.iter().any(|(_, n)| *n == name) {
+                missing.push((m.span, name));
+            }
+        }
+    }
+    // numbers: digits in the headline that the body never writes (in digits or words)
+    let mut body_numbers: Vec<String> = Vec::new();
+    for span in &body {
+        for (s, e) in word_spans(article.prose_of(*span), span.start as usize) {
+            let w = &article.prose[s..e];
+            if w.bytes().any(|b| b.is_ascii_digit()) {
+                body_numbers.push(w.replace(',', ""));
+            } else if let Some(n) = NUMBER_WORDS.iter().position(|n| n.eq_ignore_ascii_case(w)) {
+                body_numbers.push(n.to_string());
+            }
+        }
+    }
+    for span in &headline {
+        // numbers inside dates and times are for the date checks
+        let year = cx.date.map(|d| d.year_number());
+        let dates: Vec<Span> =
+            crate::extract::dates::find(article.prose_of(*span), span.start as usize, year)
+                .into_iter()
+                .filter(|d| d.form == crate::extract::claim::DateForm::Absolute)
+                .map(|d| d.span)
+                .collect();
+        for (s, e) in word_spans(article.prose_of(*span), span.start as usize) {
+            let w = &article.prose[s..e];
+            if !w.bytes().all(|b| b.is_ascii_digit() || b == b',')
+                || !w.bytes().any(|b| b.is_ascii_digit())
+            {
+                continue;
+            }
+            // prices, decimals, times and ordinals (`$1.61`, `11:30`) are not counted
+            let before = article.prose[..s].chars().next_back().unwrap_or(' ');
+            let after = article.prose[e..].chars().next().unwrap_or(' ');
+            let digit_after_separator = matches!(after, '.' | ':' | '/')
+                && article.prose[e + 1..].starts_with(|c: char| c.is_ascii_digit());
+            if matches!(before, '$' | '.' | ':' | '/' | '\u{a3}' | '\u{20ac}')
+                || after == '%'
+                || digit_after_separator
+            {
+                continue;
+            }
+            if dates
+                .iter()
+                .any(|d| d.start as usize <= s && e <= d.end as usize)
+            {
+                continue;
+            }
+            let n = w.replace(',', "");
+            let written = body_numbers
+                .iter()
+                .any(|b| *b == n || b.trim_end_matches(|c: char| !c.is_ascii_digit()) == n);
+            if !written && !missing.iter().any(|(_, m)| *m == n) {
+                missing.push((Span::new(s, e), n));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    missing.sort_by_key(|(span, _)| span.start);
+    let names: Vec<&str> = missing.iter().map(|(_, n)| n.as_str()).collect();
+    let listed = match names.as_slice() {
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => unreachable!("not empty"),
+    };
+    out.push(Finding {
+        check: "headline-unsupported",
+        severity: Severity::Warning,
+        message: format!("the headline names {listed}, which the body never mentions"),
+        span: missing[0].0,
+        labels: missing[1..]
+            .iter()
+            .map(|(span, n)| Label {
+                span: *span,
+                message: format!("{n}: not in the body"),
+            })
+            .collect(),
+        evidence: Vec::new(),
+        help: Some("support the headline in the body, or change the headline".into()),
+        claim: None,
+    });
+}
