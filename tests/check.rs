@@ -291,3 +291,207 @@ fn a_first_line_that_is_body_text_is_not_a_headline() {
             .all(|(c, _)| *c != "headline-unsupported")
     );
 }
+
+const DATED: &str = "---\ndate: 2025-02-18\n---\n";
+
+/// The (check, article words) findings of a dated Markdown article, for one check.
+fn findings_of(check: &str, body: &str) -> Vec<String> {
+    found(&format!("{DATED}{body}"), None)
+        .into_iter()
+        .filter(|(c, _)| *c == check)
+        .map(|(_, t)| t)
+        .collect()
+}
+
+#[test]
+fn a_meeting_placed_in_two_unrelated_places_is_a_place_conflict() {
+    let tp = "US and Russian officials met in Saudi Arabia on Tuesday. The meeting in Istanbul lasted four hours.\n";
+    assert_eq!(findings_of("place-conflict", tp), ["Istanbul"]);
+    // Riyadh lies in Saudi Arabia
+    let ok = "US and Russian officials met in Saudi Arabia on Tuesday. The meeting in Riyadh lasted four hours.\n";
+    assert!(findings_of("place-conflict", ok).is_empty());
+}
+
+#[test]
+fn a_known_event_in_another_place_is_a_place_conflict() {
+    assert_eq!(
+        findings_of(
+            "place-conflict",
+            "The Riyadh talks in Istanbul were short.\n"
+        ),
+        ["Istanbul"]
+    );
+    assert!(
+        findings_of(
+            "place-conflict",
+            "The Riyadh talks in Saudi Arabia were short.\n"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_wrong_year_for_a_dated_fact_is_a_date_conflict() {
+    assert_eq!(
+        findings_of(
+            "date-conflict",
+            "Crimea (annexed by Russia in 2016) was discussed.\n"
+        ),
+        ["in 2016"]
+    );
+    assert!(
+        findings_of(
+            "date-conflict",
+            "Crimea (annexed by Russia in 2014) was discussed.\n"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        findings_of(
+            "date-conflict",
+            "The Riyadh talks on Feb. 19, 2025 were short.\n"
+        ),
+        ["Feb. 19, 2025"]
+    );
+    assert!(
+        findings_of(
+            "date-conflict",
+            "The Riyadh talks on Feb. 18, 2025 were short.\n"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_weekday_that_does_not_fit_is_a_weekday_conflict() {
+    assert_eq!(
+        findings_of(
+            "weekday-conflict",
+            "The talks began on Thursday, Feb. 18, 2025.\n"
+        ),
+        ["on Thursday, Feb. 18, 2025"]
+    );
+    assert!(
+        findings_of(
+            "weekday-conflict",
+            "The talks began on Tuesday, Feb. 18, 2025.\n"
+        )
+        .is_empty()
+    );
+    // the call was on Wednesday 2025-02-12
+    assert_eq!(
+        findings_of(
+            "weekday-conflict",
+            "It followed the Trump-Putin call last Thursday.\n"
+        ),
+        ["last Thursday"]
+    );
+    assert!(
+        findings_of(
+            "weekday-conflict",
+            "It followed the Trump-Putin call last Wednesday.\n"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn an_elapsed_time_that_does_not_fit_is_a_conflict() {
+    let tp = "It was the first meeting since the full-scale invasion nearly five years ago.\n";
+    assert_eq!(
+        findings_of("elapsed-time-conflict", tp),
+        ["nearly five years ago"]
+    );
+    let ok = "It was the first meeting since the full-scale invasion nearly three years ago.\n";
+    assert!(findings_of("elapsed-time-conflict", ok).is_empty());
+    // without a date, nothing is judged
+    assert!(
+        found(tp, None)
+            .iter()
+            .all(|(c, _)| *c != "elapsed-time-conflict")
+    );
+}
+
+#[test]
+fn a_known_quote_given_to_another_speaker_is_misattributed() {
+    let tp = "\"We cannot recognize any agreements about us without us,\" Lavrov said.\n";
+    assert_eq!(
+        findings_of("quote-misattributed", tp),
+        ["We cannot recognize any agreements about us without us,"]
+    );
+    let ok = "\"We cannot recognize any agreements about us without us,\" Zelenskyy said.\n";
+    assert!(findings_of("quote-misattributed", ok).is_empty());
+}
+
+#[test]
+fn one_quote_given_to_two_speakers_is_misattributed() {
+    let tp = "\"This is the first step of a long journey,\" Rubio said.\n\n\"This is the first step of a long journey,\" Waltz said.\n";
+    assert_eq!(
+        findings_of("quote-misattributed", tp),
+        ["This is the first step of a long journey,"]
+    );
+    let ok = "\"This is the first step of a long journey,\" Rubio said.\n\n\"This is the first step,\" Waltz said.\n";
+    assert!(findings_of("quote-misattributed", ok).is_empty());
+}
+
+#[test]
+fn a_claim_the_rules_deny_is_known_false() {
+    assert_eq!(
+        findings_of(
+            "known-false",
+            "Ukraine joined NATO in 2008, one official claimed.\n"
+        ),
+        ["Ukraine joined NATO"]
+    );
+    assert!(findings_of("known-false", "Ukraine has not joined NATO.\n").is_empty());
+    assert!(findings_of("known-false", "Turkey joined NATO in 1952.\n").is_empty());
+}
+
+#[test]
+fn a_near_miss_of_a_known_surname_is_misspelled() {
+    assert_eq!(
+        findings_of(
+            "name-misspelled",
+            "Russian Foreign Minister Sergey Lavrof said talks would go on.\n"
+        ),
+        ["Lavrof"]
+    );
+    // a different person with a similar name, in an article that never names Rubio
+    assert!(
+        findings_of(
+            "name-misspelled",
+            "Analyst Robert Rubin said talks would go on.\n"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn two_spellings_of_one_person_are_a_name_variant() {
+    let tp = "President Volodymyr Zelenskyy spoke. Zelensky said Kyiv would not give in.\n";
+    assert_eq!(findings_of("name-variant", tp), ["Zelensky"]);
+    let sergei = "Sergey Lavrov answered, and Sergei Lavrov laughed.\n";
+    assert_eq!(findings_of("name-variant", sergei), ["Sergei Lavrov"]);
+    let ok = "President Volodymyr Zelenskyy spoke. Zelenskyy said Kyiv would not give in.\n";
+    assert!(findings_of("name-variant", ok).is_empty());
+}
+
+#[test]
+fn two_titles_never_held_together_are_inconsistent_in_an_undated_article() {
+    let tp = "Secretary of State Marco Rubio spoke first. Later, Senator Rubio took questions.\n";
+    assert_eq!(
+        found(tp, None)
+            .into_iter()
+            .filter(|(c, _)| *c == "title-inconsistent")
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>(),
+        ["Senator Rubio"]
+    );
+    let ok =
+        "Secretary of State Marco Rubio spoke first. Later, former Senator Rubio took questions.\n";
+    assert!(
+        found(ok, None)
+            .iter()
+            .all(|(c, _)| *c != "title-inconsistent")
+    );
+}

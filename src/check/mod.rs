@@ -4,9 +4,18 @@
 //! One check per file. Each is declared with [`declare_check!`], whose doc comment is the
 //! check's documentation (`claimcheck explain NAME`), and listed once in [`CHECKS`].
 
+mod date_conflict;
+mod elapsed_time_conflict;
 mod headline_unsupported;
+mod known_false;
 mod missing_date;
+mod name_misspelled;
+mod name_variant;
+mod place_conflict;
+mod quote_misattributed;
 mod title_conflict;
+mod title_inconsistent;
+mod weekday_conflict;
 
 use serde::Serialize;
 
@@ -95,10 +104,64 @@ pub static CHECKS: &[CheckInfo] = &[
         run: title_conflict::run,
     },
     CheckInfo {
+        name: "title-inconsistent",
+        default_severity: Severity::Error,
+        doc: title_inconsistent::TitleInconsistent::DOC,
+        run: title_inconsistent::run,
+    },
+    CheckInfo {
+        name: "place-conflict",
+        default_severity: Severity::Error,
+        doc: place_conflict::PlaceConflict::DOC,
+        run: place_conflict::run,
+    },
+    CheckInfo {
+        name: "date-conflict",
+        default_severity: Severity::Error,
+        doc: date_conflict::DateConflict::DOC,
+        run: date_conflict::run,
+    },
+    CheckInfo {
+        name: "weekday-conflict",
+        default_severity: Severity::Error,
+        doc: weekday_conflict::WeekdayConflict::DOC,
+        run: weekday_conflict::run,
+    },
+    CheckInfo {
+        name: "elapsed-time-conflict",
+        default_severity: Severity::Error,
+        doc: elapsed_time_conflict::ElapsedTimeConflict::DOC,
+        run: elapsed_time_conflict::run,
+    },
+    CheckInfo {
+        name: "quote-misattributed",
+        default_severity: Severity::Error,
+        doc: quote_misattributed::QuoteMisattributed::DOC,
+        run: quote_misattributed::run,
+    },
+    CheckInfo {
+        name: "known-false",
+        default_severity: Severity::Error,
+        doc: known_false::KnownFalse::DOC,
+        run: known_false::run,
+    },
+    CheckInfo {
         name: "headline-unsupported",
         default_severity: Severity::Warning,
         doc: headline_unsupported::HeadlineUnsupported::DOC,
         run: headline_unsupported::run,
+    },
+    CheckInfo {
+        name: "name-misspelled",
+        default_severity: Severity::Warning,
+        doc: name_misspelled::NameMisspelled::DOC,
+        run: name_misspelled::run,
+    },
+    CheckInfo {
+        name: "name-variant",
+        default_severity: Severity::Warning,
+        doc: name_variant::NameVariant::DOC,
+        run: name_variant::run,
     },
     CheckInfo {
         name: "missing-date",
@@ -107,6 +170,18 @@ pub static CHECKS: &[CheckInfo] = &[
         run: missing_date::run,
     },
 ];
+
+/// The date the rules give an event (`on`), and the rule line.
+pub(crate) fn known_date(
+    kb: &KnowledgeBase,
+    event: crate::kb::EntityId,
+) -> Option<(FactDate, Loc)> {
+    let on = kb.relation_by_name("on")?;
+    kb.facts(event, on).iter().find_map(|f| match f.value {
+        crate::kb::FactValue::Date(d) => Some((d, f.loc)),
+        _ => None,
+    })
+}
 
 /// The check called `name`.
 pub fn find_check(name: &str) -> Option<&'static CheckInfo> {

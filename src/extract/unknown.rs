@@ -163,6 +163,15 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
         };
         for (i, &(ws, we)) in words.iter().enumerate() {
             let w = &text[ws..we];
+            // a known name breaks a run: `Foreign Minister Sergey Lavrof` leaves `Sergey Lavrof`
+            let first_mention = mentions.partition_point(|m| (m.span.end as usize) <= ws);
+            if mentions
+                .get(first_mention)
+                .is_some_and(|m| (m.span.start as usize) < we)
+            {
+                flush(run.take(), &mut out);
+                continue;
+            }
             let capital = w.chars().next().is_some_and(char::is_uppercase);
             let stop = capital && is_stopword(w);
             match run {
