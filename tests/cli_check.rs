@@ -134,3 +134,55 @@ fn explain_prints_the_doc_comment_and_checks_lists_the_catalogue() {
             .any(|l| l.starts_with("missing-date") && l.contains("note"))
     );
 }
+
+#[test]
+fn sarif_format_has_rules_regions_related_locations_and_fingerprints() {
+    let (_, out, _) = run(&["check", CONFLICT, "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), claimcheck::check::CHECKS.len());
+    let result = &run0["results"][0];
+    assert_eq!(result["ruleId"], "title-conflict");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        8
+    );
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "claimcheck:rules/world/core.rules"
+    );
+    // the fingerprint does not depend on the line: the same file with two lines added
+    // above the finding keeps it
+    let sarif_in = |text: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("article.md"), text).unwrap();
+        let out = claimcheck()
+            .current_dir(dir.path())
+            .args(["check", "article.md", "--format", "sarif"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["runs"][0]["results"][0].clone()
+    };
+    let original = std::fs::read_to_string(CONFLICT).unwrap();
+    let before = sarif_in(&original);
+    let after = sarif_in(&original.replace("# Rubio", "\n\n# Rubio"));
+    assert_eq!(
+        before["locations"][0]["physicalLocation"]["region"]["startLine"],
+        8
+    );
+    assert_eq!(
+        after["locations"][0]["physicalLocation"]["region"]["startLine"],
+        10
+    );
+    assert!(before["partialFingerprints"]["claimcheckFinding/v1"].is_string());
+    assert_eq!(before["partialFingerprints"], after["partialFingerprints"]);
+}
+
+#[test]
+fn github_format_annotations() {
+    let (_, out, _) = run(&["check", CONFLICT, "--format", "github"]);
+    insta::assert_snapshot!(out);
+}

@@ -10,7 +10,7 @@ use crate::check::{CheckSettings, Context, find_check, run_checks};
 use crate::extract::Extractor;
 use crate::files::{self, FileError};
 use crate::kb::time::FactDate;
-use crate::report::{FileReport, Human, Json, Renderer, RunReport, Short};
+use crate::report::{FileReport, Github, Human, Json, Renderer, RunReport, Sarif, Short};
 use crate::severity::Severity;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -21,6 +21,10 @@ pub enum CheckFormat {
     Short,
     /// The JSON report (version 1; see docs/output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other tools.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
 }
 
 /// `--fail-on`: the lowest severity that makes the exit code 1.
@@ -120,9 +124,14 @@ pub fn run(
         }),
         CheckFormat::Short => Box::new(Short),
         CheckFormat::Json => Box::new(Json),
+        CheckFormat::Sarif => Box::new(Sarif),
+        CheckFormat::Github => Box::new(Github),
     };
     renderer.render(&run, out)?;
-    if opts.format != CheckFormat::Json {
+    if matches!(
+        opts.format,
+        CheckFormat::Human | CheckFormat::Short | CheckFormat::Github
+    ) {
         super::extract::print_file_errors(&run.errors, err)?;
         writeln!(err, "{}", run.summary())?;
     }

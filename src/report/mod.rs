@@ -1,14 +1,18 @@
 //! Rendering findings: one renderer per output format behind one trait, as in typos and
 //! ripgrep. Findings are data; nothing here decides what is a finding.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 mod short;
 
 use std::io::{self, Write};
 
+pub use github::Github;
 pub use human::Human;
 pub use json::Json;
+pub use sarif::Sarif;
 pub use short::Short;
 
 use crate::article::Article;
