@@ -495,3 +495,19 @@ fn two_titles_never_held_together_are_inconsistent_in_an_undated_article() {
             .all(|(c, _)| *c != "title-inconsistent")
     );
 }
+
+#[test]
+fn suppression_comments_silence_findings_and_stale_ones_are_noted() {
+    let text = format!(
+        "{DATED}<!-- claimcheck-disable-next-line title-conflict -->\nDefense Secretary Marco Rubio spoke.\n\n\
+         <!-- claimcheck-disable-next-line title-conflict -->\nSecretary of State Marco Rubio spoke.\n\n\
+         <!-- claimcheck-disable name-variant -->\nZelenskyy and Zelensky.\n<!-- claimcheck-enable name-variant -->\n\n\
+         Defense Secretary Marco Rubio left.\n"
+    );
+    let f = found(&text, None);
+    let checks: Vec<&str> = f.iter().map(|(c, _)| *c).collect();
+    // the first finding is silenced, the second comment silences nothing, the region holds
+    // the variant, and the last line is reported
+    assert_eq!(checks, ["unused-suppression", "title-conflict"], "{f:?}");
+    assert_eq!(f[1].1, "Defense Secretary Marco Rubio");
+}

@@ -15,6 +15,7 @@ mod place_conflict;
 mod quote_misattributed;
 mod title_conflict;
 mod title_inconsistent;
+mod unused_suppression;
 mod weekday_conflict;
 
 use serde::Serialize;
@@ -164,6 +165,12 @@ pub static CHECKS: &[CheckInfo] = &[
         run: name_variant::run,
     },
     CheckInfo {
+        name: "unused-suppression",
+        default_severity: Severity::Note,
+        doc: unused_suppression::UnusedSuppression::DOC,
+        run: unused_suppression::run,
+    },
+    CheckInfo {
         name: "missing-date",
         default_severity: Severity::Note,
         doc: missing_date::MissingDate::DOC,
@@ -226,7 +233,7 @@ pub fn run_checks(cx: &Context<'_>, settings: &CheckSettings) -> Vec<Finding> {
     findings.sort_by(|a, b| {
         (a.span.start, a.span.end, a.check).cmp(&(b.span.start, b.span.end, b.check))
     });
-    findings
+    unused_suppression::apply(cx.article, findings, settings)
 }
 
 /// The documentation of a check, with its leading spaces trimmed (as `explain` prints it).
