@@ -7,6 +7,7 @@
 pub mod article;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod extract;
 pub mod files;
 pub mod kb;

@@ -186,3 +186,68 @@ fn github_format_annotations() {
     let (_, out, _) = run(&["check", CONFLICT, "--format", "github"]);
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn claimcheck_toml_is_found_upward_and_the_command_line_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    std::fs::create_dir_all(articles.join("drafts")).unwrap();
+    std::fs::copy(CONFLICT, articles.join("conflict.md")).unwrap();
+    std::fs::copy(CONFLICT, articles.join("drafts/draft.md")).unwrap();
+    std::fs::write(
+        dir.path().join("claimcheck.toml"),
+        "exclude = [\"articles/drafts/**\"]\nfail-on = \"never\"\n[checks]\nheadline-unsupported = \"off\"\n",
+    )
+    .unwrap();
+    let nested = articles.join("drafts");
+    let out = claimcheck()
+        .current_dir(&nested)
+        .args(["check", "--format", "short"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // fail-on = never from the file; the draft is excluded
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout.contains("conflict.md:8:1: error[title-conflict]"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("draft.md"), "{stdout}");
+    // the command line wins over the file
+    let out = claimcheck()
+        .current_dir(&nested)
+        .args(["check", "--format", "short", "--fail-on", "error"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // `claimcheck config` shows what was loaded
+    let out = claimcheck()
+        .current_dir(&nested)
+        .arg("config")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.contains("claimcheck.toml")
+            && shown.contains("fail-on: never")
+            && shown.contains("checks.headline-unsupported: off"),
+        "{shown}"
+    );
+    // a broken config is a clear error with the line
+    std::fs::write(
+        dir.path().join("claimcheck.toml"),
+        "fail-on = \"sometimes\"\n",
+    )
+    .unwrap();
+    let out = claimcheck()
+        .current_dir(&nested)
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("fail-on: `sometimes` is not error, warning, note or never")
+    );
+}

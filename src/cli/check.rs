@@ -45,6 +45,122 @@ pub struct CheckOptions {
     pub date: Option<FactDate>,
     pub checks: Vec<(&'static str, Option<Severity>)>,
     pub max_file_size: u64,
+    /// Include and exclude globs from claimcheck.toml, relative to its directory.
+    pub filter: Option<PathFilter>,
+}
+
+/// Which walked files to check, from claimcheck.toml's `include` and `exclude`.
+pub struct PathFilter {
+    root: PathBuf,
+    include: Option<globset::GlobSet>,
+    exclude: globset::GlobSet,
+}
+
+impl PathFilter {
+    fn new(root: PathBuf, include: &[String], exclude: &[String]) -> Result<PathFilter, String> {
+        let set = |globs: &[String]| -> Result<globset::GlobSet, String> {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in globs {
+                b.add(
+                    globset::Glob::new(g)
+                        .map_err(|e| format!("claimcheck.toml: bad glob `{g}`: {e}"))?,
+                );
+            }
+            b.build().map_err(|e| e.to_string())
+        };
+        let include = if include.is_empty() {
+            None
+        } else {
+            Some(set(include)?)
+        };
+        Ok(PathFilter {
+            root: std::fs::canonicalize(&root).unwrap_or(root),
+            include,
+            exclude: set(exclude)?,
+        })
+    }
+
+    fn keeps(&self, path: &std::path::Path) -> bool {
+        let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let Ok(relative) = absolute.strip_prefix(&self.root) else {
+            return true;
+        };
+        self.include.as_ref().is_none_or(|i| i.is_match(relative))
+            && !self.exclude.is_match(relative)
+    }
+}
+
+impl CheckOptions {
+    /// Merges the command line with claimcheck.toml (the command line wins).
+    #[allow(clippy::too_many_arguments)]
+    pub fn resolve(
+        paths: Vec<PathBuf>,
+        mut rules: RuleArgs,
+        format: CheckFormat,
+        fail_on: Option<FailOn>,
+        config: Option<PathBuf>,
+        no_config: bool,
+        date: Option<FactDate>,
+        checks: Vec<(&'static str, Option<Severity>)>,
+        max_file_size: u64,
+    ) -> Result<CheckOptions, String> {
+        let path = if no_config {
+            None
+        } else {
+            config.or_else(|| {
+                std::env::current_dir()
+                    .ok()
+                    .and_then(|d| crate::config::find(&d))
+            })
+        };
+        let Some(path) = path else {
+            return Ok(CheckOptions {
+                paths,
+                rules,
+                format,
+                fail_on: fail_on.unwrap_or(FailOn::Error),
+                date,
+                checks,
+                max_file_size,
+                filter: None,
+            });
+        };
+        let c = crate::config::load(&path)?;
+        if rules.rules.is_empty() {
+            rules.rules = c.rules.clone();
+        }
+        if !rules.no_default_rules {
+            rules.no_default_rules = c.default_rules == Some(false);
+        }
+        let fail_on = fail_on.unwrap_or(match c.fail_on.as_deref() {
+            Some("warning") => FailOn::Warning,
+            Some("note") => FailOn::Note,
+            Some("never") => FailOn::Never,
+            _ => FailOn::Error,
+        });
+        let mut all_checks = c.checks.clone();
+        all_checks.extend(checks);
+        let paths = if paths.is_empty() {
+            vec![c.root.clone()]
+        } else {
+            paths
+        };
+        let filter = if c.include.is_empty() && c.exclude.is_empty() {
+            None
+        } else {
+            Some(PathFilter::new(c.root.clone(), &c.include, &c.exclude)?)
+        };
+        Ok(CheckOptions {
+            paths,
+            rules,
+            format,
+            fail_on,
+            date: date.or(c.date),
+            checks: all_checks,
+            max_file_size,
+            filter,
+        })
+    }
 }
 
 /// Parses `--check NAME=LEVEL` (LEVEL: error, warning, note or off).
@@ -87,7 +203,11 @@ pub fn run(
     let settings = CheckSettings {
         overrides: opts.checks.clone(),
     };
-    let (paths, mut errors) = files::collect(&opts.paths);
+    let (mut paths, mut errors) = files::collect(&opts.paths);
+    if let Some(filter) = &opts.filter {
+        // files named on the command line are always checked
+        paths.retain(|p| opts.paths.contains(p) || filter.keeps(p));
+    }
     // Files are checked in parallel; collecting keeps path order whatever the thread count.
     let results: Vec<Result<FileReport, FileError>> = paths
         .par_iter()

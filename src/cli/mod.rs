@@ -51,9 +51,15 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = check::CheckFormat::Human)]
         format: check::CheckFormat,
-        /// The lowest severity that makes the exit code 1.
-        #[arg(long, value_enum, default_value_t = check::FailOn::Error)]
-        fail_on: check::FailOn,
+        /// The lowest severity that makes the exit code 1 [default: error, or claimcheck.toml's].
+        #[arg(long, value_enum)]
+        fail_on: Option<check::FailOn>,
+        /// Use this claimcheck.toml instead of searching upward from the working directory.
+        #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Ignore claimcheck.toml files.
+        #[arg(long)]
+        no_config: bool,
         /// Judge claims at this date (YYYY-MM-DD) instead of the article's own date.
         #[arg(long, value_parser = parse_date)]
         date: Option<FactDate>,
@@ -64,6 +70,9 @@ pub enum Command {
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
     },
+    /// Show the claimcheck.toml that applies here (searched upward from the working
+    /// directory) and the settings it gives.
+    Config,
     /// Print the documentation of a check.
     Explain {
         /// The check's name, as `claimcheck checks` lists it.
@@ -205,23 +214,28 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
             rules,
             format,
             fail_on,
+            config,
+            no_config,
             date,
             checks,
             max_file_size,
-        } => check::run(
-            check::CheckOptions {
+        } => {
+            match check::CheckOptions::resolve(
                 paths,
                 rules,
                 format,
                 fail_on,
+                config,
+                no_config,
                 date,
                 checks,
                 max_file_size,
-            },
-            color,
-            out,
-            err,
-        ),
+            ) {
+                Ok(opts) => check::run(opts, color, out, err),
+                Err(message) => writeln!(err, "error: {message}").map(|_| Exit::Error),
+            }
+        }
+        Command::Config => show_config(out, err),
         Command::Explain { name } => explain(&name, out, err),
         Command::Checks => list_checks(out),
         Command::Extract {
@@ -259,6 +273,47 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
         Err(e) => {
             let _ = writeln!(err, "error: cannot write output: {e}");
             Exit::Error
+        }
+    }
+}
+
+fn show_config(out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
+    let cwd = std::env::current_dir()?;
+    let Some(path) = crate::config::find(&cwd) else {
+        writeln!(
+            out,
+            "no {} in {} or above: built-in defaults apply",
+            crate::config::FILE_NAME,
+            cwd.display()
+        )?;
+        return Ok(Exit::Success);
+    };
+    match crate::config::load(&path) {
+        Ok(c) => {
+            writeln!(out, "config: {}", path.display())?;
+            writeln!(out, "rules: {:?}", c.rules)?;
+            writeln!(out, "default-rules: {}", c.default_rules.unwrap_or(true))?;
+            writeln!(out, "include: {:?}", c.include)?;
+            writeln!(out, "exclude: {:?}", c.exclude)?;
+            writeln!(out, "fail-on: {}", c.fail_on.as_deref().unwrap_or("error"))?;
+            writeln!(
+                out,
+                "date: {}",
+                c.date
+                    .map_or("(the article's)".to_string(), |d| d.to_string())
+            )?;
+            for (name, level) in &c.checks {
+                writeln!(
+                    out,
+                    "checks.{name}: {}",
+                    level.map_or("off", |l| l.as_str())
+                )?;
+            }
+            Ok(Exit::Success)
+        }
+        Err(message) => {
+            writeln!(err, "error: {message}")?;
+            Ok(Exit::Error)
         }
     }
 }
