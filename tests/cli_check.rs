@@ -251,3 +251,68 @@ fn claimcheck_toml_is_found_upward_and_the_command_line_wins() {
             .contains("fail-on: `sometimes` is not error, warning, note or never")
     );
 }
+
+#[test]
+fn claims_extracted_elsewhere_are_checked_from_json() {
+    let dir = tempfile::tempdir().unwrap();
+    // the same findings from claimcheck's own extraction, read back
+    let extracted = claimcheck()
+        .args(["extract", CONFLICT, "--format", "json"])
+        .output()
+        .unwrap();
+    let claims = dir.path().join("claims.json");
+    std::fs::write(&claims, &extracted.stdout).unwrap();
+    let (code, out, _) = run(&[
+        "check",
+        "--claims",
+        claims.to_str().unwrap(),
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, Some(1));
+    let (_, direct, _) = run(&["check", CONFLICT, "--format", "short"]);
+    assert_eq!(out, direct);
+    // a claim written by another tool: names only, no ids
+    let text = std::fs::read_to_string(CONFLICT).unwrap();
+    let start = text.find("Defense Secretary").unwrap();
+    let doc = serde_json::json!({
+        "version": 1,
+        "articles": [{
+            "path": CONFLICT,
+            "date": "2025-02-18",
+            "claims": [{
+                "kind": "title",
+                "person": {"text": "Marco Rubio", "span": {"start": start + 18, "end": start + 29}, "entities": ["Marco Rubio"]},
+                "title": {"text": "Defense Secretary", "span": {"start": start, "end": start + 17}, "entities": ["US Secretary of Defense"]},
+                "form": "pre-modifier",
+                "sentence": {"start": start, "end": start + 29}
+            }]
+        }]
+    });
+    std::fs::write(&claims, doc.to_string()).unwrap();
+    let (code, out, _) = run(&[
+        "check",
+        "--claims",
+        claims.to_str().unwrap(),
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            ":8:1: error[title-conflict]: Marco Rubio was US Secretary of State on 2025-02-18"
+        ),
+        "{out}"
+    );
+    // a span outside the article is an error for that file; a bad document is an error
+    let mut bad = doc.clone();
+    bad["articles"][0]["claims"][0]["title"]["span"]["end"] = serde_json::json!(100_000);
+    std::fs::write(&claims, bad.to_string()).unwrap();
+    let (code, _, err) = run(&["check", "--claims", claims.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("claim 0: a span does not fit"), "{err}");
+    std::fs::write(&claims, "{\"version\": 1, \"articles\": [{\"path\": 3}]}").unwrap();
+    let (code, _, err) = run(&["check", "--claims", claims.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("claims.json:1:"), "{err}");
+}

@@ -47,6 +47,8 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Include and exclude globs from claimcheck.toml, relative to its directory.
     pub filter: Option<PathFilter>,
+    /// Claims read from a JSON file instead of extracted.
+    pub claims: Option<PathBuf>,
 }
 
 /// Which walked files to check, from claimcheck.toml's `include` and `exclude`.
@@ -123,6 +125,7 @@ impl CheckOptions {
                 checks,
                 max_file_size,
                 filter: None,
+                claims: None,
             });
         };
         let c = crate::config::load(&path)?;
@@ -159,8 +162,73 @@ impl CheckOptions {
             checks: all_checks,
             max_file_size,
             filter,
+            claims: None,
         })
     }
+}
+
+/// Checks claims read from a JSON file (`--claims`): each article's text is read from its
+/// path, entity names are resolved again, and claims whose spans do not fit the text are an
+/// error for that file.
+fn read_claims(
+    path: &std::path::Path,
+    kb: &crate::kb::KnowledgeBase,
+    settings: &CheckSettings,
+    opts: &CheckOptions,
+) -> Result<(Vec<FileReport>, Vec<FileError>), String> {
+    use crate::extract::claim::ClaimsDocument;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc: ClaimsDocument = serde_json::from_str(&text)
+        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?;
+    if doc.version != 1 {
+        return Err(format!(
+            "{}: claims version {} is not supported (1 is)",
+            path.display(),
+            doc.version
+        ));
+    }
+    let mut reports = Vec::new();
+    let mut errors = Vec::new();
+    for mut entry in doc.articles {
+        let article =
+            match files::read_article(std::path::Path::new(&entry.path), opts.max_file_size) {
+                Ok(a) => a,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+        if let Some(n) = entry
+            .claims
+            .iter_mut()
+            .position(|c| !c.spans_fit(&article.text))
+        {
+            errors.push(FileError {
+                path: entry.path.clone(),
+                message: format!("claim {n}: a span does not fit the article's text"),
+            });
+            continue;
+        }
+        for c in &mut entry.claims {
+            c.resolve(kb);
+        }
+        let date = opts.date.or(entry.date).or(article.date.map(|d| d.date));
+        let extraction = crate::extract::Extraction {
+            mentions: Vec::new(),
+            claims: entry.claims,
+            unknown: Vec::new(),
+            date,
+        };
+        let cx = Context {
+            kb,
+            article: &article,
+            extraction: &extraction,
+            date,
+        };
+        let findings = run_checks(&cx, settings);
+        reports.push(FileReport { article, findings });
+    }
+    Ok((reports, errors))
 }
 
 /// Parses `--check NAME=LEVEL` (LEVEL: error, warning, note or off).
@@ -203,6 +271,26 @@ pub fn run(
     let settings = CheckSettings {
         overrides: opts.checks.clone(),
     };
+    if let Some(claims) = &opts.claims {
+        let (reports, errors) = match read_claims(claims, &kb, &settings, &opts) {
+            Ok(found) => found,
+            Err(message) => {
+                writeln!(err, "error: {message}")?;
+                return Ok(Exit::Error);
+            }
+        };
+        return finish(
+            RunReport {
+                kb: &kb,
+                files: reports,
+                errors,
+            },
+            &opts,
+            color,
+            out,
+            err,
+        );
+    }
     let (mut paths, mut errors) = files::collect(&opts.paths);
     if let Some(filter) = &opts.filter {
         // files named on the command line are always checked
@@ -232,11 +320,27 @@ pub fn run(
         }
     }
     errors.sort_by(|a, b| a.path.cmp(&b.path));
-    let run = RunReport {
-        kb: &kb,
-        files: reports,
-        errors,
-    };
+    finish(
+        RunReport {
+            kb: &kb,
+            files: reports,
+            errors,
+        },
+        &opts,
+        color,
+        out,
+        err,
+    )
+}
+
+/// Renders a run and decides the exit code.
+fn finish(
+    run: RunReport<'_>,
+    opts: &CheckOptions,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
     let renderer: Box<dyn Renderer> = match opts.format {
         CheckFormat::Human => Box::new(Human {
             color,

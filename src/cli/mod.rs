@@ -69,6 +69,12 @@ pub enum Command {
         /// Skip (with an error) articles larger than this many bytes.
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
+        /// Check claims extracted elsewhere (the JSON of `extract --format json`; see
+        /// docs/claims.md) instead of extracting them. Each article's file is read for its
+        /// text; checks that need the article's names (headline-unsupported, name-variant,
+        /// name-misspelled) have none to see.
+        #[arg(long, value_name = "FILE.json")]
+        claims: Option<PathBuf>,
     },
     /// Show the claimcheck.toml that applies here (searched upward from the working
     /// directory) and the settings it gives.
@@ -219,6 +225,7 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
             date,
             checks,
             max_file_size,
+            claims,
         } => {
             match check::CheckOptions::resolve(
                 paths,
@@ -231,7 +238,7 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
                 checks,
                 max_file_size,
             ) {
-                Ok(opts) => check::run(opts, color, out, err),
+                Ok(opts) => check::run(check::CheckOptions { claims, ..opts }, color, out, err),
                 Err(message) => writeln!(err, "error: {message}").map(|_| Exit::Error),
             }
         }

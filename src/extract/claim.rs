@@ -221,3 +221,75 @@ impl Claim {
         }
     }
 }
+
+/// Claims extracted elsewhere, in the form `claimcheck extract --format json` writes
+/// (version 1; `docs/claims.md`).
+#[derive(Debug, Deserialize)]
+pub struct ClaimsDocument {
+    pub version: u32,
+    pub articles: Vec<ClaimsArticle>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ClaimsArticle {
+    pub path: String,
+    #[serde(default)]
+    pub date: Option<FactDate>,
+    pub claims: Vec<Claim>,
+}
+
+impl Claim {
+    /// Every reference in the claim.
+    pub fn refs_mut(&mut self) -> Vec<&mut Ref> {
+        match &mut self.body {
+            ClaimBody::Title(t) => {
+                let mut refs = vec![&mut t.person, &mut t.title];
+                refs.extend(t.of.as_mut());
+                refs
+            }
+            ClaimBody::Quote(q) => {
+                let mut refs = vec![&mut q.quote];
+                refs.extend(q.speaker.as_mut());
+                refs
+            }
+            ClaimBody::Place(p) => vec![&mut p.event, &mut p.place],
+            ClaimBody::Date(d) => {
+                let mut refs = vec![&mut d.expression];
+                refs.extend(d.subject.as_mut());
+                refs
+            }
+            ClaimBody::Relation(r) => vec![&mut r.subject, &mut r.value, &mut r.cue],
+        }
+    }
+
+    /// Gives read-back references their entity ids again, by canonical name (or, failing
+    /// that, any name). Names the rules do not know are dropped.
+    pub fn resolve(&mut self, kb: &crate::kb::KnowledgeBase) {
+        for r in self.refs_mut() {
+            let mut ids = Vec::new();
+            for name in &r.entities {
+                let found = kb.lookup(name);
+                let exact: Vec<EntityId> = found
+                    .iter()
+                    .copied()
+                    .filter(|&e| *kb.entity(e).name == **name)
+                    .collect();
+                ids.extend(if exact.is_empty() {
+                    found.to_vec()
+                } else {
+                    exact
+                });
+            }
+            ids.dedup();
+            r.entities = ids.iter().map(|&e| kb.entity(e).name.to_string()).collect();
+            r.ids = ids;
+        }
+    }
+
+    /// Whether every span of the claim lies on character boundaries inside `text`.
+    pub fn spans_fit(&mut self, text: &str) -> bool {
+        let sentence = self.sentence;
+        let fits = |s: Span| s.start <= s.end && text.get(s.range()).is_some();
+        fits(sentence) && self.refs_mut().iter().all(|r| fits(r.span))
+    }
+}
