@@ -17,4 +17,5 @@ pub mod rules;
 pub mod severity;
 pub mod source;
 pub mod span;
+pub mod testing;
 pub mod text;

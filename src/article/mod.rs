@@ -182,7 +182,7 @@ impl Article {
             Format::Markdown => {
                 markdown::read(&text, body_start, &mut prose, &mut blocks, &mut comments)
             }
-            Format::Text => plain::read(&text, body_start, &mut prose, &mut blocks),
+            Format::Text => plain::read(&text, body_start, &mut prose, &mut blocks, &mut comments),
         }
         prose.hide_urls();
         let prose = prose.into_string();

@@ -1,10 +1,16 @@
 //! Plain-text articles: the first line is the headline, short title-like lines standing alone
 //! are headings, `•`, `-` and `*` lines are list items, and other runs of lines are paragraphs.
 
-use super::{Block, BlockKind, Mask};
+use super::{Block, BlockKind, Comment, Mask};
 use crate::span::Span;
 
-pub(crate) fn read(text: &str, body_start: usize, prose: &mut Mask, blocks: &mut Vec<Block>) {
+pub(crate) fn read(
+    text: &str,
+    body_start: usize,
+    prose: &mut Mask,
+    blocks: &mut Vec<Block>,
+    comments: &mut Vec<Comment>,
+) {
     let lines: Vec<(usize, &str)> = lines(text, body_start).collect();
     let blank = |i: usize| lines.get(i).is_none_or(|(_, l)| l.trim().is_empty());
     let mut paragraph: Option<Span> = None;
@@ -27,6 +33,17 @@ pub(crate) fn read(text: &str, body_start: usize, prose: &mut Mask, blocks: &mut
         }
         let lead = line.len() - line.trim_start().len();
         let span = Span::new(offset + lead, offset + lead + content.len());
+        // a line that is an HTML comment (suppressions, test annotations) is not prose
+        if content.starts_with("<!--") && content.ends_with("-->") {
+            if let Some(p) = paragraph.take() {
+                push(BlockKind::Paragraph, p, blocks);
+            }
+            comments.push(Comment {
+                span,
+                body: content[4..content.len() - 3].trim().to_string(),
+            });
+            continue;
+        }
         if let Some(item) = list_item(content) {
             if let Some(p) = paragraph.take() {
                 push(BlockKind::Paragraph, p, blocks);

@@ -18,6 +18,7 @@ use crate::rules::{self, RuleErrors, RuleSelection};
 
 pub mod check;
 pub mod extract;
+pub mod test;
 
 /// claimcheck: a linter for the facts in news articles.
 ///
@@ -79,6 +80,20 @@ pub enum Command {
     /// Show the claimcheck.toml that applies here (searched upward from the working
     /// directory) and the settings it gives.
     Config,
+    /// Run annotated fixture articles and report true and false positives and negatives.
+    ///
+    /// A fixture says what it must produce in HTML comments: `<!-- expect: CHECK "text" -->`
+    /// covers the next line, `expect^:` the line above, `ok: CHECK` says the next line has no
+    /// such finding, `todo-expect:` records a known miss. A header `<!-- claimcheck-test
+    /// date="YYYY-MM-DD" rules="path" -->` sets the date and the rules. With no PATHS,
+    /// `fixtures/` is run. Exits 1 when a fixture fails, 2 when one cannot be read.
+    Test {
+        /// Fixture files or directories.
+        paths: Vec<PathBuf>,
+        /// Show every difference between the expected and the actual findings.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Print the documentation of a check.
     Explain {
         /// The check's name, as `claimcheck checks` lists it.
@@ -243,6 +258,7 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
             }
         }
         Command::Config => show_config(out, err),
+        Command::Test { paths, verbose } => test::run(&paths, verbose, out, err),
         Command::Explain { name } => explain(&name, out, err),
         Command::Checks => list_checks(out),
         Command::Extract {

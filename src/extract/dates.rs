@@ -525,11 +525,11 @@ pub fn event_words_near(text: &str, sentence: Span, at: Span) -> Option<Span> {
     let base = sentence.start as usize;
     let rel_start = (at.start - sentence.start) as usize;
     let rel_end = (at.end - sentence.start) as usize;
-    // the clause: from the last `;` or `(` before to the next `;` or `)` after
-    let clause_start = s[..rel_start].rfind([';', '(']).map_or(0, |p| p + 1);
-    let clause_end = s[rel_end..]
-        .find([';', ')'])
-        .map_or(s.len(), |p| rel_end + p);
+    let clause = clause_around(text, sentence, at);
+    let (clause_start, clause_end) = (
+        (clause.start - sentence.start) as usize,
+        (clause.end - sentence.start) as usize,
+    );
     let mut best: Option<(usize, Span)> = None;
     for m in EVENT_WORDS.find_iter(&s[clause_start..clause_end]) {
         let (ws, end) = (clause_start + m.start(), clause_start + m.end());
@@ -609,17 +609,16 @@ pub fn claims_in(
     let mut out = Vec::new();
     for e in find(text, sentence.start as usize, year) {
         let resolved = resolve(&e, today);
-        // a KB event mention in the sentence wins; else the nearest event words
-        let subject = nearest_event(events, sentence, e.span)
-            .cloned()
-            .or_else(|| {
-                event_words_near(&article.prose, sentence, e.span).map(|span| Ref {
-                    text: article.slice(span).to_string(),
-                    span,
-                    entities: Vec::new(),
-                    ids: Vec::new(),
-                })
-            });
+        // a KB event mention in the same clause wins; else the nearest event words
+        let clause = clause_around(&article.prose, sentence, e.span);
+        let subject = nearest_event(events, clause, e.span).cloned().or_else(|| {
+            event_words_near(&article.prose, sentence, e.span).map(|span| Ref {
+                text: article.slice(span).to_string(),
+                span,
+                entities: Vec::new(),
+                ids: Vec::new(),
+            })
+        });
         out.push(DateClaim {
             subject,
             expression: Ref {
@@ -639,6 +638,20 @@ pub fn claims_in(
         });
     }
     out
+}
+
+/// The clause around `at` in `sentence`: from the last `;` or `(` before it to the next `;`
+/// or `)` after it. A parenthesis speaks of its own subject.
+fn clause_around(text: &str, sentence: Span, at: Span) -> Span {
+    let s = sentence.slice(text);
+    let base = sentence.start as usize;
+    let rel_start = (at.start - sentence.start) as usize;
+    let rel_end = (at.end - sentence.start) as usize;
+    let start = s[..rel_start].rfind([';', '(']).map_or(0, |p| p + 1);
+    let end = s[rel_end..]
+        .find([';', ')'])
+        .map_or(s.len(), |p| rel_end + p);
+    Span::new(base + start, base + end)
 }
 
 fn nearest_event(events: &[(Span, Ref)], sentence: Span, at: Span) -> Option<&Ref> {
