@@ -8,7 +8,10 @@
 //!
 //! cargo run --release --example extract_corpus -- ../shared/corpora/fnc1/train_bodies.csv
 //!     [--rules FILE] [--no-default-rules] [--runs N] [--sample N --seed S --kinds title,quote]
-//!     [--check]
+//!     [--check] [--threads N]
+//!
+//! `--threads N` also times read + extract and read + extract + check over all bodies on N
+//! threads (rayon), the way `claimcheck check` runs files.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -163,6 +166,57 @@ fn main() {
             bytes as f64 / 1e6 / secs
         );
         println!("findings per check: {per_check:?}");
+    }
+    if let Some(threads) = flag("--threads").and_then(|v| v.parse::<usize>().ok()) {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        let settings = claimcheck::check::CheckSettings::default();
+        let time = |with_checks: bool| {
+            let mut times = Vec::new();
+            for _ in 0..runs.max(3) {
+                let t = Instant::now();
+                let n: usize = pool.install(|| {
+                    bodies
+                        .par_iter()
+                        .map(|(id, body)| {
+                            let Ok(article) =
+                                Article::from_bytes(id, Format::Text, body.clone().into_bytes())
+                            else {
+                                return 0;
+                            };
+                            let x = extractor.extract(&article, None);
+                            if with_checks {
+                                let cx = claimcheck::check::Context {
+                                    kb: &kb,
+                                    article: &article,
+                                    extraction: &x,
+                                    date: x.date,
+                                };
+                                claimcheck::check::run_checks(&cx, &settings).len()
+                            } else {
+                                x.claims.len()
+                            }
+                        })
+                        .sum()
+                });
+                std::hint::black_box(n);
+                times.push(t.elapsed().as_secs_f64());
+            }
+            times.sort_by(f64::total_cmp);
+            times[times.len() / 2]
+        };
+        let extract = time(false);
+        let check = time(true);
+        println!(
+            "{threads} threads (median of {}): read + extract {:.1} MB/s; read + extract + check {:.1} MB/s ({:.0}% of extract)",
+            runs.max(3),
+            bytes as f64 / 1e6 / extract,
+            bytes as f64 / 1e6 / check,
+            100.0 * extract / check
+        );
     }
     // a deterministic random sample for hand checks
     for _ in 0..sample.min(all.len()) {

@@ -61,6 +61,15 @@ pub fn name_key_into(name: &str, key: &mut String) {
     }
 }
 
+/// Quoted words compared without case, quotation marks, final punctuation or extra spaces.
+pub fn quote_key(text: &str) -> String {
+    name_key(text.trim_matches(|c: char| {
+        c.is_ascii_punctuation()
+            || c.is_whitespace()
+            || matches!(c, '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}')
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::name_key;

@@ -316,3 +316,11 @@ fn claims_extracted_elsewhere_are_checked_from_json() {
     assert_eq!(code, Some(2));
     assert!(err.contains("claims.json:1:"), "{err}");
 }
+
+#[test]
+fn sarif_snapshot() {
+    let (_, out, _) = run(&["check", CONFLICT, "--format", "sarif"]);
+    // the rules' help text is long and covered by docs_checks; keep the results in the snapshot
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&v["runs"][0]["results"]).unwrap());
+}

@@ -30,26 +30,10 @@ declare_check! {
 
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let kb = cx.kb;
-    let Some(person) = kb.kind_by_name("person") else {
-        return;
-    };
-    // surnames (the last word of each name) and first names of every known person
-    let mut surnames: Vec<(String, crate::kb::EntityId)> = Vec::new();
-    let mut first_names: Vec<(String, crate::kb::EntityId)> = Vec::new();
-    for (id, entity) in kb.entities() {
-        if !kb.is_a(entity.kind, person) {
-            continue;
-        }
-        for name in entity.names() {
-            let words: Vec<&str> = name.split_whitespace().collect();
-            if let Some(last) = words.last().filter(|w| w.chars().count() >= 5) {
-                surnames.push((last.to_string(), id));
-            }
-            if words.len() > 1 {
-                first_names.push((words[0].to_string(), id));
-            }
-        }
-    }
+    let crate::kb::PersonNames {
+        surnames,
+        first_names,
+    } = kb.person_names();
     let named_in_article = |id: crate::kb::EntityId| {
         cx.extraction
             .mentions

@@ -1,8 +1,8 @@
 use super::{ClaimSummary, Context, Evidence, Finding, Label, declare_check};
 use crate::extract::claim::ClaimBody;
-use crate::kb::{EntityId, FactValue};
+use crate::kb::EntityId;
 use crate::severity::Severity;
-use crate::text::name_key;
+use crate::text::quote_key;
 
 declare_check! {
     /// ## What it finds
@@ -32,35 +32,9 @@ declare_check! {
     pub struct QuoteMisattributed;
 }
 
-/// Quote words compared without case, quotation marks, final punctuation or extra spaces.
-fn quote_key(text: &str) -> String {
-    name_key(text.trim_matches(|c: char| {
-        c.is_ascii_punctuation()
-            || c.is_whitespace()
-            || matches!(c, '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}')
-    }))
-}
-
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let kb = cx.kb;
-    let quote_kind = kb.kind_by_name("quote");
-    let by = kb.relation_by_name("by");
-    // the known quotes: (key, quote entity, speaker, rule line)
-    let mut known: Vec<(String, EntityId, EntityId, crate::source::Loc)> = Vec::new();
-    if let (Some(kind), Some(by)) = (quote_kind, by) {
-        for (id, entity) in kb.entities() {
-            if !kb.is_a(entity.kind, kind) {
-                continue;
-            }
-            for f in kb.facts(id, by) {
-                if let FactValue::Entity(speaker) = f.value {
-                    for name in entity.names() {
-                        known.push((quote_key(name), id, speaker, f.loc));
-                    }
-                }
-            }
-        }
-    }
+    let known = kb.known_quotes();
     let mut seen: Vec<(String, EntityId, crate::span::Span)> = Vec::new();
     for claim in &cx.extraction.claims {
         let ClaimBody::Quote(q) = &claim.body else {
@@ -78,12 +52,18 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // against the rules
-        let matched = known.iter().find(|(k, ..)| {
-            *k == key
-                || (q.partial && k.contains(&key))
-                || (!q.partial && key.contains(k.as_str()) && k.split_whitespace().count() >= 5)
+        let matched = known.iter().find(|k| {
+            k.key == key
+                || (q.partial && k.key.contains(&key))
+                || (!q.partial
+                    && key.contains(k.key.as_str())
+                    && k.key.split_whitespace().count() >= 5)
         });
-        if let Some((_, _, said_by, loc)) = matched
+        if let Some(crate::kb::KnownQuote {
+            speaker: said_by,
+            loc,
+            ..
+        }) = matched
             && *said_by != speaker
         {
             out.push(Finding {

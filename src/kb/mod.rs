@@ -182,6 +182,28 @@ pub struct KnowledgeBase {
     pub(crate) by_value: FxHashMap<(RelationId, EntityId), (u32, u32)>,
     /// For each transitive relation and entity: every entity reachable from it.
     pub(crate) closure: FxHashMap<(RelationId, EntityId), Box<[EntityId]>>,
+    /// Derived indexes, built on first use and shared by every article of a run.
+    pub(crate) known_quotes: std::sync::OnceLock<Vec<KnownQuote>>,
+    pub(crate) person_names: std::sync::OnceLock<PersonNames>,
+}
+
+/// A quote the rules attribute (`quote "..." by "X"`), keyed for matching.
+#[derive(Debug)]
+pub struct KnownQuote {
+    /// The words, normalized with [`crate::text::quote_key`].
+    pub key: String,
+    pub quote: EntityId,
+    pub speaker: EntityId,
+    /// The `by` rule line.
+    pub loc: Loc,
+}
+
+/// The words of known people's names: surnames (the last word of each name, five letters or
+/// more) and first names (the first word of each name of two words or more).
+#[derive(Debug, Default)]
+pub struct PersonNames {
+    pub surnames: Vec<(String, EntityId)>,
+    pub first_names: Vec<(String, EntityId)>,
 }
 
 impl KnowledgeBase {
@@ -302,6 +324,60 @@ impl KnowledgeBase {
         self.closure
             .get(&(relation, inner))
             .map_or(&[], |up| &up[..])
+    }
+
+    /// Every attributed quote, for matching quoted words in articles.
+    pub fn known_quotes(&self) -> &[KnownQuote] {
+        self.known_quotes.get_or_init(|| {
+            let mut out = Vec::new();
+            let (Some(kind), Some(by)) = (self.kind_by_name("quote"), self.relation_by_name("by"))
+            else {
+                return out;
+            };
+            for (id, entity) in self.entities() {
+                if !self.is_a(entity.kind, kind) {
+                    continue;
+                }
+                for f in self.facts(id, by) {
+                    if let FactValue::Entity(speaker) = f.value {
+                        for name in entity.names() {
+                            out.push(KnownQuote {
+                                key: crate::text::quote_key(name),
+                                quote: id,
+                                speaker,
+                                loc: f.loc,
+                            });
+                        }
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// The words of known people's names, for near-miss spelling checks.
+    pub fn person_names(&self) -> &PersonNames {
+        self.person_names.get_or_init(|| {
+            let mut names = PersonNames::default();
+            let Some(person) = self.kind_by_name("person") else {
+                return names;
+            };
+            for (id, entity) in self.entities() {
+                if !self.is_a(entity.kind, person) {
+                    continue;
+                }
+                for name in entity.names() {
+                    let words: Vec<&str> = name.split_whitespace().collect();
+                    if let Some(last) = words.last().filter(|w| w.chars().count() >= 5) {
+                        names.surnames.push((last.to_string(), id));
+                    }
+                    if words.len() > 1 {
+                        names.first_names.push((words[0].to_string(), id));
+                    }
+                }
+            }
+            names
+        })
     }
 
     /// The text of a rule line, for evidence.

@@ -1141,6 +1141,8 @@ impl Compiler {
             by_value_order,
             by_value,
             closure,
+            known_quotes: std::sync::OnceLock::new(),
+            person_names: std::sync::OnceLock::new(),
         }
     }
 }
