@@ -37,6 +37,8 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
         }
         let walker = ignore::WalkBuilder::new(path)
             .follow_links(true)
+            // .gitignore counts even outside a git checkout (an exported archive, a CI cache)
+            .require_git(false)
             .sort_by_file_name(|a, b| a.cmp(b))
             .build();
         for entry in walker {

@@ -324,3 +324,29 @@ fn sarif_snapshot() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     insta::assert_snapshot!(serde_json::to_string_pretty(&v["runs"][0]["results"]).unwrap());
 }
+
+#[test]
+fn directories_are_walked_in_order_respecting_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("b")).unwrap();
+    std::fs::copy(CONFLICT, dir.path().join("b/second.md")).unwrap();
+    std::fs::copy(CONFLICT, dir.path().join("a.md")).unwrap();
+    std::fs::copy(CONFLICT, dir.path().join("ignored.md")).unwrap();
+    std::fs::copy(CONFLICT, dir.path().join("notes.rst")).unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "ignored.md\n").unwrap();
+    let out = claimcheck()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "short"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let files: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ["./a.md", "./a.md", "./b/second.md", "./b/second.md"],
+        "{stdout}"
+    );
+}
