@@ -81,7 +81,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .date
             .map_or(String::new(), |a| format!(" (judged at {a})"));
         let message = if actual != named {
-            format!("{name} took place on {known}, a {actual}, not a {named}")
+            format!("{name} took place on {known}, a {actual}, not a {named}{at}")
         } else {
             format!(
                 "{name} took place on {known}, which `{}` cannot mean{at}",

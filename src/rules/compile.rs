@@ -1094,7 +1094,8 @@ impl Compiler {
         }
         permute(&mut facts, order);
         let positive_count = facts.iter().take_while(|f| !f.negated).count();
-        let mut by_subject = FxHashMap::default();
+        let mut by_subject =
+            FxHashMap::with_capacity_and_hasher(positive_count / 2, Default::default());
         let mut start = 0;
         while start < positive_count {
             let key = (facts[start].subject, facts[start].relation);
@@ -1115,7 +1116,7 @@ impl Compiler {
             })
             .collect();
         keyed.sort_unstable();
-        let mut by_value = FxHashMap::default();
+        let mut by_value = FxHashMap::with_capacity_and_hasher(keyed.len() / 2, Default::default());
         let mut start = 0;
         while start < keyed.len() {
             let key = keyed[start].0;
