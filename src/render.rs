@@ -1,9 +1,15 @@
 //! Rendering diagnostics for people: the miette graphical handler, configured once for
 //! colour and width, so that every command draws reports the same way.
 
+use std::fmt;
 use std::io::IsTerminal;
+use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use crate::span::Span;
 
 /// `--color auto|always|never`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -65,6 +71,39 @@ pub fn render(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic) -> 
         out = diagnostic.to_string();
     }
     out
+}
+
+/// A span of another file shown under a report as its own snippet, with a message: a rule
+/// line that is evidence for a finding, or the first declaration of a duplicate.
+#[derive(Debug)]
+pub struct Snippet {
+    pub message: String,
+    pub source: NamedSource<Arc<str>>,
+    pub span: Span,
+}
+
+impl fmt::Display for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Snippet {}
+
+impl Diagnostic for Snippet {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, self.span),
+        )))
+    }
 }
 
 #[cfg(test)]

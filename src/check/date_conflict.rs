@@ -91,26 +91,14 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let name = &kb.entity(event).name;
-                out.push(Finding {
-                    check: "date-conflict",
-                    severity: Severity::Error,
-                    message: format!("{name} took place on {known}, not {date}"),
-                    span: d.expression.span,
-                    labels: vec![super::Label {
-                        span: subject.span,
-                        message: "the event".into(),
-                    }],
-                    evidence: vec![Evidence {
-                        loc,
-                        message: format!("the date of {name}"),
-                    }],
-                    help: Some("correct the date, or the event it is given to".into()),
-                    claim: Some(ClaimSummary {
-                        kind: "date",
-                        subject: subject.text.clone(),
-                        value: d.expression.text.clone(),
-                    }),
-                });
+                out.push(super::event_date_finding(
+                    "date-conflict",
+                    format!("{name} took place on {known}, not {date}"),
+                    &d.expression,
+                    subject,
+                    (loc, name),
+                    "correct the date, or the event it is given to",
+                ));
             }
             _ => {}
         }

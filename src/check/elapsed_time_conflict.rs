@@ -1,6 +1,5 @@
-use super::{ClaimSummary, Context, Evidence, Finding, declare_check, known_date};
+use super::{Context, Finding, declare_check, known_date};
 use crate::extract::claim::{ClaimBody, DateForm};
-use crate::severity::Severity;
 
 declare_check! {
     /// ## What it finds
@@ -52,28 +51,16 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         let name = &cx.kb.entity(event).name;
         let years = (today.first_day() - known.first_day()).get_days() as f64 / 365.2425;
-        out.push(Finding {
-            check: "elapsed-time-conflict",
-            severity: Severity::Error,
-            message: format!(
+        out.push(super::event_date_finding(
+            "elapsed-time-conflict",
+            format!(
                 "{name} took place on {known}, {years:.1} years before {today}: `{}` does not fit",
                 d.expression.text
             ),
-            span: d.expression.span,
-            labels: vec![super::Label {
-                span: subject.span,
-                message: "the event".into(),
-            }],
-            evidence: vec![Evidence {
-                loc,
-                message: format!("the date of {name}"),
-            }],
-            help: Some("correct the elapsed time, or the article's date".into()),
-            claim: Some(ClaimSummary {
-                kind: "date",
-                subject: subject.text.clone(),
-                value: d.expression.text.clone(),
-            }),
-        });
+            &d.expression,
+            subject,
+            (loc, name),
+            "correct the elapsed time, or the article's date",
+        ));
     }
 }

@@ -1,4 +1,5 @@
 use super::{Context, Finding, Label, declare_check};
+use crate::extract::dates::NUMBER_WORDS;
 use crate::extract::words::word_spans;
 use crate::severity::Severity;
 use crate::span::Span;
@@ -34,30 +35,6 @@ declare_check! {
     /// is supported by `the United States` in the body).
     pub struct HeadlineUnsupported;
 }
-
-const NUMBER_WORDS: [&str; 21] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-];
 
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let article = cx.article;

@@ -190,6 +190,38 @@ pub(crate) fn known_date(
     })
 }
 
+/// A finding about a date expression given to a known event: the expression is the primary
+/// span, the event's words a label, and the event's `on` rule line the evidence.
+pub(crate) fn event_date_finding(
+    check: &'static str,
+    message: String,
+    expression: &crate::extract::claim::Ref,
+    subject: &crate::extract::claim::Ref,
+    (loc, event_name): (Loc, &str),
+    help: &str,
+) -> Finding {
+    Finding {
+        check,
+        severity: Severity::Error,
+        message,
+        span: expression.span,
+        labels: vec![Label {
+            span: subject.span,
+            message: "the event".into(),
+        }],
+        evidence: vec![Evidence {
+            loc,
+            message: format!("the date of {event_name}"),
+        }],
+        help: Some(help.into()),
+        claim: Some(ClaimSummary {
+            kind: "date",
+            subject: subject.text.clone(),
+            value: expression.text.clone(),
+        }),
+    }
+}
+
 /// The check called `name`.
 pub fn find_check(name: &str) -> Option<&'static CheckInfo> {
     CHECKS.iter().find(|c| c.name == name)

@@ -1,4 +1,4 @@
-use super::{ClaimSummary, Context, Evidence, Finding, declare_check, known_date};
+use super::{ClaimSummary, Context, Finding, declare_check, known_date};
 use crate::extract::claim::{ClaimBody, DateForm};
 use crate::extract::dates::weekday_name;
 use crate::kb::time::Precision;
@@ -88,25 +88,13 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 d.expression.text
             )
         };
-        out.push(Finding {
-            check: "weekday-conflict",
-            severity: Severity::Error,
+        out.push(super::event_date_finding(
+            "weekday-conflict",
             message,
-            span: d.expression.span,
-            labels: vec![super::Label {
-                span: subject.span,
-                message: "the event".into(),
-            }],
-            evidence: vec![Evidence {
-                loc,
-                message: format!("the date of {name}"),
-            }],
-            help: Some("correct the weekday, or the event it is given to".into()),
-            claim: Some(ClaimSummary {
-                kind: "date",
-                subject: subject.text.clone(),
-                value: d.expression.text.clone(),
-            }),
-        });
+            &d.expression,
+            subject,
+            (loc, name),
+            "correct the weekday, or the event it is given to",
+        ));
     }
 }

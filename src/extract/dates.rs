@@ -158,32 +158,34 @@ pub fn weekday_name(w: Weekday) -> &'static str {
     }
 }
 
+/// Number words zero to twenty, by value.
+pub const NUMBER_WORDS: [&str; 21] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
 fn number_value(text: &str) -> Option<f64> {
     let t = text.to_ascii_lowercase();
-    let words = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    if let Some(i) = words.iter().position(|w| *w == t) {
+    if let Some(i) = NUMBER_WORDS.iter().position(|w| *w == t) {
         return Some(i as f64);
     }
     match t.as_str() {

@@ -9,7 +9,7 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
 use super::{Renderer, RunReport};
 use crate::check::Finding;
-use crate::render;
+use crate::render::{self, Snippet};
 use crate::severity::Severity;
 
 pub struct Human {
@@ -31,10 +31,10 @@ impl Renderer for Human {
                     evidence: f
                         .evidence
                         .iter()
-                        .map(|e| EvidenceReport {
-                            message: e.message.clone(),
+                        .map(|e| Snippet {
+                            message: format!("the rules: {}", e.message),
                             source: sources.get(e.loc.file).named_source(),
-                            label: LabeledSpan::new_primary_with_span(None, e.loc.span),
+                            span: e.loc.span,
                         })
                         .collect(),
                 };
@@ -53,7 +53,7 @@ impl Renderer for Human {
 struct FindingReport<'a> {
     finding: &'a Finding,
     source: NamedSource<Arc<str>>,
-    evidence: Vec<EvidenceReport>,
+    evidence: Vec<Snippet>,
 }
 
 impl fmt::Display for FindingReport<'_> {
@@ -109,35 +109,5 @@ impl Diagnostic for FindingReport<'_> {
             return None;
         }
         Some(Box::new(self.evidence.iter().map(|e| e as &dyn Diagnostic)))
-    }
-}
-
-/// A rule line that says otherwise, shown under the finding.
-#[derive(Debug)]
-struct EvidenceReport {
-    message: String,
-    source: NamedSource<Arc<str>>,
-    label: LabeledSpan,
-}
-
-impl fmt::Display for EvidenceReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the rules: {}", self.message)
-    }
-}
-
-impl std::error::Error for EvidenceReport {}
-
-impl Diagnostic for EvidenceReport {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(miette::Severity::Advice)
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(self.label.clone())))
     }
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
+use crate::render::Snippet;
 use crate::source::{Loc, SourceMap};
 
 /// One problem in the rules.
@@ -117,7 +118,7 @@ pub struct RuleReport<'a> {
     diagnostic: &'a RuleDiagnostic,
     source: Option<NamedSource<Arc<str>>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<RelatedLabel>,
+    related: Vec<Snippet>,
 }
 
 impl<'a> RuleReport<'a> {
@@ -133,10 +134,10 @@ impl<'a> RuleReport<'a> {
                 if loc.file == primary.file {
                     labels.push(LabeledSpan::new_with_span(Some(label.clone()), loc.span));
                 } else {
-                    related.push(RelatedLabel {
+                    related.push(Snippet {
                         message: label.clone(),
                         source: sources.get(loc.file).named_source(),
-                        label: LabeledSpan::new_primary_with_span(None, loc.span),
+                        span: loc.span,
                     });
                 }
             }
@@ -188,35 +189,5 @@ impl Diagnostic for RuleReport<'_> {
             return None;
         }
         Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
-    }
-}
-
-/// A secondary label in another file, shown as its own snippet under the main one.
-#[derive(Debug)]
-struct RelatedLabel {
-    message: String,
-    source: NamedSource<Arc<str>>,
-    label: LabeledSpan,
-}
-
-impl fmt::Display for RelatedLabel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RelatedLabel {}
-
-impl Diagnostic for RelatedLabel {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(miette::Severity::Advice)
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(self.label.clone())))
     }
 }
