@@ -373,9 +373,13 @@ fn list_checks(out: &mut dyn Write) -> io::Result<Exit> {
             .take_while(|l| !l.trim().is_empty())
             .collect::<Vec<_>>()
             .join(" ");
+        // the first sentence is the summary; `explain` has the rest
+        let first = crate::article::sentences::split_text(&summary)
+            .first()
+            .map_or(summary.as_str(), |&(s, e)| &summary[s..e]);
         writeln!(
             out,
-            "{:<22} {:<8} {summary}",
+            "{:<22} {:<8} {first}",
             check.name,
             check.default_severity.as_str()
         )?;
