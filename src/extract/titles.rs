@@ -122,12 +122,12 @@ fn adjacent(text: &str, a: usize, b: usize) -> bool {
 }
 
 /// `former`, `ex-`, `then-` right before a title starting at `start`.
-fn qualifier_before(text: &str, sentence: Span, start: usize) -> (Option<Qualifier>, usize) {
+fn qualifier_before(text: &str, sentence: Span, start: usize) -> Option<Qualifier> {
     let before = &text[sentence.start as usize..start];
     let lower = before.to_ascii_lowercase();
     for (suffix, q) in [("ex-", Qualifier::Former), ("then-", Qualifier::Then)] {
         if lower.ends_with(suffix) {
-            return (Some(q), start - suffix.len());
+            return Some(q);
         }
     }
     let trimmed = lower.trim_end();
@@ -141,11 +141,11 @@ fn qualifier_before(text: &str, sentence: Span, start: usize) -> (Option<Qualifi
             let boundary = word_start == sentence.start as usize
                 || !text[..word_start].ends_with(|c: char| c.is_alphanumeric());
             if boundary && trimmed.len() < lower.len() {
-                return (Some(q), word_start);
+                return Some(q);
             }
         }
     }
-    (None, start)
+    None
 }
 
 fn premodifier(
@@ -243,7 +243,7 @@ fn premodifier(
         of = Some(x.mention_ref(article, owner, None));
         form = TitleForm::Possessive;
     }
-    let (qualifier, _) = qualifier_before(text, sentence, title_start);
+    let qualifier = qualifier_before(text, sentence, title_start);
     Some(TitleClaim {
         person: person_ref.clone(),
         title: title_ref,
