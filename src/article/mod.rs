@@ -149,7 +149,7 @@ impl Article {
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
             return Err(ReadError::Utf16);
         }
-        if let Some(offset) = memchr_nul(&bytes) {
+        if let Some(offset) = memchr::memchr(0, &bytes) {
             return Err(ReadError::Binary { offset });
         }
         let text = String::from_utf8(bytes).map_err(|e| ReadError::InvalidUtf8 {
@@ -235,10 +235,6 @@ impl Article {
         let i = self.sentences.partition_point(|s| s.span.end <= offset);
         self.sentences.get(i).filter(|s| s.span.start <= offset)
     }
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
 }
 
 /// The prose mask while it is built: bytes, so that showing and hiding spans is a copy in

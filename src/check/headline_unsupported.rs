@@ -104,15 +104,21 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+    // numbers inside dates are for the date checks: the extracted absolute dates
+    let dates: Vec<Span> = cx
+        .extraction
+        .claims
+        .iter()
+        .filter_map(|c| match &c.body {
+            crate::extract::claim::ClaimBody::Date(d)
+                if d.form == crate::extract::claim::DateForm::Absolute =>
+            {
+                Some(d.expression.span)
+            }
+            _ => None,
+        })
+        .collect();
     for span in &headline {
-        // numbers inside dates and times are for the date checks
-        let year = cx.date.map(|d| d.year_number());
-        let dates: Vec<Span> =
-            crate::extract::dates::find(article.prose_of(*span), span.start as usize, year)
-                .into_iter()
-                .filter(|d| d.form == crate::extract::claim::DateForm::Absolute)
-                .map(|d| d.span)
-                .collect();
         for (s, e) in word_spans(article.prose_of(*span), span.start as usize) {
             let w = &article.prose[s..e];
             if !w.bytes().all(|b| b.is_ascii_digit() || b == b',')

@@ -130,12 +130,8 @@ impl CueIndex {
             )
             .into_iter()
             .find(|e| e.date.is_some());
-            let subject_ref = filter_ref(
-                x.mention_ref(article, subject, None),
-                x.kb,
-                relation.subject,
-            );
-            let value_ref = filter_ref(x.mention_ref(article, value, None), x.kb, value_kind);
+            let subject_ref = x.mention_ref(article, subject, Some(relation.subject));
+            let value_ref = x.mention_ref(article, value, Some(value_kind));
             out.push(RelationClaim {
                 relation: relation.name.to_string(),
                 subject: subject_ref,
@@ -152,21 +148,4 @@ impl CueIndex {
         }
         out
     }
-}
-
-/// Keeps only the entities of a reference that are of `kind`.
-fn filter_ref(mut r: Ref, kb: &KnowledgeBase, kind: crate::kb::KindId) -> Ref {
-    let keep: Vec<bool> = r
-        .ids
-        .iter()
-        .map(|&e| kb.is_a(kb.entity(e).kind, kind))
-        .collect();
-    let mut k = keep.iter();
-    r.ids.retain(|_| *k.next().unwrap_or(&false));
-    r.entities = r
-        .ids
-        .iter()
-        .map(|&e| kb.entity(e).name.to_string())
-        .collect();
-    r
 }
