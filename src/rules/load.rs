@@ -1,6 +1,9 @@
 //! Finding, reading and parsing rule files, following `use` imports, then compiling.
 //!
-//! The embedded prelude `std.rules` is always loaded first. Rule files come from paths given
+//! The embedded prelude `std.rules` is always loaded first, unless the paths given include a
+//! file named `std.rules`: that file is then the prelude (so that `rules check rules/` in this
+//! repository checks the prelude on disk instead of reporting every kind twice). Rule files
+//! come from paths given
 //! by the user (files, or directories walked for `*.rules`) or, by default, from the rule set
 //! embedded in the binary. An import is resolved relative to the file that makes it; each
 //! file is loaded once however often it is imported; a cycle, a missing file or an import
@@ -57,14 +60,26 @@ impl RuleSelection {
 /// collected; any problem means no knowledge base.
 pub fn load(selection: &RuleSelection) -> Result<KnowledgeBase, RuleErrors> {
     let mut loader = Loader::default();
-    loader.load_embedded("std.rules", None, 0);
+    let roots: Vec<PathBuf> = selection
+        .paths
+        .iter()
+        .flat_map(|path| loader.expand_root(path))
+        .collect();
+    let (prelude, rest): (Vec<_>, Vec<_>) = roots
+        .into_iter()
+        .partition(|p| p.file_name().is_some_and(|n| n == "std.rules"));
+    match prelude.first() {
+        Some(path) => loader.load_disk(path, None, 0),
+        None => loader.load_embedded("std.rules", None, 0),
+    }
     if selection.default_rules {
         for (name, _) in EMBEDDED_RULES.iter().filter(|(n, _)| *n != "std.rules") {
             loader.load_embedded(name, None, 0);
         }
     }
-    for path in &selection.paths {
-        loader.load_root(path);
+    // A second `std.rules` is loaded as an ordinary file, and its duplicates are reported.
+    for path in prelude.iter().skip(1).chain(&rest) {
+        loader.load_disk(path, None, 0);
     }
     loader.parse_and_compile()
 }
@@ -97,7 +112,8 @@ struct Loader {
 }
 
 impl Loader {
-    fn load_root(&mut self, path: &Path) {
+    /// The rule files a root path names: itself, or the `*.rules` under a directory, sorted.
+    fn expand_root(&mut self, path: &Path) -> Vec<PathBuf> {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
                 .follow_links(false)
@@ -131,11 +147,9 @@ impl Loader {
                     .with_help("point at a rule file or a directory that contains `.rules` files"),
                 );
             }
-            for file in found {
-                self.load_disk(&file, None, 0);
-            }
+            found
         } else {
-            self.load_disk(path, None, 0);
+            vec![path.to_path_buf()]
         }
     }
 
