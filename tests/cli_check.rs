@@ -75,7 +75,7 @@ fn json_format_follows_the_contract() {
     assert_eq!(f["start"]["line"], 8);
     assert_eq!(f["start"]["column"], 1);
     assert_eq!(f["claim"]["kind"], "title");
-    assert_eq!(f["evidence"][0]["path"], "<builtin>/world/core.rules");
+    assert_eq!(f["evidence"][0]["path"], "<builtin>/world/us.rules");
     assert_eq!(
         f["evidence"][0]["text"],
         "holds \"US Secretary of State\" from 2025-01-21"
@@ -151,7 +151,7 @@ fn sarif_format_has_rules_regions_related_locations_and_fingerprints() {
     );
     assert_eq!(
         result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "claimcheck:rules/world/core.rules"
+        "claimcheck:rules/world/us.rules"
     );
     // the fingerprint does not depend on the line: the same file with two lines added
     // above the finding keeps it

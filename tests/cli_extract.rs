@@ -56,11 +56,14 @@ fn unknown_names_are_counted() {
         "--unknown",
     ]);
     let unknown = v["unknown"].as_array().unwrap();
-    let witkoff = unknown
+    let palace = unknown
         .iter()
-        .find(|u| u["name"] == "Steve Witkoff")
-        .expect("Steve Witkoff is not in the default rules");
-    assert_eq!(witkoff["count"], 1);
+        .find(|u| u["name"] == "Diriyah Palace")
+        .expect("Diriyah Palace is not in the default rules");
+    assert_eq!(palace["count"], 1);
+    assert_eq!(palace["files"], 1);
+    // known names are not unknown
+    assert!(!unknown.iter().any(|u| u["name"] == "Steve Witkoff"));
     assert_eq!(v["articles"].as_array().unwrap().len(), 3);
 }
 

@@ -88,8 +88,35 @@ fn looks_like_a_headline(line: &str) -> bool {
                 && !w.chars().any(|c| c.is_ascii_digit())
         })
         .count();
-    real_words >= 2 && !(end.ends_with(':') || words > 25 || (end.ends_with('.') && words > 12))
+    let body_text = end.ends_with(':') || words > 25 || (end.ends_with('.') && words > 6);
+    real_words >= 2 && !body_text && !is_byline_or_credit(line) && !PLACE_DATELINE.is_match(line)
 }
+
+/// `By: Press Trust of India | New Delhi`, `John Moore / Getty Images`: a byline or a photo
+/// credit, where a plain-text export may start.
+fn is_byline_or_credit(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    lower.starts_with("by ")
+        || lower.starts_with("by:")
+        || [
+            "getty images",
+            "ap photo",
+            "photo:",
+            "photograph:",
+            "image:",
+        ]
+        .iter()
+        .any(|credit| lower.contains(credit))
+}
+
+/// A wire dateline without a date, at the start of the text: `BAGHDAD -`, `NORTH HOLLYWOOD,
+/// California -`, `Abuja (AFP) -`. The place is in capitals, or an agency follows it.
+static PLACE_DATELINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^(?:[A-Z]{2}[A-Z.'\- ]*[A-Z.]|[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*)* \([A-Za-z. ]{2,25}\))(?:, [A-Z][\w.']*(?: [A-Z][\w.']*)*)? ?[-\u{2013}\u{2014}]+(?:\s|$)",
+    )
+    .expect("a valid pattern")
+});
 
 /// The text of a list item line after its marker.
 fn list_item(line: &str) -> Option<&str> {
@@ -107,7 +134,12 @@ fn list_item(line: &str) -> Option<&str> {
 /// A short line in title case that does not end like a sentence: a heading.
 pub(crate) fn is_title_like(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
-    if words.is_empty() || words.len() > 16 || line.chars().count() > 120 {
+    if words.is_empty()
+        || words.len() > 16
+        || line.chars().count() > 120
+        || is_byline_or_credit(line)
+        || PLACE_DATELINE.is_match(line)
+    {
         return false;
     }
     let end = line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
@@ -154,7 +186,7 @@ fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_title_like;
+    use super::{is_title_like, looks_like_a_headline};
     use crate::article::{Article, BlockKind, Format};
 
     #[test]
@@ -206,8 +238,35 @@ mod tests {
             "Russia: \"US-Russia Relations Are Key to Global Stability\""
         ));
         assert!(!is_title_like("The meeting was held in Riyadh."));
+        assert!(!is_title_like("NORTH HOLLYWOOD, California -"));
+        assert!(!is_title_like("By Jane Roe"));
         assert!(!is_title_like(
             "Kyiv, meanwhile, has made it clear that any peace agreement must include"
         ));
+    }
+
+    #[test]
+    fn first_lines_that_are_not_headlines() {
+        for line in [
+            "BAGHDAD - morning Tariq al-Ali revealed health information",
+            "NORTH HOLLYWOOD, California -",
+            "Abuja (AFP) - Nigeria on Friday claimed to have reached a deal",
+            "MOSCOW \u{2014} Russia said on Tuesday",
+            "By: Press Trust of India | New Delhi | Posted: January 8, 2015 2:10 pm",
+            "By Jane Roe and John Doe",
+            "A soldier scans the border in Havana, Texas.  John Moore / Getty Images",
+            "They must be the nattiest rats in all of New York City.",
+            "Kyiv wants:",
+        ] {
+            assert!(!looks_like_a_headline(line), "{line}");
+        }
+        for line in [
+            "Talks Begin in Riyadh",
+            "US, Russia agree to keep talking - but not about Crimea",
+            "Kim Jong Un dead?",
+            "Putin meets Trump in Alaska as Kyiv watches",
+        ] {
+            assert!(looks_like_a_headline(line), "{line}");
+        }
     }
 }

@@ -32,7 +32,8 @@ declare_check! {
     /// Support the headline in the body, or change the headline. Spelled-out numbers in the
     /// body (`three`) count for digits in the headline (`3`). A headline with no body is not
     /// checked. A capital and its country stand for each other (`Washington` in the headline
-    /// is supported by `the United States` in the body).
+    /// is supported by `the United States` in the body), and so do a title and the people who
+    /// hold or held it (`North Korean leader` is supported by `Kim Jong Un`).
     pub struct HeadlineUnsupported;
 }
 
@@ -65,19 +66,19 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .flat_map(|m| m.entities.iter().copied())
         .collect();
     let mut missing: Vec<(Span, String)> = Vec::new();
-    // A capital stands for its country and back (`Washington` for the United States):
-    // either one in the body supports the other in the headline.
-    let capital_of = cx.kb.relation_by_name("capital_of");
+    // A capital stands for its country and back (`Washington` for the United States), and a
+    // title for its holders and back (`North Korean leader` for Kim Jong Un): either one in
+    // the body supports the other in the headline.
+    let stands_in = ["capital_of", "holds"].map(|r| cx.kb.relation_by_name(r));
     let stands_for = |e: crate::kb::EntityId| -> Vec<crate::kb::EntityId> {
-        let Some(rel) = capital_of else {
-            return vec![e];
-        };
         let mut all = vec![e];
-        all.extend(cx.kb.facts(e, rel).iter().filter_map(|f| match f.value {
-            crate::kb::FactValue::Entity(country) => Some(country),
-            _ => None,
-        }));
-        all.extend(cx.kb.facts_with_value(rel, e).map(|f| f.subject));
+        for rel in stands_in.into_iter().flatten() {
+            all.extend(cx.kb.facts(e, rel).iter().filter_map(|f| match f.value {
+                crate::kb::FactValue::Entity(other) => Some(other),
+                _ => None,
+            }));
+            all.extend(cx.kb.facts_with_value(rel, e).map(|f| f.subject));
+        }
         all
     };
     for m in mentions.iter().filter(|m| in_headline(m.span)) {

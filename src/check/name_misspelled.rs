@@ -1,4 +1,5 @@
 use super::{Context, Finding, declare_check};
+use crate::kb::EntityId;
 use crate::severity::Severity;
 
 declare_check! {
@@ -9,6 +10,9 @@ declare_check! {
     /// Only names of at least five letters are compared, a candidate that is itself a known
     /// name is never reported, and the near miss must be about that person: it follows one of
     /// the person's first names (`Sergey Lavrof`), or the article names the person elsewhere.
+    /// A candidate must stand where a surname stands, last in its name and not before a
+    /// particle (`Osama bin Laden`, `Osama al-Nujeifi` are not `Obama`), and is not reported when it differs only in
+    /// case, hyphens or apostrophes (`Jong-Un`) or is a family's plural (`the Obamas`).
     ///
     /// ## Why
     ///
@@ -30,44 +34,73 @@ declare_check! {
 
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let kb = cx.kb;
-    let crate::kb::PersonNames {
-        surnames,
-        first_names,
-    } = kb.person_names();
-    let named_in_article = |id: crate::kb::EntityId| {
-        cx.extraction
-            .mentions
-            .iter()
-            .any(|m| m.entities.contains(&id))
-    };
+    let names = kb.person_names();
+    // the people the article names: a near miss must be about one of them, or follow one of
+    // the person's first names
+    let mut named: Vec<EntityId> = cx
+        .extraction
+        .mentions
+        .iter()
+        .flat_map(|m| m.entities.iter().copied())
+        .filter(|&e| names.surnames_of(e).next().is_some())
+        .collect();
+    named.sort_unstable();
+    named.dedup();
     for unknown in &cx.extraction.unknown {
         let words: Vec<(usize, &str)> = words_with_offsets(&unknown.text).collect();
         for (n, &(offset, word)) in words.iter().enumerate() {
             let len = word.chars().count();
-            if len < 5 || !kb.lookup(word).is_empty() || surnames.iter().any(|(t, _)| t == word) {
+            if len < 5 || names.is_surname(word) || !kb.lookup(word).is_empty() {
                 continue;
             }
             let limit = if len >= 8 { 2 } else { 1 };
-            let near = surnames.iter().find(|(t, id)| {
-                t.chars().count().abs_diff(len) <= limit
-                    && t.chars().next() == word.chars().next()
-                    && strsim::levenshtein(t, word) <= limit
-                    // about this person: after one of their first names, or named elsewhere
-                    && ((n > 0 && first_names.iter().any(|(f, fid)| fid == id && f == words[n - 1].1)) || named_in_article(*id))
-            });
+            let first = word.chars().next();
+            let after_first_name = match n {
+                0 => &[][..],
+                _ => names.with_first_name(words[n - 1].1),
+            };
+            // the nearest surname, then the first entity, for a stable answer
+            let near = named
+                .iter()
+                .chain(after_first_name)
+                .flat_map(|&id| names.surnames_of(id).map(move |t| (t, id)))
+                .filter(|(t, _)| {
+                    t.chars().next() == first && t.chars().count().abs_diff(len) <= limit
+                })
+                .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
+                .filter(|&(d, _, _)| d <= limit)
+                .min()
+                .map(|(_, id, t)| (t, id));
             let Some((target, id)) = near else { continue };
+            // not misspellings: another way of writing the same name (`Jong-Un`, `Abdul-Aziz`),
+            // a family (`the Obamas`), or a first name (`Osama bin Laden`, `Osama Smith`)
+            let after = &cx.article.prose[unknown.span.end as usize..];
+            let particle = after
+                .strip_prefix(' ')
+                .and_then(|rest| rest.split(' ').next())
+                .is_some_and(|w| {
+                    let head = w.split('-').next().unwrap_or(w);
+                    crate::extract::words::in_list(head, NAME_PARTICLES)
+                });
+            if fold(word) == fold(target)
+                || [format!("{target}s"), format!("{target}es")].contains(&word.to_string())
+                || n + 1 < words.len()
+                || particle
+            {
+                continue;
+            }
             let start = unknown.span.start as usize + offset;
             out.push(Finding {
                 check: "name-misspelled",
                 severity: Severity::Warning,
                 message: format!(
                     "`{word}` is not a name the rules know; did you mean `{target}` ({})?",
-                    kb.entity(*id).name
+                    kb.entity(id).name
                 ),
                 span: crate::span::Span::new(start, start + word.len()),
                 labels: Vec::new(),
                 evidence: vec![super::Evidence {
-                    loc: kb.entity(*id).name_loc,
+                    loc: kb.entity(id).name_loc,
                     message: format!("the rules spell it `{target}`"),
                 }],
                 help: Some(format!(
@@ -77,6 +110,19 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             });
         }
     }
+}
+
+/// Lowercase words that join the parts of a name: after a first name, they show it is one.
+const NAME_PARTICLES: &[&str] = &[
+    "bin", "ibn", "al", "el", "de", "da", "van", "von", "der", "la", "le",
+];
+
+/// A name without case, hyphens and apostrophes.
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '-' | '\'' | '\u{2019}'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn words_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {

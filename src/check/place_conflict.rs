@@ -30,13 +30,13 @@ declare_check! {
     pub struct PlaceConflict;
 }
 
-/// Words that name the article's own meeting.
+/// Words that name the article's own meeting. (`meetings` is not one: several meetings may
+/// well be in several places.)
 const MEETING_WORDS: &[&str] = &[
     "met",
     "meet",
     "meets",
     "meeting",
-    "meetings",
     "talks",
     "summit",
     "negotiations",

@@ -204,6 +204,32 @@ pub struct KnownQuote {
 pub struct PersonNames {
     pub surnames: Vec<(String, EntityId)>,
     pub first_names: Vec<(String, EntityId)>,
+    surname_set: rustc_hash::FxHashSet<String>,
+    /// Indexes into `surnames`, by person.
+    surnames_by_person: rustc_hash::FxHashMap<EntityId, Vec<usize>>,
+    /// The people with each first name.
+    by_first_name: rustc_hash::FxHashMap<String, Vec<EntityId>>,
+}
+
+impl PersonNames {
+    /// Whether `word` is some person's surname.
+    pub fn is_surname(&self, word: &str) -> bool {
+        self.surname_set.contains(word)
+    }
+
+    /// A person's surnames (of every name and alias).
+    pub fn surnames_of(&self, person: EntityId) -> impl Iterator<Item = &str> {
+        self.surnames_by_person
+            .get(&person)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.surnames[i].0.as_str())
+    }
+
+    /// The people one of whose names starts with `first`.
+    pub fn with_first_name(&self, first: &str) -> &[EntityId] {
+        self.by_first_name.get(first).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl KnowledgeBase {
@@ -374,6 +400,16 @@ impl KnowledgeBase {
                     if words.len() > 1 {
                         names.first_names.push((words[0].to_string(), id));
                     }
+                }
+            }
+            for (i, (surname, id)) in names.surnames.iter().enumerate() {
+                names.surname_set.insert(surname.clone());
+                names.surnames_by_person.entry(*id).or_default().push(i);
+            }
+            for (first, id) in &names.first_names {
+                let ids = names.by_first_name.entry(first.clone()).or_default();
+                if !ids.contains(id) {
+                    ids.push(*id);
                 }
             }
             names
