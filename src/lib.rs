@@ -17,5 +17,6 @@ pub mod rules;
 pub mod severity;
 pub mod source;
 pub mod span;
+pub mod suggest;
 pub mod testing;
 pub mod text;

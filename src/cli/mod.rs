@@ -18,6 +18,7 @@ use crate::rules::{self, RuleErrors, RuleSelection};
 
 pub mod check;
 pub mod extract;
+pub mod suggest;
 pub mod test;
 
 /// claimcheck: a linter for the facts in news articles.
@@ -192,6 +193,33 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = DumpFormat::Json)]
         format: DumpFormat,
     },
+    /// Print rule-file stubs for the people and titles that articles name and the rules lack.
+    ///
+    /// PATHS are article files or directories, as for `check`. A capitalized name the
+    /// knowledge base does not know is taken for a person when a title or an honorific stands
+    /// before it (`Defense Secretary Pete Hegseth`, `Mr Roe`), or when a speech verb stands
+    /// next to it and its last word is also used alone (`Jane Roe said ... Roe added`). Each
+    /// stub is a comment giving the mentions, the files, the first place seen and the titles
+    /// the articles gave; nothing in it is a fact until you check it and fill it in. Exits 0,
+    /// or 2 when a file cannot be read (the others are still read) or the rules have errors.
+    Suggest {
+        /// Article files or directories.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = suggest::SuggestFormat::Rules)]
+        format: suggest::SuggestFormat,
+        /// Leave out names and titles seen fewer times than this.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        min_mentions: usize,
+        /// Print at most this many people and this many titles.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Skip (with an error) articles larger than this many bytes.
+        #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
+        max_file_size: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -288,6 +316,26 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
             paths,
             format: DumpFormat::Json,
         }) => rules_dump(&paths, color, out, err),
+        Command::Rules(RulesCommand::Suggest {
+            paths,
+            rules,
+            format,
+            min_mentions,
+            limit,
+            max_file_size,
+        }) => suggest::run(
+            suggest::SuggestOptions {
+                paths,
+                rules,
+                format,
+                min_mentions,
+                limit,
+                max_file_size,
+            },
+            color,
+            out,
+            err,
+        ),
     };
     match result {
         Ok(exit) => exit,

@@ -86,7 +86,7 @@ const HONORIFICS: &[&str] = &[
     "minister",
 ];
 
-fn is_speech_verb(word: &str) -> bool {
+pub(crate) fn is_speech_verb(word: &str) -> bool {
     super::words::in_list(word, SPEECH_VERBS)
 }
 

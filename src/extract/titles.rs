@@ -75,7 +75,7 @@ const TITLE_NOUNS: &[&str] = &[
 /// Words that may stand inside a title phrase without being capitalized.
 const TITLE_GLUE: &[&str] = &["of", "for", "the", "and", "on", "to", "de"];
 
-fn is_title_noun(word: &str) -> bool {
+pub(crate) fn is_title_noun(word: &str) -> bool {
     super::words::in_list(word.trim_end_matches('.'), TITLE_NOUNS)
 }
 
@@ -157,7 +157,57 @@ fn premodifier(
     person_ref: &Ref,
 ) -> Option<TitleClaim> {
     let text = &article.prose;
-    let p_start = person.span.start as usize;
+    let (title_span, title_ref) = title_before(
+        x,
+        article,
+        sentence,
+        before,
+        person.span.start as usize,
+        person.span.end as usize,
+    )?;
+    // `Putin's aide`: a possessor before the title
+    let mut of = None;
+    let mut form = super::claim::TitleForm::PreModifier;
+    let title_start = title_span.start as usize;
+    let before_title = &text[sentence.start as usize..title_start];
+    let trimmed = before_title.trim_end();
+    if let Some(possessor_end) = trimmed
+        .strip_suffix("'s")
+        .or_else(|| trimmed.strip_suffix("\u{2019}s"))
+        .map(|s| sentence.start as usize + s.len())
+        && let Some(owner) = before
+            .iter()
+            .rev()
+            .find(|m| m.span.end as usize == possessor_end)
+        && !owner.is_title
+    {
+        of = Some(x.mention_ref(article, owner, None));
+        form = TitleForm::Possessive;
+    }
+    let qualifier = qualifier_before(text, sentence, title_start);
+    Some(TitleClaim {
+        person: person_ref.clone(),
+        title: title_ref,
+        qualifier,
+        form,
+        of,
+    })
+}
+
+/// The title written right before a name that spans `p_start..p_end`: a known title
+/// mention (also across a comma: `Russia's foreign minister, Sergei Lavrov,`), or a run of
+/// words ending in a title noun (`Kremlin spokesman`), widened to a longer known title when
+/// one fits (`Russian` + `Foreign Minister`). `before` are the sentence's mentions that end
+/// before the name. `rules suggest` uses it for names the knowledge base lacks.
+pub(crate) fn title_before(
+    x: &Extractor<'_>,
+    article: &Article,
+    sentence: Span,
+    before: &[Mention],
+    p_start: usize,
+    p_end: usize,
+) -> Option<(Span, Ref)> {
+    let text = &article.prose;
     // a known title right before the name
     let (mut title_span, mut title_ref) = match before.last() {
         Some(t) if t.is_title && adjacent(text, t.span.end as usize, p_start) => {
@@ -168,7 +218,7 @@ fn premodifier(
         Some(t)
             if t.is_title
                 && text[t.span.end as usize..p_start].trim_end() == ","
-                && text[person.span.end as usize..].starts_with(',') =>
+                && text[p_end..].starts_with(',') =>
         {
             (t.span, x.mention_ref(article, t, x.kinds.title))
         }
@@ -224,33 +274,7 @@ fn premodifier(
             title_ref = candidate;
         }
     }
-    // `Putin's aide`: a possessor before the title
-    let mut of = None;
-    let mut form = super::claim::TitleForm::PreModifier;
-    let title_start = title_span.start as usize;
-    let before_title = &text[sentence.start as usize..title_start];
-    let trimmed = before_title.trim_end();
-    if let Some(possessor_end) = trimmed
-        .strip_suffix("'s")
-        .or_else(|| trimmed.strip_suffix("\u{2019}s"))
-        .map(|s| sentence.start as usize + s.len())
-        && let Some(owner) = before
-            .iter()
-            .rev()
-            .find(|m| m.span.end as usize == possessor_end)
-        && !owner.is_title
-    {
-        of = Some(x.mention_ref(article, owner, None));
-        form = TitleForm::Possessive;
-    }
-    let qualifier = qualifier_before(text, sentence, title_start);
-    Some(TitleClaim {
-        person: person_ref.clone(),
-        title: title_ref,
-        qualifier,
-        form,
-        of,
-    })
+    Some((title_span, title_ref))
 }
 
 fn apposition(
