@@ -167,8 +167,10 @@ pub fn sightings(
         let Some(sentence) = article.sentence_at(span.start) else {
             continue;
         };
+        // the sentence's mentions that end before the name
         let first_after = mentions.partition_point(|m| m.span.end <= span.start);
-        let before = &mentions[..first_after];
+        let first_in = mentions.partition_point(|m| m.span.start < sentence.span.start);
+        let before = &mentions[first_in.min(first_after)..first_after];
         let title = title_before(
             x,
             article,

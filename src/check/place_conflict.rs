@@ -8,8 +8,11 @@ declare_check! {
     ///
     /// An event placed somewhere incompatible with the rules (`at` facts) or with the article
     /// itself. Two places are compatible when one lies within the other (`Riyadh` is in
-    /// `Saudi Arabia`). A known event is compared with its `at` facts; the article's own
-    /// unnamed meeting (`met in`, `the meeting in`, `talks in`) is compared with itself.
+    /// `Saudi Arabia`). A known event is compared with its `at` facts. The article's own
+    /// unnamed meeting (`met in`, `the meeting in`, `talks in`) is compared with itself only
+    /// where the article refers back to it: `the meeting in X` is compared with the place
+    /// given last before it; `met in X`, `a meeting in X` and `gathered in X` may be other
+    /// meetings and start afresh.
     ///
     /// ## Why
     ///
@@ -109,7 +112,19 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if !meeting || claim.headline {
             continue;
         }
-        if let Some((first, first_place)) = earlier.iter().find(|(_, e)| !compatible(*e, place)) {
+        // Only `the meeting in X` refers back, to the meeting placed last: `met in X`,
+        // `a meeting in X` and `gathered in X` may well be other meetings.
+        let before = cx.article.prose[..p.event.span.start as usize].trim_end();
+        let the = |w: &str| w.eq_ignore_ascii_case("the");
+        let definite = p.event.text.split_whitespace().next().is_some_and(the)
+            || before
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .is_some_and(the);
+        let last = earlier
+            .last()
+            .filter(|(_, e)| definite && !compatible(*e, place));
+        if let Some((first, first_place)) = last {
             out.push(Finding {
                 check: "place-conflict",
                 severity: Severity::Error,

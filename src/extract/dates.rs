@@ -613,8 +613,23 @@ pub fn claims_in(
         let resolved = resolve(&e, today);
         // a KB event mention in the same clause wins; else the nearest event words
         let clause = clause_around(&article.prose, sentence, e.span);
-        let subject = nearest_event(events, clause, e.span).cloned().or_else(|| {
-            event_words_near(&article.prose, sentence, e.span).map(|span| Ref {
+        let words = event_words_near(&article.prose, sentence, e.span);
+        let known = nearest_event(events, clause, e.span).filter(|known| {
+            // `The Riyadh meeting followed a phone call ... on Feb. 12`: other event words
+            // between the known event and the date speak of another event; and `the
+            // anniversary of the invasion on Monday` is not the invasion's date
+            let between = words.is_some_and(|w| {
+                known.span.end <= w.start
+                    && w.end <= e.span.start
+                    && EVENT_NOUNS
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(w.slice(&article.prose)))
+            });
+            let lower = clause.slice(&article.prose).to_lowercase();
+            !between && !lower.contains("anniversary") && !lower.contains(" years since")
+        });
+        let subject = known.cloned().or_else(|| {
+            words.map(|span| Ref {
                 text: article.slice(span).to_string(),
                 span,
                 entities: Vec::new(),

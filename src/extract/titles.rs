@@ -208,17 +208,37 @@ pub(crate) fn title_before(
     p_end: usize,
 ) -> Option<(Span, Ref)> {
     let text = &article.prose;
+    // `before` are the sentence's mentions, but the words before one are read defensively
+    let lead = |t: &Mention| {
+        text.get(sentence.start as usize..t.span.start as usize)
+            .unwrap_or("")
+            .trim_end()
+            .to_ascii_lowercase()
+    };
+    // `Aide to the President of the Russian Federation Yuri Ushakov`: the known title is part
+    // of a longer one, which is not the one the rules know
+    if let Some(t) = before.last().filter(|t| t.is_title)
+        && (lead(t).ends_with(" to the") || lead(t).ends_with(" of the"))
+    {
+        return None;
+    }
     // a known title right before the name
     let (mut title_span, mut title_ref) = match before.last() {
         Some(t) if t.is_title && adjacent(text, t.span.end as usize, p_start) => {
             (t.span, x.mention_ref(article, t, x.kinds.title))
         }
         // `Russia's foreign minister, Sergei Lavrov, said`: the title, a comma, the name and
-        // a closing comma
+        // a closing comma; but in `Giorgia Meloni, the Italian prime minister, Alexander
+        // Stubb, ...` the title belongs to the name before it
         Some(t)
             if t.is_title
                 && text[t.span.end as usize..p_start].trim_end() == ","
-                && text[p_end..].starts_with(',') =>
+                && text[p_end..].starts_with(',')
+                && !lead(t)
+                    .trim_end_matches("the")
+                    .trim_end_matches(" a")
+                    .trim_end()
+                    .ends_with(',') =>
         {
             (t.span, x.mention_ref(article, t, x.kinds.title))
         }
