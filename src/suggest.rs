@@ -549,7 +549,7 @@ pub fn write_rules(
                 .collect();
             writeln!(out, "#   titles given: {}", list.join(", "))?;
         }
-        writeln!(out, "# # source: ")?;
+        writeln!(out, "# # source:")?;
         if p.surname_mentions > 0 {
             writeln!(out, "# person {:?} aka {:?}", p.name, surname)?;
         } else {
@@ -580,7 +580,7 @@ pub fn write_rules(
             t.first.column,
             given.join(", ")
         )?;
-        writeln!(out, "# # source: ")?;
+        writeln!(out, "# # source:")?;
         writeln!(out, "# title {:?}", t.title)?;
         writeln!(
             out,
