@@ -50,6 +50,26 @@ fn check_with_no_paths_accepts_the_embedded_rules() {
 }
 
 #[test]
+fn check_accepts_the_rules_directory_with_its_prelude_on_disk() {
+    // `rules/std.rules` is among the paths: it is the prelude, not a second copy of it
+    let out = run(&mut claimcheck(), &["rules", "check", "rules/"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("rules: ok"), "{}", stderr(&out));
+    // the same prelude given twice is loaded once
+    let out = run(
+        &mut claimcheck(),
+        &[
+            "rules",
+            "check",
+            "rules/std.rules",
+            "rules/std.rules",
+            "fixtures/rules/valid",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "the same file is loaded once");
+}
+
+#[test]
 fn check_accepts_the_valid_fixtures() {
     let output = run(
         &mut claimcheck(),
