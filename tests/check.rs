@@ -382,14 +382,14 @@ fn a_weekday_that_does_not_fit_is_a_weekday_conflict() {
     assert_eq!(
         findings_of(
             "weekday-conflict",
-            "It followed the Trump-Putin call last Thursday.\n"
+            "It followed the Feb. 12 Trump-Putin call last Thursday.\n"
         ),
         ["last Thursday"]
     );
     assert!(
         findings_of(
             "weekday-conflict",
-            "It followed the Trump-Putin call last Wednesday.\n"
+            "It followed the Feb. 12 Trump-Putin call last Wednesday.\n"
         )
         .is_empty()
     );
