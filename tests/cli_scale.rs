@@ -273,3 +273,43 @@ fn batch_size_does_not_change_the_output() {
     assert_eq!(run(3, 1 << 30), (whole.clone(), summary));
     assert_eq!(run(10_000, 100), (whole, summary));
 }
+
+#[test]
+fn check_uses_the_cache_dir_and_survives_a_damaged_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let out = claimcheck()
+            .args(["check", CONFLICT, "--format", "short", "--no-config"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let cache_files = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&cache)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let (code, expected) = run(&["--no-cache"]);
+    assert_eq!(code, Some(1));
+    assert!(cache_files().is_empty());
+    assert_eq!(run(&["--cache-dir", cache_arg]), (code, expected.clone()));
+    let files = cache_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    // from the cache: the same report
+    assert_eq!(run(&["--cache-dir", cache_arg]), (code, expected.clone()));
+    std::fs::write(&files[0], b"claimcheck-kb garbage").unwrap();
+    assert_eq!(run(&["--cache-dir", cache_arg]), (code, expected.clone()));
+    assert!(std::fs::metadata(&files[0]).unwrap().len() > 100);
+    // CLAIMCHECK_CACHE_DIR is the default directory
+    let other = dir.path().join("env");
+    let out = claimcheck()
+        .env("CLAIMCHECK_CACHE_DIR", &other)
+        .args(["check", CONFLICT, "--format", "short", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+    assert_eq!(std::fs::read_dir(&other).unwrap().count(), 1);
+}

@@ -149,6 +149,14 @@ pub struct RuleArgs {
     /// Do not load the embedded default rules (the prelude std.rules is always loaded).
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Keep compiled knowledge bases in DIR, keyed by the rule files' contents and the
+    /// claimcheck build [default: $CLAIMCHECK_CACHE_DIR, else the user's cache directory,
+    /// e.g. ~/.cache/claimcheck].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the compiled knowledge-base cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 impl RuleArgs {
@@ -159,8 +167,24 @@ impl RuleArgs {
         }
     }
 
+    /// The cache to use, if any.
+    pub fn cache(&self) -> Option<crate::kb::cache::KbCache> {
+        if self.no_cache {
+            return None;
+        }
+        self.cache_dir
+            .clone()
+            .or_else(crate::kb::cache::KbCache::default_dir)
+            .map(crate::kb::cache::KbCache::new)
+    }
+
+    /// Loads the rules, through the cache unless it is off. A cache that cannot be
+    /// written is not an error: the rules are compiled every time instead.
     pub fn load(&self) -> Result<KnowledgeBase, RuleErrors> {
-        rules::load(&self.selection())
+        match self.cache() {
+            Some(cache) => rules::load_cached(&self.selection(), &cache).map(|(kb, _)| kb),
+            None => rules::load(&self.selection()),
+        }
     }
 }
 
