@@ -14,7 +14,10 @@
 //! `"Subject" relation "Value"` lines and a few `not` facts. A benchmark on invalid rules would
 //! measure the error path, so the program exits non-zero if `load_str` reports anything.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+/// The allocator of the `claimcheck` binary, under the counting wrapper.
+use mimalloc::MiMalloc as System;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::sync::OnceLock;
