@@ -104,6 +104,28 @@ fn main() {
         extractor_time.as_secs_f64() * 1e3
     );
 
+    // reading alone: decoding, the prose mask, blocks and sentences
+    let mut read_times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let n: usize = bodies
+            .iter()
+            .filter_map(|(id, body)| {
+                Article::from_bytes(id, Format::Text, body.clone().into_bytes()).ok()
+            })
+            .map(|a| a.sentences.len())
+            .sum();
+        std::hint::black_box(n);
+        read_times.push(t.elapsed().as_secs_f64());
+    }
+    read_times.sort_by(f64::total_cmp);
+    let read = read_times[read_times.len() / 2];
+    println!(
+        "read, 1 thread: median {:.1} ms = {:.1} MB/s",
+        read * 1e3,
+        bytes as f64 / 1e6 / read
+    );
+    bench.push_str(&format!(" read1_s={read:.4}"));
     let mut times = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut all = Vec::new();

@@ -276,7 +276,8 @@ impl Writer<'_> {
         out.push_str(&sentence);
         for _ in 0..1 + self.rng.below(4) {
             out.push(' ');
-            out.push_str(*self.rng.pick(FILLER));
+            let filler: &&str = self.rng.pick(FILLER);
+            out.push_str(filler);
         }
         out.push_str("\n\n");
     }
@@ -315,10 +316,9 @@ impl Writer<'_> {
             2 => {
                 let _ = write!(
                     out,
-                    "# {headline}\n\nBy Staff Reporter\n\n{}, {} ({}) - ",
+                    "# {headline}\n\nBy Staff Reporter\n\n{}, {} (AP) - ",
                     city.to_uppercase(),
                     long_date(date),
-                    "AP"
                 );
                 "md"
             }

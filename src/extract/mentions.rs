@@ -332,9 +332,7 @@ fn normalize_with(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
     }
     mark(text.len(), 1);
     // whole characters were copied or replaced by ASCII, so this is valid UTF-8
-    let out = String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    out
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]
