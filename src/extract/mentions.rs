@@ -195,8 +195,9 @@ impl MentionIndex {
                         break;
                     }
                     let (_, l) = char_at(norm, e);
+                    let from = key.len();
                     key.push_str(&norm[e..e + l]);
-                    key.make_ascii_lowercase();
+                    key[from..].make_ascii_lowercase();
                     e += l;
                 }
             }
