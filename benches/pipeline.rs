@@ -14,6 +14,10 @@ use claimcheck::rules::{RuleSelection, load, load_cached, load_str};
 use divan::Bencher;
 use divan::counter::BytesCount;
 
+/// The allocator of the `claimcheck` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
