@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
+    build_id();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files = Vec::new();
@@ -31,6 +32,46 @@ fn main() {
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_rules.rs");
     std::fs::write(dest, out).expect("write embedded_rules.rs");
+}
+
+/// `CLAIMCHECK_BUILD_ID`: a hash of the crate's sources and lock file. The
+/// compiled knowledge-base cache is keyed by it, so a build with other compiler code never
+/// reads a cache written by this one, even at the same version number.
+fn build_id() {
+    use std::hash::Hasher;
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![manifest.join("Cargo.lock"), manifest.join("build.rs")];
+    collect_sources(&manifest.join("src"), &mut files);
+    files.sort();
+    // SipHash with fixed keys: stable for one toolchain, which is all a build id needs
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        h.write(
+            file.strip_prefix(manifest)
+                .unwrap_or(file)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        h.write(&std::fs::read(file).unwrap_or_default());
+    }
+    println!("cargo:rustc-env=CLAIMCHECK_BUILD_ID={:016x}", h.finish());
+}
+
+fn collect_sources(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    println!("cargo:rerun-if-changed={}", dir.display());
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_sources(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

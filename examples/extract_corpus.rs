@@ -12,6 +12,10 @@
 //!
 //! `--threads N` also times read + extract and read + extract + check over all bodies on N
 //! threads (rayon), the way `claimcheck check` runs files.
+//!
+//! `--cache DIR` loads the rules through the compiled knowledge-base cache in DIR (the first
+//! run fills it). `--quiet` prints no findings, only figures. The last line, `BENCH corpus
+//! ...`, repeats the figures for `scripts/bench`.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -20,6 +24,10 @@ use claimcheck::article::{Article, Format};
 use claimcheck::extract::Extractor;
 use claimcheck::extract::claim::ClaimBody;
 use claimcheck::rules::{RuleSelection, load};
+
+/// The allocator of the `claimcheck` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -60,21 +68,64 @@ fn main() {
         .collect();
     let bytes: usize = bodies.iter().map(|(_, b)| b.len()).sum();
 
+    let quiet = args.iter().any(|a| a == "--quiet");
     let t = Instant::now();
-    let kb = load(&selection).unwrap_or_else(|e| {
+    let loaded = match flag("--cache") {
+        Some(dir) => {
+            claimcheck::rules::load_cached(&selection, &claimcheck::kb::cache::KbCache::new(dir))
+                .map(|(kb, report)| {
+                    println!("cache: {:?}", report.outcome);
+                    kb
+                })
+        }
+        None => load(&selection),
+    };
+    let kb = loaded.unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(2);
     });
+    let load_time = t.elapsed();
+    let t = Instant::now();
     let extractor = Extractor::new(&kb);
-    let setup = t.elapsed();
+    let extractor_time = t.elapsed();
     println!(
-        "corpus: {} bodies, {:.1} MB; rules: {} entities; load + automaton: {:.1} ms",
+        "corpus: {} bodies, {:.1} MB; rules: {} entities; load: {:.1} ms; extractor: {:.1} ms",
         bodies.len(),
         bytes as f64 / 1e6,
         kb.entities().len(),
-        setup.as_secs_f64() * 1e3
+        load_time.as_secs_f64() * 1e3,
+        extractor_time.as_secs_f64() * 1e3
+    );
+    let mut bench = format!(
+        "BENCH corpus bytes={bytes} articles={} entities={} load_ms={:.2} extractor_ms={:.2}",
+        bodies.len(),
+        kb.entities().len(),
+        load_time.as_secs_f64() * 1e3,
+        extractor_time.as_secs_f64() * 1e3
     );
 
+    // reading alone: decoding, the prose mask, blocks and sentences
+    let mut read_times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let n: usize = bodies
+            .iter()
+            .filter_map(|(id, body)| {
+                Article::from_bytes(id, Format::Text, body.clone().into_bytes()).ok()
+            })
+            .map(|a| a.sentences.len())
+            .sum();
+        std::hint::black_box(n);
+        read_times.push(t.elapsed().as_secs_f64());
+    }
+    read_times.sort_by(f64::total_cmp);
+    let read = read_times[read_times.len() / 2];
+    println!(
+        "read, 1 thread: median {:.1} ms = {:.1} MB/s",
+        read * 1e3,
+        bytes as f64 / 1e6 / read
+    );
+    bench.push_str(&format!(" read1_s={read:.4}"));
     let mut times = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut all = Vec::new();
@@ -118,6 +169,7 @@ fn main() {
         bytes as f64 / 1e6 / median,
         bodies.len() as f64 / median
     );
+    bench.push_str(&format!(" extract1_s={median:.4}"));
     println!(
         "claims per kind: {counts:?} (total {})",
         counts.values().sum::<usize>()
@@ -145,7 +197,7 @@ fn main() {
             };
             for f in claimcheck::check::run_checks(&cx, &settings) {
                 *per_check.entry(f.check).or_default() += 1;
-                if f.severity >= claimcheck::severity::Severity::Warning {
+                if !quiet && f.severity >= claimcheck::severity::Severity::Warning {
                     let pos = article.position(f.span.start);
                     println!(
                         "[{id}:{}:{}] {}[{}]: {}\n    text: {}",
@@ -160,6 +212,10 @@ fn main() {
             }
         }
         let secs = t.elapsed().as_secs_f64();
+        bench.push_str(&format!(
+            " check1_s={secs:.4} findings={}",
+            per_check.values().sum::<usize>()
+        ));
         println!(
             "check, 1 thread: {:.1} ms = {:.1} MB/s",
             secs * 1e3,
@@ -210,6 +266,9 @@ fn main() {
         };
         let extract = time(false);
         let check = time(true);
+        bench.push_str(&format!(
+            " threads={threads} extractN_s={extract:.4} checkN_s={check:.4}"
+        ));
         println!(
             "{threads} threads (median of {}): read + extract {:.1} MB/s; read + extract + check {:.1} MB/s ({:.0}% of extract)",
             runs.max(3),
@@ -218,6 +277,19 @@ fn main() {
             100.0 * extract / check
         );
     }
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status")
+        && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM"))
+    {
+        let kib: f64 = line
+            .trim_start_matches("VmHWM:")
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .unwrap_or(0.0);
+        bench.push_str(&format!(" peak_mib={:.1}", kib / 1024.0));
+    }
+    println!("{bench}");
     // a deterministic random sample for hand checks
     for _ in 0..sample.min(all.len()) {
         seed ^= seed << 13;

@@ -61,6 +61,49 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
     (files, errors)
 }
 
+/// One part of a deterministic split of the file list, for CI matrices: `--shard I/N`
+/// keeps the files at positions I-1, I-1+N, I-1+2N ... of the sorted list (round robin, so
+/// shard sizes differ by at most one and a directory of large files is spread over shards).
+/// I runs from 1 to N.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// Whether the item at `position` (0-based) of the sorted list belongs to this shard.
+    pub fn keeps(&self, position: usize) -> bool {
+        position % self.count == self.index - 1
+    }
+
+    /// The items of this shard, in their order.
+    pub fn select<T>(&self, items: Vec<T>) -> Vec<T> {
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| self.keeps(*i))
+            .map(|(_, item)| item)
+            .collect()
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}`: write I/N with 1 <= I <= N, e.g. --shard 2/8");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: usize = i.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
 fn walk_message(err: &ignore::Error) -> String {
     let text = err.to_string();
     if text.contains("File system loop") {
@@ -103,5 +146,32 @@ fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::IsADirectory => "is a directory".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shard;
+
+    #[test]
+    fn shards_partition_the_list_in_order() {
+        let items: Vec<usize> = (0..10).collect();
+        let shards: Vec<Shard> = (1..=3).map(|i| format!("{i}/3").parse().unwrap()).collect();
+        let parts: Vec<Vec<usize>> = shards.iter().map(|s| s.select(items.clone())).collect();
+        assert_eq!(parts[0], [0, 3, 6, 9]);
+        assert_eq!(parts[1], [1, 4, 7]);
+        assert_eq!(parts[2], [2, 5, 8]);
+        let mut all: Vec<usize> = parts.concat();
+        all.sort();
+        assert_eq!(all, items);
+        assert_eq!("1/1".parse::<Shard>().unwrap().select(items.clone()), items);
+    }
+
+    #[test]
+    fn bad_shards_are_rejected() {
+        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/3/4", ""] {
+            let e = bad.parse::<Shard>().unwrap_err();
+            assert!(e.contains("I/N"), "{bad}: {e}");
+        }
     }
 }

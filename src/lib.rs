@@ -17,6 +17,7 @@ pub mod rules;
 pub mod severity;
 pub mod source;
 pub mod span;
+pub mod stream;
 pub mod suggest;
 pub mod testing;
 pub mod text;

@@ -49,6 +49,10 @@ pub struct CheckOptions {
     pub filter: Option<PathFilter>,
     /// Claims read from a JSON file instead of extracted.
     pub claims: Option<PathBuf>,
+    /// Check only this part of the sorted file list.
+    pub shard: Option<crate::files::Shard>,
+    /// Read JSON lines from stdin, write JSON lines (`crate::stream`).
+    pub stdin_jsonl: bool,
 }
 
 /// Which walked files to check, from claimcheck.toml's `include` and `exclude`.
@@ -126,6 +130,8 @@ impl CheckOptions {
                 max_file_size,
                 filter: None,
                 claims: None,
+                shard: None,
+                stdin_jsonl: false,
             });
         };
         let c = crate::config::load(&path)?;
@@ -163,6 +169,8 @@ impl CheckOptions {
             max_file_size,
             filter,
             claims: None,
+            shard: None,
+            stdin_jsonl: false,
         })
     }
 }
@@ -271,6 +279,28 @@ pub fn run(
     let settings = CheckSettings {
         overrides: opts.checks.clone(),
     };
+    if opts.stdin_jsonl {
+        let stream_opts = crate::stream::StreamOptions {
+            date: opts.date,
+            max_article_size: opts.max_file_size,
+            ..Default::default()
+        };
+        let stdin = io::stdin();
+        let summary = crate::stream::check_jsonl(
+            &mut stdin.lock(),
+            out,
+            &extractor,
+            &settings,
+            &stream_opts,
+        )?;
+        return Ok(if summary.failed > 0 {
+            Exit::Error
+        } else if threshold(opts.fail_on).is_some_and(|t| summary.has_findings_at(t)) {
+            Exit::Findings
+        } else {
+            Exit::Success
+        });
+    }
     if let Some(claims) = &opts.claims {
         let (reports, errors) = match read_claims(claims, &kb, &settings, &opts) {
             Ok(found) => found,
@@ -295,6 +325,9 @@ pub fn run(
     if let Some(filter) = &opts.filter {
         // files named on the command line are always checked
         paths.retain(|p| opts.paths.contains(p) || filter.keeps(p));
+    }
+    if let Some(shard) = opts.shard {
+        paths = shard.select(paths);
     }
     // Files are checked in parallel; collecting keeps path order whatever the thread count.
     let results: Vec<Result<FileReport, FileError>> = paths
@@ -359,13 +392,7 @@ fn finish(
         super::extract::print_file_errors(&run.errors, err)?;
         writeln!(err, "{}", run.summary())?;
     }
-    let threshold = match opts.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Note => Some(Severity::Note),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| {
+    let failed = threshold(opts.fail_on).is_some_and(|t| {
         run.files
             .iter()
             .flat_map(|f| &f.findings)
@@ -378,4 +405,14 @@ fn finish(
     } else {
         Exit::Success
     })
+}
+
+/// The lowest severity that fails the run.
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    }
 }

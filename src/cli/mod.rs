@@ -77,6 +77,16 @@ pub enum Command {
         /// name-misspelled) have none to see.
         #[arg(long, value_name = "FILE.json")]
         claims: Option<PathBuf>,
+        /// Check only shard I of N (1 <= I <= N) of the sorted file list: files at positions
+        /// I-1, I-1+N, I-1+2N ... For CI matrices: N jobs with --shard 1/N ... N/N check every
+        /// file exactly once. Errors about paths that do not exist are reported by every shard.
+        #[arg(long, value_name = "I/N", conflicts_with_all = ["claims", "stdin_jsonl"])]
+        shard: Option<crate::files::Shard>,
+        /// Read articles from stdin as JSON lines, {"path": ..., "text": ..., "date": ...},
+        /// and write findings as JSON lines, in bounded memory; a malformed line gives an
+        /// error record with its line number and the stream goes on (see docs/scale.md).
+        #[arg(long, conflicts_with_all = ["paths", "claims", "format"])]
+        stdin_jsonl: bool,
     },
     /// Show the claimcheck.toml that applies here (searched upward from the working
     /// directory) and the settings it gives.
@@ -139,6 +149,14 @@ pub struct RuleArgs {
     /// Do not load the embedded default rules (the prelude std.rules is always loaded).
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Keep compiled knowledge bases in DIR, keyed by the rule files' contents and the
+    /// claimcheck build [default: $CLAIMCHECK_CACHE_DIR, else the user's cache directory,
+    /// e.g. ~/.cache/claimcheck].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the compiled knowledge-base cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 impl RuleArgs {
@@ -149,8 +167,24 @@ impl RuleArgs {
         }
     }
 
+    /// The cache to use, if any.
+    pub fn cache(&self) -> Option<crate::kb::cache::KbCache> {
+        if self.no_cache {
+            return None;
+        }
+        self.cache_dir
+            .clone()
+            .or_else(crate::kb::cache::KbCache::default_dir)
+            .map(crate::kb::cache::KbCache::new)
+    }
+
+    /// Loads the rules, through the cache unless it is off. A cache that cannot be
+    /// written is not an error: the rules are compiled every time instead.
     pub fn load(&self) -> Result<KnowledgeBase, RuleErrors> {
-        rules::load(&self.selection())
+        match self.cache() {
+            Some(cache) => rules::load_cached(&self.selection(), &cache).map(|(kb, _)| kb),
+            None => rules::load(&self.selection()),
+        }
     }
 }
 
@@ -269,6 +303,8 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
             checks,
             max_file_size,
             claims,
+            shard,
+            stdin_jsonl,
         } => {
             match check::CheckOptions::resolve(
                 paths,
@@ -281,7 +317,17 @@ pub fn run_with(cli: Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write)
                 checks,
                 max_file_size,
             ) {
-                Ok(opts) => check::run(check::CheckOptions { claims, ..opts }, color, out, err),
+                Ok(opts) => check::run(
+                    check::CheckOptions {
+                        claims,
+                        shard,
+                        stdin_jsonl,
+                        ..opts
+                    },
+                    color,
+                    out,
+                    err,
+                ),
                 Err(message) => writeln!(err, "error: {message}").map(|_| Exit::Error),
             }
         }

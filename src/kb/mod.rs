@@ -13,6 +13,7 @@
 //!   transitive relation);
 //! - evidence: [`KnowledgeBase::sources`] and every item's `loc`, to show rule lines.
 
+pub mod cache;
 pub mod dump;
 pub mod time;
 

@@ -114,6 +114,21 @@ impl FactDate {
         }
     }
 
+    /// (year, month, day) with 0 for parts not written: the compact form of the cache.
+    pub(crate) fn raw(self) -> (i16, i8, i8) {
+        (self.year, self.month, self.day)
+    }
+
+    /// The inverse of [`FactDate::raw`], validated like a written date.
+    pub(crate) fn from_raw((year, month, day): (i16, i8, i8)) -> Option<FactDate> {
+        match (month, day) {
+            (0, 0) => FactDate::year(year),
+            (_, 0) => FactDate::month(year, month),
+            _ => FactDate::day(year, month, day),
+        }
+        .ok()
+    }
+
     pub fn precision(self) -> Precision {
         match (self.month, self.day) {
             (0, _) => Precision::Year,

@@ -6,8 +6,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Renderer, RunReport};
-use crate::check::ClaimSummary;
+use crate::article::Article;
+use crate::check::{ClaimSummary, Finding};
 use crate::severity::Severity;
+use crate::source::SourceMap;
 use crate::span::{Position, Span};
 
 pub struct Json;
@@ -20,8 +22,9 @@ struct Document<'a> {
     summary: Summary,
 }
 
+/// One finding as the JSON report writes it (also a record of `check --stdin-jsonl`).
 #[derive(Serialize)]
-struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     check: &'a str,
     severity: Severity,
     message: &'a str,
@@ -61,50 +64,58 @@ struct Summary {
     notes: usize,
 }
 
+/// A finding with its positions, words and evidence resolved for output.
+pub(crate) fn finding_json<'a>(
+    sources: &'a SourceMap,
+    a: &'a Article,
+    f: &'a Finding,
+) -> FindingJson<'a> {
+    FindingJson {
+        check: f.check,
+        severity: f.severity,
+        message: &f.message,
+        path: &a.path,
+        span: f.span,
+        start: a.position(f.span.start),
+        end: a.position(f.span.end),
+        text: a.slice(f.span),
+        claim: f.claim.as_ref(),
+        labels: f
+            .labels
+            .iter()
+            .map(|l| Located {
+                path: &a.path,
+                start: a.position(l.span.start),
+                end: a.position(l.span.end),
+                text: a.slice(l.span),
+                message: &l.message,
+            })
+            .collect(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| {
+                let source = sources.get(e.loc.file);
+                Located {
+                    path: source.name(),
+                    start: source.position(e.loc.span.start),
+                    end: source.position(e.loc.span.end),
+                    text: sources.text(e.loc),
+                    message: &e.message,
+                }
+            })
+            .collect(),
+        help: f.help.as_deref(),
+    }
+}
+
 impl Renderer for Json {
     fn render(&self, run: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         let sources = run.kb.sources();
         let mut findings = Vec::new();
         for file in &run.files {
-            let a = &file.article;
             for f in &file.findings {
-                findings.push(FindingJson {
-                    check: f.check,
-                    severity: f.severity,
-                    message: &f.message,
-                    path: &a.path,
-                    span: f.span,
-                    start: a.position(f.span.start),
-                    end: a.position(f.span.end),
-                    text: a.slice(f.span),
-                    claim: f.claim.as_ref(),
-                    labels: f
-                        .labels
-                        .iter()
-                        .map(|l| Located {
-                            path: &a.path,
-                            start: a.position(l.span.start),
-                            end: a.position(l.span.end),
-                            text: a.slice(l.span),
-                            message: &l.message,
-                        })
-                        .collect(),
-                    evidence: f
-                        .evidence
-                        .iter()
-                        .map(|e| {
-                            let source = sources.get(e.loc.file);
-                            Located {
-                                path: source.name(),
-                                start: source.position(e.loc.span.start),
-                                end: source.position(e.loc.span.end),
-                                text: sources.text(e.loc),
-                                message: &e.message,
-                            }
-                        })
-                        .collect(),
-                    help: f.help.as_deref(),
-                });
+                findings.push(finding_json(sources, &file.article, f));
             }
         }
         let document = Document {

@@ -3,7 +3,7 @@
 
 mod github;
 mod human;
-mod json;
+pub(crate) mod json;
 mod sarif;
 mod short;
 

@@ -14,6 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use crate::kb::KnowledgeBase;
+use crate::kb::cache::{CacheOutcome, CacheReport, KbCache};
 use std::sync::Arc;
 
 use crate::rules::ast::RuleFile;
@@ -59,29 +60,83 @@ impl RuleSelection {
 /// Loads and compiles rules: the prelude, then the selection. Every problem in every file is
 /// collected; any problem means no knowledge base.
 pub fn load(selection: &RuleSelection) -> Result<KnowledgeBase, RuleErrors> {
-    let mut loader = Loader::default();
-    let roots: Vec<PathBuf> = selection
-        .paths
-        .iter()
-        .flat_map(|path| loader.expand_root(path))
-        .collect();
-    let (prelude, rest): (Vec<_>, Vec<_>) = roots
-        .into_iter()
-        .partition(|p| p.file_name().is_some_and(|n| n == "std.rules"));
-    match prelude.first() {
-        Some(path) => loader.load_disk(path, None, 0),
-        None => loader.load_embedded("std.rules", None, 0),
+    Loader::discover(selection).parse_and_compile()
+}
+
+/// Loads like [`load`], through a cache of compiled knowledge bases (see
+/// [`crate::kb::cache`]): the rule files are read (to compute the key) but parsed and
+/// compiled only when the cache has no valid entry for them; a compiled knowledge base is
+/// then written to the cache. Rules with errors are never cached.
+pub fn load_cached(
+    selection: &RuleSelection,
+    cache: &KbCache,
+) -> Result<(KnowledgeBase, CacheReport), RuleErrors> {
+    let loader = Loader::discover(selection);
+    if !loader.diagnostics.is_empty() {
+        // a missing file or import: compiling reports it with everything else
+        return loader.parse_and_compile().map(|kb| {
+            let report = CacheReport {
+                outcome: CacheOutcome::Miss,
+                path: cache.dir().to_path_buf(),
+                write_error: None,
+            };
+            (kb, report)
+        });
     }
-    if selection.default_rules {
-        for (name, _) in EMBEDDED_RULES.iter().filter(|(n, _)| *n != "std.rules") {
-            loader.load_embedded(name, None, 0);
+    let key = KbCache::key(&loader.sources, &loader.order);
+    let path = cache.path(key);
+    let outcome = match cache.read(key, &loader.sources) {
+        Ok(Some(mut kb)) => {
+            kb.sources = loader.sources;
+            let report = CacheReport {
+                outcome: CacheOutcome::Hit,
+                path,
+                write_error: None,
+            };
+            return Ok((kb, report));
         }
+        Ok(None) => CacheOutcome::Miss,
+        Err(reason) => CacheOutcome::Invalid(reason),
+    };
+    let kb = loader.parse_and_compile()?;
+    let write_error = cache.write(key, &kb).err();
+    Ok((
+        kb,
+        CacheReport {
+            outcome,
+            path,
+            write_error,
+        },
+    ))
+}
+
+impl Loader {
+    /// Reads the prelude and the selected files, following imports.
+    fn discover(selection: &RuleSelection) -> Loader {
+        let mut loader = Loader::default();
+        let roots: Vec<PathBuf> = selection
+            .paths
+            .iter()
+            .flat_map(|path| loader.expand_root(path))
+            .collect();
+        let (prelude, rest): (Vec<_>, Vec<_>) = roots
+            .into_iter()
+            .partition(|p| p.file_name().is_some_and(|n| n == "std.rules"));
+        match prelude.first() {
+            Some(path) => loader.load_disk(path, None, 0),
+            None => loader.load_embedded("std.rules", None, 0),
+        }
+        if selection.default_rules {
+            for (name, _) in EMBEDDED_RULES.iter().filter(|(n, _)| *n != "std.rules") {
+                loader.load_embedded(name, None, 0);
+            }
+        }
+        // A second `std.rules` is loaded as an ordinary file, and its duplicates are reported.
+        for path in prelude.iter().skip(1).chain(&rest) {
+            loader.load_disk(path, None, 0);
+        }
+        loader
     }
-    // A second `std.rules` is loaded as an ordinary file, and its duplicates are reported.
-    for path in prelude.iter().skip(1).chain(&rest) {
-        loader.load_disk(path, None, 0);
-    }
-    loader.parse_and_compile()
 }
 
 /// Compiles rule text given in memory (after the prelude). Imports in it are not followed.

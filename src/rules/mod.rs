@@ -12,4 +12,4 @@ pub mod parser;
 pub mod suggest;
 
 pub use diagnostic::{RuleDiagnostic, RuleErrors};
-pub use load::{RuleSelection, load, load_str};
+pub use load::{RuleSelection, load, load_cached, load_str};
