@@ -664,17 +664,36 @@ fn clause_around(text: &str, sentence: Span, at: Span) -> Span {
     let base = sentence.start as usize;
     let rel_start = (at.start - sentence.start) as usize;
     let rel_end = (at.end - sentence.start) as usize;
-    let start = s[..rel_start].rfind([';', '(']).map_or(0, |p| p + 1);
-    let end = s[rel_end..]
+    // A clause reaches at most CLAUSE_REACH bytes either side of the date: the work per
+    // date stays constant, so a sentence with thousands of dates costs linear time.
+    let mut floor = rel_start.saturating_sub(CLAUSE_REACH);
+    while !s.is_char_boundary(floor) {
+        floor += 1;
+    }
+    let mut ceiling = (rel_end + CLAUSE_REACH).min(s.len());
+    while !s.is_char_boundary(ceiling) {
+        ceiling -= 1;
+    }
+    let start = s[floor..rel_start]
+        .rfind([';', '('])
+        .map_or(floor, |p| floor + p + 1);
+    let end = s[rel_end..ceiling]
         .find([';', ')'])
-        .map_or(s.len(), |p| rel_end + p);
+        .map_or(ceiling, |p| rel_end + p);
     Span::new(base + start, base + end)
 }
 
-fn nearest_event(events: &[(Span, Ref)], sentence: Span, at: Span) -> Option<&Ref> {
-    events
+/// How far a date's clause reaches before and after it, in bytes.
+const CLAUSE_REACH: usize = 300;
+
+/// The event mentioned nearest to `at` inside `clause`: before it first, else after it.
+/// `events` are sorted by position and do not overlap.
+fn nearest_event(events: &[(Span, Ref)], clause: Span, at: Span) -> Option<&Ref> {
+    let from = events.partition_point(|(span, _)| span.start < clause.start);
+    let to = events.partition_point(|(span, _)| span.start < clause.end);
+    events[from..to.max(from)]
         .iter()
-        .filter(|(span, _)| span.start >= sentence.start && span.end <= sentence.end)
+        .filter(|(span, _)| span.end <= clause.end)
         .min_by_key(|(span, _)| {
             if span.end <= at.start {
                 at.start - span.end
