@@ -5,11 +5,11 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 
 use super::{Renderer, RunReport};
 use crate::check::Finding;
-use crate::render::{self, Snippet};
+use crate::render::{self, IndexedSource, Snippet};
 use crate::severity::Severity;
 
 pub struct Human {
@@ -23,7 +23,11 @@ impl Renderer for Human {
         let sources = run.kb.sources();
         let mut first = true;
         for file in &run.files {
-            let article = NamedSource::new(&file.article.path, Arc::clone(&file.article.text));
+            let article = IndexedSource::new(
+                &file.article.path,
+                Arc::clone(&file.article.text),
+                Arc::new(file.article.lines.clone()),
+            );
             for f in &file.findings {
                 let report = FindingReport {
                     finding: f,
@@ -52,7 +56,7 @@ impl Renderer for Human {
 #[derive(Debug)]
 struct FindingReport<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: IndexedSource,
     evidence: Vec<Snippet>,
 }
 

@@ -6,9 +6,8 @@
 //! labels in other files become related diagnostics with their own snippet.
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 
 use crate::render::Snippet;
 use crate::source::{Loc, SourceMap};
@@ -116,7 +115,7 @@ impl std::error::Error for RuleErrors {}
 #[derive(Debug)]
 pub struct RuleReport<'a> {
     diagnostic: &'a RuleDiagnostic,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<crate::render::IndexedSource>,
     labels: Vec<LabeledSpan>,
     related: Vec<Snippet>,
 }
