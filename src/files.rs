@@ -143,7 +143,8 @@ pub fn read_article(path: &Path, max_size: u64) -> Result<Article, FileError> {
 /// The largest `--max-file-size` that takes effect: spans are `u32` byte offsets.
 pub const MAX_FILE_SIZE_CAP: u64 = u32::MAX as u64 - 1;
 
-const NOT_A_FILE: &str = "not a regular file (a pipe, socket or device); articles are read from files";
+const NOT_A_FILE: &str =
+    "not a regular file (a pipe, socket or device); articles are read from files";
 
 fn io_message(e: &std::io::Error) -> String {
     match e.kind() {

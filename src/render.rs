@@ -171,7 +171,8 @@ impl SourceCode for IndexedSource {
             line = first;
             data_start = ceil_boundary(
                 text,
-                self.line_start(first).max(start.saturating_sub(WINDOW_BYTES)),
+                self.line_start(first)
+                    .max(start.saturating_sub(WINDOW_BYTES)),
             );
             let line_end = text[..self.line_start(last + 1)].trim_end_matches(['\n', '\r']);
             data_end = floor_boundary(text, line_end.len().min(end + WINDOW_BYTES)).max(end);

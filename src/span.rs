@@ -146,7 +146,8 @@ impl LineIndex {
             Some((at, column)) if at as usize > line_start => (at as usize, column as usize),
             _ => (line_start, 0),
         };
-        let column = before + count_chars(text.as_bytes().get(from..offset as usize).unwrap_or(&[]));
+        let column =
+            before + count_chars(text.as_bytes().get(from..offset as usize).unwrap_or(&[]));
         Position {
             line: to_u32(line + 1),
             column: to_u32(column + 1),
@@ -216,7 +217,11 @@ mod tests {
             .filter(|&o| text.is_char_boundary(o) && !inside_crlf(o))
             .step_by(97)
         {
-            assert_eq!(index.position(&text, offset as u32), naive(offset), "byte {offset}");
+            assert_eq!(
+                index.position(&text, offset as u32),
+                naive(offset),
+                "byte {offset}"
+            );
         }
     }
 

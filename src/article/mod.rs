@@ -116,10 +116,17 @@ pub enum ReadError {
     Empty,
     /// Only white space.
     Blank,
-    Binary { offset: usize },
-    InvalidUtf8 { offset: usize },
+    Binary {
+        offset: usize,
+    },
+    InvalidUtf8 {
+        offset: usize,
+    },
     Utf16,
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Io(String),
 }
 
