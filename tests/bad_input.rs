@@ -279,6 +279,16 @@ fn cases() -> Vec<Case> {
             // 3 lines of front matter, 2 lines per heading
             "headings.md:20004:1: error[title-conflict]",
         ),
+        // ---- found by fuzzing (fuzz/fuzz_targets/article_reader.rs)
+        article_case(
+            "a plain-text line `<!--->`, whose comment marks overlap (panicked)",
+            |d| {
+                write(d, "marks.txt", "Talks in Riyadh\n\n<!--->\nLavrov spoke.\n");
+                check_args(d, &["marks.txt"])
+            },
+            1,
+            "in 2 files",
+        ),
         // ---- line endings
         article_case(
             "CRLF line endings",
@@ -398,6 +408,15 @@ fn cases() -> Vec<Case> {
             },
             // 819,200 comment lines, then the error
             "big.rules:819201:8: error[rules::syntax]: unterminated string",
+        ),
+        rules_case(
+            "a rule file over the 1 GiB limit (sparse)",
+            |d| {
+                let f = std::fs::File::create(d.join("huge.rules")).expect("create");
+                f.set_len((1 << 30) + 1).expect("set_len");
+                rules_check(d, &["huge.rules"])
+            },
+            "huge.rules: the file is over the limit of 1073741824 bytes",
         ),
         rules_case(
             "a rule file with 10,000 errors",
