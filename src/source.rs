@@ -75,6 +75,10 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    #[allow(
+        clippy::expect_used,
+        reason = "each file is at least one read; 2^32 of them cannot be held in memory"
+    )]
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 source files"))

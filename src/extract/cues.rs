@@ -47,6 +47,11 @@ impl CueIndex {
                 relations.push(id);
             }
         }
+        #[allow(
+            clippy::expect_used,
+            reason = "cue phrases are rule text, capped at MAX_RULE_BYTES by the loader: far \
+                      below aho-corasick's state limit, its only build error"
+        )]
         let automaton = (!phrases.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)

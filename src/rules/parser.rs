@@ -765,6 +765,10 @@ impl<'a> P<'a> {
         if !rest.starts_with('"') {
             return cut_as("a quoted subject after `not`", expected(rest, ""), rest);
         }
+        #[allow(
+            clippy::unreachable,
+            reason = "fact_statement only ever returns Statement::Fact"
+        )]
         let (_, Statement::Fact(mut fact)) = self.fact_statement(line, rest)? else {
             unreachable!("fact_statement returns facts")
         };
