@@ -12,6 +12,10 @@ use crate::check::Finding;
 use crate::render::{self, IndexedSource, Snippet};
 use crate::severity::Severity;
 
+/// Labels drawn under one finding; miette's layout is quadratic in their number, and a
+/// snippet with more is unreadable anyway. The JSON and SARIF reports keep them all.
+const MAX_LABELS: usize = 12;
+
 pub struct Human {
     pub color: bool,
     pub width: usize,
@@ -29,8 +33,19 @@ impl Renderer for Human {
                 Arc::new(file.article.lines.clone()),
             );
             for f in &file.findings {
+                let hidden = f.labels.len().saturating_sub(MAX_LABELS);
+                let help = match (&f.help, hidden) {
+                    (help, 0) => help.clone(),
+                    (Some(help), n) => Some(format!(
+                        "{help}\n({n} more places not shown here; --format json lists them all)"
+                    )),
+                    (None, n) => Some(format!(
+                        "{n} more places not shown here; --format json lists them all"
+                    )),
+                };
                 let report = FindingReport {
                     finding: f,
+                    help,
                     source: article.clone(),
                     evidence: f
                         .evidence
@@ -56,6 +71,7 @@ impl Renderer for Human {
 #[derive(Debug)]
 struct FindingReport<'a> {
     finding: &'a Finding,
+    help: Option<String>,
     source: IndexedSource,
     evidence: Vec<Snippet>,
 }
@@ -82,8 +98,7 @@ impl Diagnostic for FindingReport<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -104,6 +119,7 @@ impl Diagnostic for FindingReport<'_> {
             .finding
             .labels
             .iter()
+            .take(MAX_LABELS)
             .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span));
         Some(Box::new(std::iter::once(primary).chain(others)))
     }
