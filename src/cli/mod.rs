@@ -468,7 +468,7 @@ fn print_rule_errors(
             }
         }
     }
-    let hidden = errors.diagnostics.len().saturating_sub(MAX_RENDERED_ERRORS);
+    let hidden = errors.count().saturating_sub(MAX_RENDERED_ERRORS);
     if hidden > 0 {
         writeln!(out, "... and {hidden} more errors not shown")?;
     }
@@ -483,7 +483,7 @@ fn rule_error_summary(errors: &RuleErrors) -> String {
         .collect();
     files.sort();
     files.dedup();
-    let n = errors.diagnostics.len();
+    let n = errors.count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     match files.len() {
         0 => format!("rules: {n} error{}", plural(n)),

@@ -70,6 +70,16 @@ impl RuleDiagnostic {
 pub struct RuleErrors {
     pub sources: SourceMap,
     pub diagnostics: Vec<RuleDiagnostic>,
+    /// Syntax errors counted but not kept (past [`crate::rules::parser::MAX_KEPT_ERRORS`]
+    /// in a file).
+    pub omitted: usize,
+}
+
+impl RuleErrors {
+    /// Every error found, kept or only counted.
+    pub fn count(&self) -> usize {
+        self.diagnostics.len() + self.omitted
+    }
 }
 
 impl RuleErrors {

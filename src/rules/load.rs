@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::rules::ast::RuleFile;
 use crate::rules::compile::compile;
 use crate::rules::diagnostic::{RuleDiagnostic, RuleErrors};
-use crate::rules::parser::parse;
+use crate::rules::parser::{MAX_KEPT_ERRORS, parse_counted};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -301,8 +301,10 @@ impl Loader {
             .map(|&f| (f, sources.get(f).shared_text()))
             .collect();
         let mut files: Vec<(FileId, RuleFile<'_>)> = Vec::with_capacity(texts.len());
+        let mut omitted = 0;
         for (file, text) in &texts {
-            let (ast, errors) = parse(text);
+            let (ast, errors, not_kept) = parse_counted(text, MAX_KEPT_ERRORS);
+            omitted += not_kept;
             for e in errors {
                 let mut d = RuleDiagnostic::new(
                     "rules::syntax",
@@ -318,7 +320,10 @@ impl Loader {
             }
             files.push((*file, ast));
         }
-        compile(sources, &files, diagnostics)
+        compile(sources, &files, diagnostics).map_err(|mut e| {
+            e.omitted += omitted;
+            e
+        })
     }
 
     /// Counts `len` more bytes of rule text; past [`MAX_RULE_BYTES`], reports the file and
