@@ -68,7 +68,7 @@ pub enum Command {
         /// Set a check's severity: NAME=error|warning|note|off (repeatable).
         #[arg(long = "check", value_name = "NAME=LEVEL", value_parser = check::parse_check_setting)]
         checks: Vec<(&'static str, Option<crate::severity::Severity>)>,
-        /// Skip (with an error) articles larger than this many bytes.
+        /// Skip (with an error) articles larger than this many bytes (at most 4294967294).
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
         /// Check claims extracted elsewhere (the JSON of `extract --format json`; see
@@ -121,7 +121,7 @@ pub enum Command {
         /// Judge claims at this date (YYYY-MM-DD) instead of the article's own date.
         #[arg(long, value_parser = parse_date)]
         date: Option<FactDate>,
-        /// Skip (with an error) articles larger than this many bytes.
+        /// Skip (with an error) articles larger than this many bytes (at most 4294967294).
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
     },
@@ -216,7 +216,7 @@ pub enum RulesCommand {
         /// Print at most this many people and this many titles.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
-        /// Skip (with an error) articles larger than this many bytes.
+        /// Skip (with an error) articles larger than this many bytes (at most 4294967294).
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
     },
