@@ -24,15 +24,37 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        if !path.exists() {
+        if let Err(e) = std::fs::metadata(path) {
+            let message = if std::fs::symlink_metadata(path).is_ok() {
+                // the link itself is there: its target is missing, or it points at itself
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => {
+                        "cannot read through a symbolic link: its target does not exist".into()
+                    }
+                    _ => format!("cannot read through a symbolic link: {e}"),
+                }
+            } else {
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file or directory".into(),
+                    _ => io_message(&e),
+                }
+            };
             errors.push(FileError {
                 path: path.display().to_string(),
-                message: "no such file or directory".into(),
+                message,
             });
             continue;
         }
         if path.is_file() {
             files.push(path.clone());
+            continue;
+        }
+        if !path.is_dir() {
+            // a pipe, socket or device named on the command line: say so rather than skip it
+            errors.push(FileError {
+                path: path.display().to_string(),
+                message: NOT_A_FILE.into(),
+            });
             continue;
         }
         let walker = ignore::WalkBuilder::new(path)
@@ -120,13 +142,26 @@ fn has_article_extension(path: &Path) -> bool {
 }
 
 /// Reads one article file, with a size limit.
+///
+/// The limit holds even when the size the file system reports is wrong (a file growing
+/// while it is read, `/proc` files): no more than `max_size + 1` bytes are ever read. Spans
+/// are 32-bit, so the limit is at most 4 GiB − 1 whatever `max_size` says.
 pub fn read_article(path: &Path, max_size: u64) -> Result<Article, FileError> {
+    use std::io::Read;
+    let max_size = max_size.min(MAX_FILE_SIZE_CAP);
     let display = path.display().to_string();
     let fail = |message: String| FileError {
         path: display.clone(),
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(io_message(&e)))?;
+    let file = std::fs::File::open(path).map_err(|e| fail(io_message(&e)))?;
+    let meta = file.metadata().map_err(|e| fail(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(fail("is a directory".into()));
+    }
+    if !meta.is_file() {
+        return Err(fail(NOT_A_FILE.into()));
+    }
     if meta.len() > max_size {
         return Err(fail(
             ReadError::TooLarge {
@@ -136,9 +171,23 @@ pub fn read_article(path: &Path, max_size: u64) -> Result<Article, FileError> {
             .to_string(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(io_message(&e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(io_message(&e)))?;
+    if bytes.len() as u64 > max_size {
+        return Err(fail(format!(
+            "the file grew past the limit of {max_size} bytes while it was read (see --max-file-size)"
+        )));
+    }
     Article::from_bytes(&display, Format::from_path(path), bytes).map_err(|e| fail(e.to_string()))
 }
+
+/// The largest `--max-file-size` that takes effect: spans are `u32` byte offsets.
+pub const MAX_FILE_SIZE_CAP: u64 = u32::MAX as u64 - 1;
+
+const NOT_A_FILE: &str =
+    "not a regular file (a pipe, socket or device); articles are read from files";
 
 fn io_message(e: &std::io::Error) -> String {
     match e.kind() {

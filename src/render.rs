@@ -6,10 +6,11 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::span::Span;
+use crate::span::{LineIndex, Span};
 
 /// `--color auto|always|never`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -73,12 +74,126 @@ pub fn render(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic) -> 
     out
 }
 
+/// A named text for miette that finds lines through a [`LineIndex`].
+///
+/// miette's own sources scan the text from its start for every span they are asked for, and
+/// show whole lines. Both are quadratic in the worst case: 100,000 findings in a 4 MB file
+/// scan 100,000 × 2 MB on average, and a finding on a 5 MB line prints the 5 MB line. Here a
+/// look-up is a binary search, and a snippet whose lines are longer than
+/// [`MAX_SNIPPET_BYTES`] shows only the text around the span instead.
+#[derive(Clone, Debug)]
+pub struct IndexedSource {
+    name: String,
+    text: Arc<str>,
+    lines: Arc<LineIndex>,
+}
+
+/// Snippets longer than this show a window of their line around the span.
+pub const MAX_SNIPPET_BYTES: usize = 2048;
+
+/// Bytes shown either side of a span in a window.
+const WINDOW_BYTES: usize = 200;
+
+impl IndexedSource {
+    pub fn new(name: impl Into<String>, text: Arc<str>, lines: Arc<LineIndex>) -> IndexedSource {
+        IndexedSource {
+            name: name.into(),
+            text,
+            lines,
+        }
+    }
+
+    /// The 0-based line that contains byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset as u32)
+    }
+
+    /// Where 0-based `line` starts; past the last line, the end of the text.
+    fn line_start(&self, line: usize) -> usize {
+        self.lines
+            .line_start(line + 1)
+            .map_or(self.text.len(), |s| s as usize)
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text: &str = &self.text;
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.line_of(start);
+        let last = self.line_of(end.saturating_sub(1).max(start));
+        // as miette counts: line breaks before the end of the data
+        let line_count = |data_end: usize| self.line_of(data_end);
+        if context_lines_before == 0 && context_lines_after == 0 {
+            // the location of a label: its line and its column in bytes, as miette gives it
+            let column = start - self.line_start(first);
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                &text.as_bytes()[start..end],
+                *span,
+                first,
+                column,
+                line_count(end),
+            )));
+        }
+        let top = first.saturating_sub(context_lines_before);
+        let bottom = last + context_lines_after;
+        let mut data_start = self.line_start(top);
+        let mut data_end = self.line_start(bottom + 1);
+        let mut line = top;
+        if data_end - data_start > MAX_SNIPPET_BYTES + span.len() {
+            // long lines: the span's own lines only, cut to a window around it
+            line = first;
+            data_start = ceil_boundary(
+                text,
+                self.line_start(first)
+                    .max(start.saturating_sub(WINDOW_BYTES)),
+            );
+            let line_end = text[..self.line_start(last + 1)].trim_end_matches(['\n', '\r']);
+            data_end = floor_boundary(text, line_end.len().min(end + WINDOW_BYTES)).max(end);
+        }
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            line,
+            0,
+            line_count(data_end),
+        )))
+    }
+}
+
 /// A span of another file shown under a report as its own snippet, with a message: a rule
 /// line that is evidence for a finding, or the first declaration of a duplicate.
 #[derive(Debug)]
 pub struct Snippet {
     pub message: String,
-    pub source: NamedSource<Arc<str>>,
+    pub source: IndexedSource,
     pub span: Span,
 }
 

@@ -24,7 +24,7 @@ pub struct SourceFile {
     name: String,
     text: Arc<str>,
     /// Built on first use: most files are never asked for a line number.
-    lines: OnceLock<LineIndex>,
+    lines: OnceLock<Arc<LineIndex>>,
 }
 
 impl SourceFile {
@@ -50,14 +50,21 @@ impl SourceFile {
     }
 
     pub fn position(&self, offset: u32) -> Position {
-        self.lines
-            .get_or_init(|| LineIndex::new(&self.text))
-            .position(&self.text, offset)
+        self.line_index().position(&self.text, offset)
     }
 
-    /// A miette source for rendering this file; cheap, the text is shared.
-    pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
-        miette::NamedSource::new(&self.name, Arc::clone(&self.text))
+    fn line_index(&self) -> &Arc<LineIndex> {
+        self.lines
+            .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
+    }
+
+    /// A miette source for rendering this file; cheap, the text and line index are shared.
+    pub fn named_source(&self) -> crate::render::IndexedSource {
+        crate::render::IndexedSource::new(
+            &self.name,
+            Arc::clone(&self.text),
+            Arc::clone(self.line_index()),
+        )
     }
 }
 
@@ -68,6 +75,10 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    #[allow(
+        clippy::expect_used,
+        reason = "each file is at least one read; 2^32 of them cannot be held in memory"
+    )]
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 2^32 source files"))

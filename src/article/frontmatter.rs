@@ -36,7 +36,7 @@ pub fn parse(text: &str) -> Option<FrontMatter> {
                 + if rest.starts_with("\r\n") {
                     2
                 } else {
-                    usize::from(rest.starts_with('\n'))
+                    usize::from(rest.starts_with(['\n', '\r']))
                 };
             return Some(front);
         }
@@ -86,7 +86,8 @@ fn scalar(text: &str, offset: usize, value: &str) -> Option<Span> {
     text.get(span.range()).map(|_| span)
 }
 
-/// Lines with their byte offsets, without line endings.
+/// Lines with their byte offsets, without line endings (`\n`, `\r\n` or a lone `\r`, as
+/// everywhere else).
 struct LineIter<'a> {
     text: &'a str,
     pos: usize,
@@ -100,11 +101,15 @@ impl<'a> Iterator for LineIter<'a> {
             return None;
         }
         let rest = &self.text[self.pos..];
-        let len = rest.find('\n').unwrap_or(rest.len());
-        let line = rest[..len].strip_suffix('\r').unwrap_or(&rest[..len]);
+        let len = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
         let start = self.pos;
-        self.pos += len + 1;
-        Some((start, line))
+        self.pos += len
+            + if rest[len..].starts_with("\r\n") {
+                2
+            } else {
+                1
+            };
+        Some((start, &rest[..len]))
     }
 }
 
@@ -131,6 +136,15 @@ mod tests {
         assert_eq!(front.title.unwrap().slice(text), "Talks in Riyadh");
         assert_eq!(front.date.unwrap().0.to_string(), "2025-02");
         assert_eq!(&text[front.end..], "Body");
+    }
+
+    #[test]
+    fn lone_cr_line_ends() {
+        let text = "---\rtitle: Talks\rdate: 2025-02-18\r---\rBody\r";
+        let front = parse(text).unwrap();
+        assert_eq!(front.title.unwrap().slice(text), "Talks");
+        assert_eq!(front.date.unwrap().0.to_string(), "2025-02-18");
+        assert_eq!(&text[front.end..], "Body\r");
     }
 
     #[test]

@@ -114,10 +114,19 @@ pub struct Article {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReadError {
     Empty,
-    Binary { offset: usize },
-    InvalidUtf8 { offset: usize },
+    /// Only white space.
+    Blank,
+    Binary {
+        offset: usize,
+    },
+    InvalidUtf8 {
+        offset: usize,
+    },
     Utf16,
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Io(String),
 }
 
@@ -125,6 +134,7 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Empty => f.write_str("the file is empty"),
+            ReadError::Blank => f.write_str("the file has only white space, no text"),
             ReadError::Binary { offset } => {
                 write!(f, "binary file (NUL byte at byte {offset}), not an article")
             }
@@ -155,8 +165,11 @@ impl Article {
         let text = String::from_utf8(bytes).map_err(|e| ReadError::InvalidUtf8 {
             offset: e.utf8_error().valid_up_to(),
         })?;
-        if text.trim().is_empty() {
+        if text.is_empty() {
             return Err(ReadError::Empty);
+        }
+        if text.trim().is_empty() {
+            return Err(ReadError::Blank);
         }
         Ok(Article::parse(path, format, text))
     }

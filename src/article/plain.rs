@@ -34,13 +34,17 @@ pub(crate) fn read(
         let lead = line.len() - line.trim_start().len();
         let span = Span::new(offset + lead, offset + lead + content.len());
         // a line that is an HTML comment (suppressions, test annotations) is not prose
-        if content.starts_with("<!--") && content.ends_with("-->") {
+        // (`<!--->` is not one: its marks overlap)
+        if let Some(body) = content
+            .strip_prefix("<!--")
+            .and_then(|rest| rest.strip_suffix("-->"))
+        {
             if let Some(p) = paragraph.take() {
                 push(BlockKind::Paragraph, p, blocks);
             }
             comments.push(Comment {
                 span,
-                body: content[4..content.len() - 3].trim().to_string(),
+                body: body.trim().to_string(),
             });
             continue;
         }
@@ -112,6 +116,7 @@ fn is_byline_or_credit(line: &str) -> bool {
 /// A wire dateline without a date, at the start of the text: `BAGHDAD -`, `NORTH HOLLYWOOD,
 /// California -`, `Abuja (AFP) -`. The place is in capitals, or an agency follows it.
 static PLACE_DATELINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    #[allow(clippy::expect_used, reason = "a constant pattern, compiled by every test")]
     regex::Regex::new(
         r"^(?:[A-Z]{2}[A-Z.'\- ]*[A-Z.]|[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*)* \([A-Za-z. ]{2,25}\))(?:, [A-Z][\w.']*(?: [A-Z][\w.']*)*)? ?[-\u{2013}\u{2014}]+(?:\s|$)",
     )

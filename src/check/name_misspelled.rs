@@ -1,5 +1,7 @@
 use super::{Context, Finding, declare_check};
-use crate::kb::EntityId;
+use rustc_hash::FxHashMap;
+
+use crate::kb::{EntityId, PersonNames};
 use crate::severity::Severity;
 
 declare_check! {
@@ -46,6 +48,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .collect();
     named.sort_unstable();
     named.dedup();
+    let mut near_named: FxHashMap<&str, Option<(usize, EntityId, &str)>> = FxHashMap::default();
     for unknown in &cx.extraction.unknown {
         let words: Vec<(usize, &str)> = words_with_offsets(&unknown.text).collect();
         for (n, &(offset, word)) in words.iter().enumerate() {
@@ -53,22 +56,19 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if len < 5 || names.is_surname(word) || !kb.lookup(word).is_empty() {
                 continue;
             }
-            let limit = if len >= 8 { 2 } else { 1 };
-            let first = word.chars().next();
             let after_first_name = match n {
                 0 => &[][..],
                 _ => names.with_first_name(words[n - 1].1),
             };
-            // the nearest surname, then the first entity, for a stable answer
-            let near = named
-                .iter()
-                .chain(after_first_name)
-                .flat_map(|&id| names.surnames_of(id).map(move |t| (t, id)))
-                .filter(|(t, _)| {
-                    t.chars().next() == first && t.chars().count().abs_diff(len) <= limit
-                })
-                .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
-                .filter(|&(d, _, _)| d <= limit)
+            // the nearest surname, then the first entity, for a stable answer; the people
+            // the article names are searched once per distinct word, so an article that
+            // repeats a misspelling costs no more per occurrence than its first
+            let from_named = *near_named
+                .entry(word)
+                .or_insert_with(|| nearest(names, named.iter().copied(), word));
+            let near = from_named
+                .into_iter()
+                .chain(nearest(names, after_first_name.iter().copied(), word))
                 .min()
                 .map(|(_, id, t)| (t, id));
             let Some((target, id)) = near else { continue };
@@ -123,6 +123,24 @@ fn fold(name: &str) -> String {
         .filter(|c| !matches!(c, '-' | '\'' | '\u{2019}'))
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// The surname of one of `people` nearest to `word` by edit distance, within one edit (two
+/// for words of eight letters or more), with the same initial: (distance, person, surname).
+fn nearest<'a>(
+    names: &'a PersonNames,
+    people: impl Iterator<Item = EntityId>,
+    word: &str,
+) -> Option<(usize, EntityId, &'a str)> {
+    let len = word.chars().count();
+    let limit = if len >= 8 { 2 } else { 1 };
+    let first = word.chars().next();
+    people
+        .flat_map(|id| names.surnames_of(id).map(move |t| (t, id)))
+        .filter(|(t, _)| t.chars().next() == first && t.chars().count().abs_diff(len) <= limit)
+        .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
+        .filter(|&(d, _, _)| d <= limit)
+        .min()
 }
 
 fn words_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {

@@ -68,7 +68,7 @@ pub enum Command {
         /// Set a check's severity: NAME=error|warning|note|off (repeatable).
         #[arg(long = "check", value_name = "NAME=LEVEL", value_parser = check::parse_check_setting)]
         checks: Vec<(&'static str, Option<crate::severity::Severity>)>,
-        /// Skip (with an error) articles larger than this many bytes.
+        /// Skip (with an error) articles larger than this many bytes (at most 4294967294).
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
         /// Check claims extracted elsewhere (the JSON of `extract --format json`; see
@@ -131,7 +131,7 @@ pub enum Command {
         /// Judge claims at this date (YYYY-MM-DD) instead of the article's own date.
         #[arg(long, value_parser = parse_date)]
         date: Option<FactDate>,
-        /// Skip (with an error) articles larger than this many bytes.
+        /// Skip (with an error) articles larger than this many bytes (at most 4294967294).
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
     },
@@ -250,7 +250,7 @@ pub enum RulesCommand {
         /// Print at most this many people and this many titles.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
-        /// Skip (with an error) articles larger than this many bytes.
+        /// Skip (with an error) articles larger than this many bytes (at most 4294967294).
         #[arg(long, default_value_t = crate::files::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
     },
@@ -514,7 +514,7 @@ fn print_rule_errors(
             }
         }
     }
-    let hidden = errors.diagnostics.len().saturating_sub(MAX_RENDERED_ERRORS);
+    let hidden = errors.count().saturating_sub(MAX_RENDERED_ERRORS);
     if hidden > 0 {
         writeln!(out, "... and {hidden} more errors not shown")?;
     }
@@ -529,7 +529,7 @@ fn rule_error_summary(errors: &RuleErrors) -> String {
         .collect();
     files.sort();
     files.dedup();
-    let n = errors.diagnostics.len();
+    let n = errors.count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     match files.len() {
         0 => format!("rules: {n} error{}", plural(n)),

@@ -13,6 +13,9 @@ use crate::kb::time::FactDate;
 use crate::kb::{KnowledgeBase, RelationId, ValueType};
 use crate::span::Span;
 
+/// How far from a cue its subject and value are looked for, in bytes.
+const REACH: usize = 200;
+
 /// Words allowed between a subject and its cue (`Ukraine has formally joined`).
 const BRIDGE: &[&str] = &[
     "has",
@@ -44,6 +47,11 @@ impl CueIndex {
                 relations.push(id);
             }
         }
+        #[allow(
+            clippy::expect_used,
+            reason = "cue phrases are rule text, capped at MAX_RULE_BYTES by the loader: far \
+                      below aho-corasick's state limit, its only build error"
+        )]
         let automaton = (!phrases.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
@@ -57,6 +65,7 @@ impl CueIndex {
         }
     }
 
+    /// Relation claims in one sentence, given its mentions (sorted, not overlapping).
     pub fn claims_in(
         &self,
         x: &Extractor<'_>,
@@ -84,13 +93,20 @@ impl CueIndex {
             let ValueType::Entity(value_kind) = relation.value else {
                 continue;
             };
-            // subject: the nearest fitting mention ending just before the cue
-            let Some(subject) = mentions.iter().rev().find(|m| {
-                (m.span.end as usize) <= cs
-                    && m.entities
+            // subject: the nearest fitting mention ending just before the cue. Only bridge
+            // words may come between, so it is looked for within REACH bytes: the work per
+            // cue stays constant however many names the sentence has.
+            let before = &mentions[..mentions.partition_point(|m| (m.span.end as usize) <= cs)];
+            let Some(subject) = before
+                .iter()
+                .rev()
+                .take_while(|m| m.span.end as usize + REACH >= cs)
+                .find(|m| {
+                    m.entities
                         .iter()
                         .any(|&e| x.kb.is_a(x.kb.entity(e).kind, relation.subject))
-            }) else {
+                })
+            else {
                 continue;
             };
             let between = &text[subject.span.end as usize..cs];
@@ -102,12 +118,16 @@ impl CueIndex {
                 continue;
             }
             // value: the first fitting mention after the cue, within a few words
-            let Some(value) = mentions.iter().find(|m| {
-                (m.span.start as usize) >= ce
-                    && m.entities
+            let after = &mentions[mentions.partition_point(|m| (m.span.start as usize) < ce)..];
+            let Some(value) = after
+                .iter()
+                .take_while(|m| (m.span.start as usize) <= ce + REACH)
+                .find(|m| {
+                    m.entities
                         .iter()
                         .any(|&e| x.kb.is_a(x.kb.entity(e).kind, value_kind))
-            }) else {
+                })
+            else {
                 continue;
             };
             if text[ce..value.span.start as usize]
@@ -118,10 +138,14 @@ impl CueIndex {
             {
                 continue;
             }
-            // a date in the rest of the clause
-            let clause_end = text[value.span.end as usize..sentence.end as usize]
+            // a date in the rest of the clause (at most REACH bytes of it)
+            let mut limit = (sentence.end as usize).min(value.span.end as usize + REACH);
+            while !text.is_char_boundary(limit) {
+                limit -= 1;
+            }
+            let clause_end = text[value.span.end as usize..limit]
                 .find([',', ';', ')'])
-                .map_or(sentence.end as usize, |p| value.span.end as usize + p);
+                .map_or(limit, |p| value.span.end as usize + p);
             let year = article_date.map(|d| d.year_number());
             let date = super::dates::find(
                 &text[value.span.end as usize..clause_end],

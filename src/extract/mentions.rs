@@ -132,6 +132,11 @@ impl MentionIndex {
             entry.longest = entry.longest.max(first_len as u32);
         }
         let odd = (!odd.is_empty()).then(|| {
+            #[allow(
+                clippy::expect_used,
+                reason = "names are rule text, capped at MAX_RULE_BYTES by the loader: far below \
+                          aho-corasick's state limit, its only build error"
+            )]
             let automaton = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)

@@ -31,6 +31,14 @@ const OTHER_PREPOSITIONS: &[&str] = &[
     "on", "of", "about", "over", "for", "to", "into", "against", "from",
 ];
 
+/// The mention that starts at byte `at` (mentions are sorted and do not overlap): a binary
+/// search, so a sentence with many triggers and names stays linear.
+fn mention_at(mentions: &[Mention], at: usize) -> Option<&Mention> {
+    mentions
+        .get(mentions.partition_point(|m| (m.span.start as usize) < at))
+        .filter(|m| m.span.start as usize == at)
+}
+
 pub fn claims_in(
     x: &Extractor<'_>,
     article: &Article,
@@ -71,9 +79,8 @@ pub fn claims_in(
             if text[place_start.min(text.len())..].starts_with("the ") {
                 place_start += 4;
             }
-            let place = mentions
-                .iter()
-                .find(|m| m.span.start as usize == place_start && x.mention_is(m, x.kinds.place));
+            let place =
+                mention_at(mentions, place_start).filter(|m| x.mention_is(m, x.kinds.place));
             if let Some(place) = place {
                 // a known event names the happening only when the trigger is part of its name
                 // or the name stands right before the preposition (`the Riyadh talks in ...`)
@@ -102,11 +109,10 @@ pub fn claims_in(
                 // `at X in Y`: Y too
                 let after = place.span.end as usize;
                 if text[after..].starts_with(" in ")
-                    && let Some(outer) = mentions.iter().find(|m| {
-                        m.span.start as usize == after + 4 && x.mention_is(m, x.kinds.place)
-                    })
+                    && let Some(outer) =
+                        mention_at(mentions, after + 4).filter(|m| x.mention_is(m, x.kinds.place))
+                    && let Some(event_ref) = out.last().map(|c| c.event.clone())
                 {
-                    let event_ref = out.last().map(|c| c.event.clone()).expect("just pushed");
                     out.push(PlaceClaim {
                         event: event_ref,
                         place: x.mention_ref(article, outer, x.kinds.place),

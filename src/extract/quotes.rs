@@ -145,10 +145,12 @@ pub fn claims(
     mentions: &[Mention],
 ) -> Vec<(QuoteClaim, Span)> {
     let prose = &article.prose;
-    let persons: Vec<&Mention> = mentions
+    let mut persons: Vec<&Mention> = mentions
         .iter()
         .filter(|m| !m.is_title && x.mention_is(m, x.kinds.person))
         .collect();
+    // sorted by position, so that every look-up below is a binary search
+    persons.sort_by_key(|m| (m.span.start, m.span.end));
     let mut out = Vec::new();
     for block in &article.blocks {
         let mut speakers_in_block: Vec<Ref> = Vec::new();
@@ -216,6 +218,31 @@ pub fn claims(
     out
 }
 
+/// How far around a quotation its attribution is looked for, in bytes: a speech verb and
+/// a name sit next to the quote. Bounding the window keeps the work per quotation constant,
+/// so that a block with thousands of quotations costs linear time.
+const ATTRIBUTION_WINDOW: usize = 400;
+
+/// The persons whose mention starts at or after `at`.
+fn persons_from<'m, 'a>(persons: &'m [&'a Mention], at: usize) -> &'m [&'a Mention] {
+    &persons[persons.partition_point(|m| (m.span.start as usize) < at)..]
+}
+
+/// The persons whose mention ends at or before `at` (mentions do not overlap, so these
+/// are a prefix of the list sorted by start).
+fn persons_before<'m, 'a>(persons: &'m [&'a Mention], at: usize) -> &'m [&'a Mention] {
+    &persons[..persons.partition_point(|m| (m.span.end as usize) <= at)]
+}
+
+/// `at` moved down to a character boundary of `text`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Words in `text[from..to]` with their offsets.
 fn words(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
     super::words::word_spans(&text[from..to], from)
@@ -231,6 +258,7 @@ fn speaker_after(
 ) -> Option<(Ref, Attribution)> {
     let text = &article.prose;
     let end = (sentence.end as usize).max(start).min(text.len());
+    let end = floor_boundary(text, end.min(start + ATTRIBUTION_WINDOW));
     if start >= end {
         return None;
     }
@@ -244,7 +272,11 @@ fn speaker_after(
         return None;
     }
     let word = |i: usize| ws.get(i).map(|&(s, e)| &text[s..e]);
-    let person_at = |pos: usize| persons.iter().find(|m| m.span.start as usize == pos);
+    let person_at = |pos: usize| {
+        persons_from(persons, pos)
+            .first()
+            .filter(|m| m.span.start as usize == pos)
+    };
     // `said Zelenskyy`
     if word(0).is_some_and(is_speech_verb)
         && let Some(&(s, _)) = ws.get(1)
@@ -253,9 +285,9 @@ fn speaker_after(
             return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
         }
         // `said Russian Foreign Minister Sergey Lavrov`: a person within a few words
-        if let Some(m) = persons
-            .iter()
-            .find(|m| m.span.start as usize > s && (m.span.start as usize) < s + 60)
+        if let Some(m) = persons_from(persons, s + 1)
+            .first()
+            .filter(|m| (m.span.start as usize) < s + 60)
         {
             let between = &text[s..m.span.start as usize];
             if !between.contains([',', '.', ';']) {
@@ -297,8 +329,12 @@ fn speaker_before(
     block: Span,
 ) -> Option<(Ref, Attribution)> {
     let text = &article.prose;
-    let start = sentence.start as usize;
-    let open = open.max(start);
+    let open = open.max(sentence.start as usize);
+    // the words of the sentence before the quote, at most the attribution window of them
+    let start = floor_boundary(
+        text,
+        (sentence.start as usize).max(open.saturating_sub(ATTRIBUTION_WINDOW)),
+    );
     let ws = words(text, start, open);
     // the words as text, compared without regard to ASCII case
     let lower: Vec<&str> = ws.iter().map(|&(s, e)| &text[s..e]).collect();
@@ -309,9 +345,9 @@ fn speaker_before(
         .rposition(|w| is(w[0], "according") && is(w[1], "to"))
     {
         let after = ws[i + 1].1;
-        if let Some(m) = persons
-            .iter()
-            .find(|m| m.span.start as usize >= after && (m.span.end as usize) <= open)
+        if let Some(m) = persons_from(persons, after)
+            .first()
+            .filter(|m| (m.span.end as usize) <= open)
         {
             return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
         }
@@ -334,19 +370,18 @@ fn speaker_before(
         .rev()
         .find(|&i| super::words::in_list(lower[i], PRONOUNS))
     {
-        let nearer_person = persons
-            .iter()
-            .any(|m| (m.span.start as usize) > ws[p].1 && (m.span.end as usize) <= verb_start);
+        let nearer_person = persons_from(persons, ws[p].1 + 1)
+            .first()
+            .is_some_and(|m| (m.span.end as usize) <= verb_start);
         if !nearer_person {
             return last_person_before(x, article, persons, ws[p].0)
                 .filter(|r| r.span.start >= block.start)
                 .map(|r| (r, Attribution::Pronoun));
         }
     }
-    let subject = persons
-        .iter()
-        .rev()
-        .find(|m| m.span.end as usize <= verb_start && m.span.start >= sentence.start)?;
+    let subject = persons_before(persons, verb_start)
+        .last()
+        .filter(|m| m.span.start >= sentence.start)?;
     Some((
         x.mention_ref(article, subject, x.kinds.person),
         Attribution::Verb,
@@ -360,9 +395,7 @@ fn last_person_before(
     persons: &[&Mention],
     at: usize,
 ) -> Option<Ref> {
-    persons
-        .iter()
-        .rev()
-        .find(|m| (m.span.end as usize) <= at)
+    persons_before(persons, at)
+        .last()
         .map(|m| x.mention_ref(article, m, x.kinds.person))
 }

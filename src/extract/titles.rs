@@ -102,9 +102,30 @@ pub fn claims_in(
     out
 }
 
+/// How far from a name a title phrase is looked for, in bytes. Titles are a few words; the
+/// bound keeps the work per name constant, so a sentence naming thousands of people (a
+/// run-on line, a list with no periods) costs linear time.
+const WINDOW: usize = 400;
+
+/// The start of the window of text that ends at `end`, inside the sentence.
+fn window_start(text: &str, sentence: Span, end: usize) -> usize {
+    let mut start = (sentence.start as usize).max(end.saturating_sub(WINDOW));
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    start
+}
+
+/// Whether `text` starts with `prefix`, ignoring ASCII case.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
 /// The words just before `end` inside the sentence, nearest last: (start, end) offsets.
 fn words_before(text: &str, sentence: Span, end: usize, max: usize) -> Vec<(usize, usize)> {
-    let start = sentence.start as usize;
+    let start = window_start(text, sentence, end);
     let piece = &text[start..end];
     let mut words = super::words::word_spans(piece, start);
     if words.len() > max {
@@ -123,7 +144,8 @@ fn adjacent(text: &str, a: usize, b: usize) -> bool {
 
 /// `former`, `ex-`, `then-` right before a title starting at `start`.
 fn qualifier_before(text: &str, sentence: Span, start: usize) -> Option<Qualifier> {
-    let before = &text[sentence.start as usize..start];
+    let from = window_start(text, sentence, start);
+    let before = &text[from..start];
     let lower = before.to_ascii_lowercase();
     for (suffix, q) in [("ex-", Qualifier::Former), ("then-", Qualifier::Then)] {
         if lower.ends_with(suffix) {
@@ -137,7 +159,7 @@ fn qualifier_before(text: &str, sentence: Span, start: usize) -> Option<Qualifie
         ("erstwhile", Qualifier::Former),
     ] {
         if trimmed.ends_with(word) {
-            let word_start = sentence.start as usize + trimmed.len() - word.len();
+            let word_start = from + trimmed.len() - word.len();
             let boundary = word_start == sentence.start as usize
                 || !text[..word_start].ends_with(|c: char| c.is_alphanumeric());
             if boundary && trimmed.len() < lower.len() {
@@ -169,16 +191,18 @@ fn premodifier(
     let mut of = None;
     let mut form = super::claim::TitleForm::PreModifier;
     let title_start = title_span.start as usize;
-    let before_title = &text[sentence.start as usize..title_start];
+    let from = window_start(text, sentence, title_start);
+    let before_title = &text[from..title_start];
     let trimmed = before_title.trim_end();
     if let Some(possessor_end) = trimmed
         .strip_suffix("'s")
         .or_else(|| trimmed.strip_suffix("\u{2019}s"))
-        .map(|s| sentence.start as usize + s.len())
+        .map(|s| from + s.len())
+        // mentions are sorted and do not overlap: the owner is the last to end by then
         && let Some(owner) = before
-            .iter()
-            .rev()
-            .find(|m| m.span.end as usize == possessor_end)
+            [..before.partition_point(|m| m.span.end as usize <= possessor_end)]
+            .last()
+            .filter(|m| m.span.end as usize == possessor_end)
         && !owner.is_title
     {
         of = Some(x.mention_ref(article, owner, None));
@@ -210,7 +234,8 @@ pub(crate) fn title_before(
     let text = &article.prose;
     // `before` are the sentence's mentions, but the words before one are read defensively
     let lead = |t: &Mention| {
-        text.get(sentence.start as usize..t.span.start as usize)
+        let from = window_start(text, sentence, t.span.start as usize);
+        text.get(from..t.span.start as usize)
             .unwrap_or("")
             .trim_end()
             .to_ascii_lowercase()
@@ -321,10 +346,10 @@ fn apposition(
         ("then-", Some(Qualifier::Then)),
         ("ex-", Some(Qualifier::Former)),
     ] {
-        if text[pos..end].to_ascii_lowercase().starts_with(det) {
+        if starts_with_ignore_case(&text[pos..end], det) {
             pos += det.len();
             qualifier = q.or(qualifier);
-            if q.is_none() && text[pos..end].to_ascii_lowercase().starts_with("former ") {
+            if q.is_none() && starts_with_ignore_case(&text[pos..end], "former ") {
                 pos += "former ".len();
                 qualifier = Some(Qualifier::Former);
             }
@@ -332,7 +357,8 @@ fn apposition(
         }
     }
     // a known title starting here, or a phrase starting with a title noun
-    let (_, title) = match after.iter().find(|m| m.span.start as usize >= pos) {
+    let next = after.get(after.partition_point(|m| (m.span.start as usize) < pos));
+    let (_, title) = match next {
         Some(t)
             if t.is_title
                 && t.span.start as usize == pos
@@ -341,9 +367,17 @@ fn apposition(
             (t.span, x.mention_ref(article, t, x.kinds.title))
         }
         _ => {
-            let phrase_end = text[pos..end].find([',', ';', ')', '(']).map(|p| pos + p);
+            // a title phrase is at most ten words: look for its end within the window
+            let mut window_end = end.min(pos + WINDOW);
+            while !text.is_char_boundary(window_end) {
+                window_end -= 1;
+            }
+            let phrase_end = text[pos..window_end]
+                .find([',', ';', ')', '('])
+                .map(|p| pos + p);
             let phrase_end = match phrase_end {
                 Some(p) => p,
+                None if window_end < end => return None,
                 // at the end of the sentence, drop the final period
                 None => {
                     pos + text[pos..end]

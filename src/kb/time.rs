@@ -142,6 +142,10 @@ impl FactDate {
     }
 
     /// The first day this date can mean.
+    #[allow(
+        clippy::expect_used,
+        reason = "every constructor (year, month, day, parse, from_civil) validates the date"
+    )]
     pub fn first_day(self) -> Date {
         let month = if self.month == 0 { 1 } else { self.month };
         let day = if self.day == 0 { 1 } else { self.day };
@@ -149,6 +153,10 @@ impl FactDate {
     }
 
     /// The last day this date can mean.
+    #[allow(
+        clippy::expect_used,
+        reason = "December 31 exists in every year a FactDate can hold"
+    )]
     pub fn last_day(self) -> Date {
         match self.precision() {
             Precision::Year => Date::new(self.year, 12, 31).expect("valid"),

@@ -5,12 +5,16 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 
 use super::{Renderer, RunReport};
 use crate::check::Finding;
-use crate::render::{self, Snippet};
+use crate::render::{self, IndexedSource, Snippet};
 use crate::severity::Severity;
+
+/// Labels drawn under one finding; miette's layout is quadratic in their number, and a
+/// snippet with more is unreadable anyway. The JSON and SARIF reports keep them all.
+const MAX_LABELS: usize = 12;
 
 pub struct Human {
     pub color: bool,
@@ -23,10 +27,25 @@ impl Renderer for Human {
         let sources = run.kb.sources();
         let mut first = true;
         for file in &run.files {
-            let article = NamedSource::new(&file.article.path, Arc::clone(&file.article.text));
+            let article = IndexedSource::new(
+                &file.article.path,
+                Arc::clone(&file.article.text),
+                Arc::new(file.article.lines.clone()),
+            );
             for f in &file.findings {
+                let hidden = f.labels.len().saturating_sub(MAX_LABELS);
+                let help = match (&f.help, hidden) {
+                    (help, 0) => help.clone(),
+                    (Some(help), n) => Some(format!(
+                        "{help}\n({n} more places not shown here; --format json lists them all)"
+                    )),
+                    (None, n) => Some(format!(
+                        "{n} more places not shown here; --format json lists them all"
+                    )),
+                };
                 let report = FindingReport {
                     finding: f,
+                    help,
                     source: article.clone(),
                     evidence: f
                         .evidence
@@ -52,7 +71,8 @@ impl Renderer for Human {
 #[derive(Debug)]
 struct FindingReport<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    help: Option<String>,
+    source: IndexedSource,
     evidence: Vec<Snippet>,
 }
 
@@ -78,8 +98,7 @@ impl Diagnostic for FindingReport<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -100,6 +119,7 @@ impl Diagnostic for FindingReport<'_> {
             .finding
             .labels
             .iter()
+            .take(MAX_LABELS)
             .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span));
         Some(Box::new(std::iter::once(primary).chain(others)))
     }

@@ -136,7 +136,8 @@ impl Renderer for Json {
                 notes: run.count(Severity::Note),
             },
         };
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        // `From` keeps an I/O error's kind (a broken pipe stays one, and exits quietly)
+        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

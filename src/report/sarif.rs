@@ -147,7 +147,8 @@ impl Renderer for Sarif {
                 "results": results,
             }],
         });
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        // `From` keeps an I/O error's kind (a broken pipe stays one, and exits quietly)
+        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

@@ -60,6 +60,7 @@ pub(crate) fn compile(
         return Err(RuleErrors {
             sources,
             diagnostics,
+            omitted: 0,
         });
     }
     Ok(c.finish(sources, closure))

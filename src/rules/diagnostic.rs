@@ -6,9 +6,8 @@
 //! labels in other files become related diagnostics with their own snippet.
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 
 use crate::render::Snippet;
 use crate::source::{Loc, SourceMap};
@@ -71,6 +70,16 @@ impl RuleDiagnostic {
 pub struct RuleErrors {
     pub sources: SourceMap,
     pub diagnostics: Vec<RuleDiagnostic>,
+    /// Syntax errors counted but not kept (past [`crate::rules::parser::MAX_KEPT_ERRORS`]
+    /// in a file).
+    pub omitted: usize,
+}
+
+impl RuleErrors {
+    /// Every error found, kept or only counted.
+    pub fn count(&self) -> usize {
+        self.diagnostics.len() + self.omitted
+    }
 }
 
 impl RuleErrors {
@@ -116,7 +125,7 @@ impl std::error::Error for RuleErrors {}
 #[derive(Debug)]
 pub struct RuleReport<'a> {
     diagnostic: &'a RuleDiagnostic,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<crate::render::IndexedSource>,
     labels: Vec<LabeledSpan>,
     related: Vec<Snippet>,
 }

@@ -20,13 +20,18 @@ use std::sync::Arc;
 use crate::rules::ast::RuleFile;
 use crate::rules::compile::compile;
 use crate::rules::diagnostic::{RuleDiagnostic, RuleErrors};
-use crate::rules::parser::parse;
+use crate::rules::parser::{MAX_KEPT_ERRORS, parse_counted};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// How deep `use` chains may go before loading stops with an error.
 pub const MAX_IMPORT_DEPTH: usize = 64;
+
+/// The most rule text one load reads, all files together: 1 GiB. Spans are 32-bit, and
+/// the name automaton stays far below its size limit. The largest generated benchmark
+/// (100k entities, 300k facts) is 23 MB.
+pub const MAX_RULE_BYTES: usize = 1 << 30;
 
 /// The display prefix of embedded rule files.
 pub const BUILTIN_PREFIX: &str = "<builtin>/";
@@ -143,6 +148,9 @@ impl Loader {
 pub fn load_str(name: &str, text: &str) -> Result<KnowledgeBase, RuleErrors> {
     let mut loader = Loader::default();
     loader.load_embedded("std.rules", None, 0);
+    if !loader.within_budget(text.len(), name, None) {
+        return loader.parse_and_compile();
+    }
     let file = loader.sources.add(SourceFile::new(name, text));
     loader.order.push(file);
     loader.parse_and_compile()
@@ -164,6 +172,8 @@ struct Loader {
     loaded: FxHashMap<Origin, FileId>,
     /// The chain of files being loaded, for cycle reports.
     stack: Vec<Origin>,
+    /// Bytes of rule text read so far.
+    total_bytes: usize,
 }
 
 impl Loader {
@@ -292,6 +302,9 @@ impl Loader {
                 return;
             }
         };
+        if !self.within_budget(text.len(), &display, importer) {
+            return;
+        }
         let file = self.sources.add(SourceFile::new(display, text));
         self.loaded.insert(origin.clone(), file);
         self.stack.push(origin.clone());
@@ -343,8 +356,10 @@ impl Loader {
             .map(|&f| (f, sources.get(f).shared_text()))
             .collect();
         let mut files: Vec<(FileId, RuleFile<'_>)> = Vec::with_capacity(texts.len());
+        let mut omitted = 0;
         for (file, text) in &texts {
-            let (ast, errors) = parse(text);
+            let (ast, errors, not_kept) = parse_counted(text, MAX_KEPT_ERRORS);
+            omitted += not_kept;
             for e in errors {
                 let mut d = RuleDiagnostic::new(
                     "rules::syntax",
@@ -360,7 +375,29 @@ impl Loader {
             }
             files.push((*file, ast));
         }
-        compile(sources, &files, diagnostics)
+        compile(sources, &files, diagnostics).map_err(|mut e| {
+            e.omitted += omitted;
+            e
+        })
+    }
+
+    /// Counts `len` more bytes of rule text; past [`MAX_RULE_BYTES`], reports the file and
+    /// says no.
+    fn within_budget(&mut self, len: usize, display: &str, importer: Option<Loc>) -> bool {
+        self.total_bytes = self.total_bytes.saturating_add(len);
+        if self.total_bytes <= MAX_RULE_BYTES {
+            return true;
+        }
+        let message = format!(
+            "cannot load {display}: the rule files add up to more than {MAX_RULE_BYTES} bytes"
+        );
+        let d = match importer {
+            Some(at) => RuleDiagnostic::new("rules::too-large", message, at, "imported here"),
+            None => RuleDiagnostic::without_location("rules::too-large", message),
+        };
+        self.diagnostics
+            .push(d.with_help("split the knowledge base, or load only the files a run needs"));
+        false
     }
 
     fn display_name(&self, origin: &Origin) -> String {
@@ -392,7 +429,24 @@ impl Loader {
 }
 
 fn read_rule_file(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a rule file".into());
+    }
+    let too_large = || format!("the file is over the limit of {MAX_RULE_BYTES} bytes");
+    if meta.len() > MAX_RULE_BYTES as u64 {
+        return Err(too_large());
+    }
+    // never more than the limit, whatever size the file system reported
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_RULE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() > MAX_RULE_BYTES {
+        return Err(too_large());
+    }
     String::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
 }

@@ -51,12 +51,23 @@ const PARALLEL_PARSE_BYTES: usize = 1 << 20;
 /// chunk per available core, and the chunks are parsed on rayon's pool: lines are
 /// independent, so the result is the same as a sequential parse.
 pub fn parse(text: &str) -> (RuleFile<'_>, Vec<SyntaxError>) {
+    let (file, errors, _) = parse_counted(text, usize::MAX);
+    (file, errors)
+}
+
+/// Syntax errors kept per file when loading rules; past them errors are only counted, so
+/// that a large file of garbage costs memory for its count, not for millions of messages.
+pub const MAX_KEPT_ERRORS: usize = 1000;
+
+/// [`parse`], keeping at most `keep` syntax errors per chunk of the file and counting the
+/// others: (syntax tree, kept errors, errors not kept).
+pub fn parse_counted(text: &str, keep: usize) -> (RuleFile<'_>, Vec<SyntaxError>, usize) {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if body.len() < PARALLEL_PARSE_BYTES || threads < 2 {
-        return parse_chunk(text, body);
+        return parse_chunk(text, body, keep);
     }
     let mut chunks = Vec::with_capacity(threads);
     let mut rest = body;
@@ -77,26 +88,54 @@ pub fn parse(text: &str) -> (RuleFile<'_>, Vec<SyntaxError>) {
     }
     chunks.push(rest);
     // rayon keeps the order of the chunks in the collected results
-    let parts: Vec<(RuleFile<'_>, Vec<SyntaxError>)> = chunks
+    let parts: Vec<(RuleFile<'_>, Vec<SyntaxError>, usize)> = chunks
         .par_iter()
-        .map(|chunk| parse_chunk(text, chunk))
+        .map(|chunk| parse_chunk(text, chunk, keep))
         .collect();
     let mut file = RuleFile::default();
     let mut errors = Vec::new();
-    for (part, part_errors) in parts {
+    let mut omitted = 0;
+    for (part, part_errors, part_omitted) in parts {
         file.statements.extend(part.statements);
-        errors.extend(part_errors);
+        let room = keep.saturating_sub(errors.len()).min(part_errors.len());
+        omitted += part_omitted + part_errors.len() - room;
+        errors.extend(part_errors.into_iter().take(room));
     }
-    (file, errors)
+    (file, errors, omitted)
+}
+
+/// Syntax errors of a chunk: the first `keep`, then a count.
+struct Errors {
+    kept: Vec<SyntaxError>,
+    omitted: usize,
+    keep: usize,
+}
+
+impl Errors {
+    fn push(&mut self, err: SyntaxError) {
+        if self.kept.len() < self.keep {
+            self.kept.push(err);
+        } else {
+            self.omitted += 1;
+        }
+    }
 }
 
 /// Parses the lines of `chunk`, a subslice of `text` (spans are offsets into `text`).
-fn parse_chunk<'a>(text: &'a str, chunk: &'a str) -> (RuleFile<'a>, Vec<SyntaxError>) {
+fn parse_chunk<'a>(
+    text: &'a str,
+    chunk: &'a str,
+    keep: usize,
+) -> (RuleFile<'a>, Vec<SyntaxError>, usize) {
     // about one statement per two lines of sixty bytes: room up front, few regrowths
     let mut file = RuleFile {
         statements: Vec::with_capacity(chunk.len() / 120),
     };
-    let mut errors = Vec::new();
+    let mut errors = Errors {
+        kept: Vec::new(),
+        omitted: 0,
+        keep,
+    };
     // After a statement fails, its continuation lines are skipped rather than reported as
     // orphans: one mistake, one error.
     let mut skip_continuations = false;
@@ -160,7 +199,7 @@ fn parse_chunk<'a>(text: &'a str, chunk: &'a str) -> (RuleFile<'a>, Vec<SyntaxEr
             errors.push(err);
         }
     }
-    (file, errors)
+    (file, errors.kept, errors.omitted)
 }
 
 /// Syntax errors that a line has whatever statement it belongs to.
@@ -765,6 +804,10 @@ impl<'a> P<'a> {
         if !rest.starts_with('"') {
             return cut_as("a quoted subject after `not`", expected(rest, ""), rest);
         }
+        #[allow(
+            clippy::unreachable,
+            reason = "fact_statement only ever returns Statement::Fact"
+        )]
         let (_, Statement::Fact(mut fact)) = self.fact_statement(line, rest)? else {
             unreachable!("fact_statement returns facts")
         };

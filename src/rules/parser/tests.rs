@@ -409,3 +409,14 @@ fn lines_under_a_failed_statement_report_only_their_own_errors() {
     assert_eq!(messages.len(), 2, "{messages:?}");
     assert!(messages[1].starts_with("invalid date"));
 }
+
+#[test]
+fn past_the_cap_errors_are_counted_not_kept() {
+    let text = "person\n".repeat(10);
+    let (_, kept, omitted) = super::parse_counted(&text, 3);
+    assert_eq!((kept.len(), omitted), (3, 7));
+    // the kept ones are the first, in order
+    assert_eq!(kept[2].span.start, 14);
+    let (_, all, none) = super::parse_counted(&text, usize::MAX);
+    assert_eq!((all.len(), none), (10, 0));
+}
