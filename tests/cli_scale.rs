@@ -175,7 +175,7 @@ fn malformed_lines_are_error_records_and_the_stream_goes_on() {
     assert!(errors[0].1.starts_with("not a JSON object"), "{errors:?}");
     assert!(errors[1].1.contains("\"path\""), "{errors:?}");
     assert!(errors[2].1.starts_with("date:"), "{errors:?}");
-    assert!(errors[3].1.contains("empty"), "{errors:?}");
+    assert!(errors[3].1.contains("white space"), "{errors:?}");
     let findings = of_type(&records, "finding");
     assert!(!findings.is_empty());
     assert!(
