@@ -579,3 +579,82 @@ fn a_closed_stdout_exits_quietly() {
         );
     }
 }
+
+/// `check --stdin-jsonl` against the fixture rules.
+fn stream_args() -> Vec<String> {
+    vec![
+        "check".into(),
+        "--no-config".into(),
+        "--stdin-jsonl".into(),
+        "--no-default-rules".into(),
+        "--rules".into(),
+        rules_dir().join("world.rules").display().to_string(),
+    ]
+}
+
+fn stream_line(path: &str, text: &str) -> String {
+    serde_json::json!({"path": path, "text": text, "date": "2025-02-18"}).to_string()
+}
+
+#[test]
+fn stdin_jsonl_reports_malformed_lines_and_the_stream_goes_on() {
+    let input = [
+        stream_line("first.md", GOOD),
+        "{\"path\": \"broken.md\", \"text\": ".to_string(),
+        "[1, 2, 3]".to_string(),
+        "\u{FFFD} not json at all".to_string(),
+        stream_line("last.md", GOOD),
+    ]
+    .join("\n");
+    let output = claimcheck()
+        .args(stream_args())
+        .write_stdin(input)
+        .output()
+        .expect("claimcheck runs");
+    assert_eq!(output.status.code(), Some(2));
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every output line is a JSON record"))
+        .collect();
+    let of = |kind: &str| -> Vec<&serde_json::Value> {
+        records.iter().filter(|r| r["type"] == kind).collect()
+    };
+    let error_lines: Vec<u64> = of("error")
+        .iter()
+        .map(|e| e["line"].as_u64().expect("an error names its line"))
+        .collect();
+    assert_eq!(error_lines, [2, 3, 4]);
+    // the lines after the bad ones were still checked
+    let finding_paths: Vec<&str> = of("finding")
+        .iter()
+        .map(|f| f["path"].as_str().expect("a finding names its path"))
+        .collect();
+    assert_eq!(finding_paths, ["first.md", "last.md"]);
+    assert_eq!(of("summary").len(), 1);
+}
+
+#[test]
+fn stdin_jsonl_with_a_closed_stdout_exits_quietly() {
+    use std::io::Write as _;
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("claimcheck"))
+        .args(stream_args())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let line = stream_line("good.md", GOOD) + "\n";
+    // enough lines for several batches; the writer may see the pipe close early
+    for _ in 0..3000 {
+        if stdin.write_all(line.as_bytes()).is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
