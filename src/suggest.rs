@@ -252,7 +252,6 @@ fn looks_like_name_word(word: &str) -> bool {
         && chars.all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}' | '.'))
         && !crate::extract::titles::is_title_noun(word)
         && !word.ends_with("-born")
-        && !in_list(word, &["Officer", "Sergeant", "Arms", "Free"])
 }
 
 fn word_before(text: &str, sentence: Span, at: usize) -> Option<&str> {

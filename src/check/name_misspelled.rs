@@ -50,65 +50,66 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     named.dedup();
     let mut near_named: FxHashMap<&str, Option<(usize, EntityId, &str)>> = FxHashMap::default();
     for unknown in &cx.extraction.unknown {
+        // a misspelled surname stands last in its name, and not before a particle: `Osama`
+        // in `Osama bin Laden` or `Osama Smith` is a first name
         let words: Vec<(usize, &str)> = words_with_offsets(&unknown.text).collect();
-        for (n, &(offset, word)) in words.iter().enumerate() {
-            let len = word.chars().count();
-            if len < 5 || names.is_surname(word) || !kb.lookup(word).is_empty() {
-                continue;
-            }
-            let after_first_name = match n {
-                0 => &[][..],
-                _ => names.with_first_name(words[n - 1].1),
-            };
-            // the nearest surname, then the first entity, for a stable answer; the people
-            // the article names are searched once per distinct word, so an article that
-            // repeats a misspelling costs no more per occurrence than its first
-            let from_named = *near_named
-                .entry(word)
-                .or_insert_with(|| nearest(names, named.iter().copied(), word));
-            let near = from_named
-                .into_iter()
-                .chain(nearest(names, after_first_name.iter().copied(), word))
-                .min()
-                .map(|(_, id, t)| (t, id));
-            let Some((target, id)) = near else { continue };
-            // not misspellings: another way of writing the same name (`Jong-Un`, `Abdul-Aziz`),
-            // a family (`the Obamas`), or a first name (`Osama bin Laden`, `Osama Smith`)
-            let after = &cx.article.prose[unknown.span.end as usize..];
-            let particle = after
-                .strip_prefix(' ')
-                .and_then(|rest| rest.split(' ').next())
-                .is_some_and(|w| {
-                    let head = w.split('-').next().unwrap_or(w);
-                    crate::extract::words::in_list(head, NAME_PARTICLES)
-                });
-            if fold(word) == fold(target)
-                || [format!("{target}s"), format!("{target}es")].contains(&word.to_string())
-                || n + 1 < words.len()
-                || particle
-            {
-                continue;
-            }
-            let start = unknown.span.start as usize + offset;
-            out.push(Finding {
-                check: "name-misspelled",
-                severity: Severity::Warning,
-                message: format!(
-                    "`{word}` is not a name the rules know; did you mean `{target}` ({})?",
-                    kb.entity(id).name
-                ),
-                span: crate::span::Span::new(start, start + word.len()),
-                labels: Vec::new(),
-                evidence: vec![super::Evidence {
-                    loc: kb.entity(id).name_loc,
-                    message: format!("the rules spell it `{target}`"),
-                }],
-                help: Some(format!(
-                    "write `{target}`; if this is another person, add them to the rules"
-                )),
-                claim: None,
+        let Some((n, &(offset, word))) = words.iter().enumerate().next_back() else {
+            continue;
+        };
+        let after = &cx.article.prose[unknown.span.end as usize..];
+        let particle = after
+            .strip_prefix(' ')
+            .and_then(|rest| rest.split(' ').next())
+            .is_some_and(|w| {
+                let head = w.split('-').next().unwrap_or(w);
+                crate::extract::words::in_list(head, NAME_PARTICLES)
             });
+        let len = word.chars().count();
+        if particle || len < 5 || names.is_surname(word) || !kb.lookup(word).is_empty() {
+            continue;
         }
+        let after_first_name = match n {
+            0 => &[][..],
+            _ => names.with_first_name(words[n - 1].1),
+        };
+        // the nearest surname, then the first entity, for a stable answer; the people the
+        // article names are searched once per distinct word, so an article that repeats a
+        // misspelling costs no more per occurrence than its first
+        let from_named = *near_named
+            .entry(word)
+            .or_insert_with(|| nearest(names, named.iter().copied(), word));
+        let near = from_named
+            .into_iter()
+            .chain(nearest(names, after_first_name.iter().copied(), word))
+            .min()
+            .map(|(_, id, t)| (t, id));
+        let Some((target, id)) = near else { continue };
+        // not misspellings: another way of writing the same name (`Jong-Un`, `Abdul-Aziz`)
+        // or a family (`the Obamas`)
+        if fold(word) == fold(target)
+            || [format!("{target}s"), format!("{target}es")].contains(&word.to_string())
+        {
+            continue;
+        }
+        let start = unknown.span.start as usize + offset;
+        out.push(Finding {
+            check: "name-misspelled",
+            severity: Severity::Warning,
+            message: format!(
+                "`{word}` is not a name the rules know; did you mean `{target}` ({})?",
+                kb.entity(id).name
+            ),
+            span: crate::span::Span::new(start, start + word.len()),
+            labels: Vec::new(),
+            evidence: vec![super::Evidence {
+                loc: kb.entity(id).name_loc,
+                message: format!("the rules spell it `{target}`"),
+            }],
+            help: Some(format!(
+                "write `{target}`; if this is another person, add them to the rules"
+            )),
+            claim: None,
+        });
     }
 }
 

@@ -53,6 +53,8 @@ const TITLE_NOUNS: &[&str] = &[
     "prosecutor",
     "judge",
     "admiral",
+    "officer",
+    "sergeant",
     "colonel",
     "emir",
     "sultan",
