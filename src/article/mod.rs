@@ -290,6 +290,11 @@ impl Mask {
     fn hide_urls(&mut self) {
         let mut i = 0;
         while i < self.0.len() {
+            // every URL starts with `h` or `w`: jump from one to the next
+            match memchr::memchr2(b'h', b'w', &self.0[i..]) {
+                Some(skip) => i += skip,
+                None => break,
+            }
             let rest = &self.0[i..];
             let is_url = rest.starts_with(b"http://")
                 || rest.starts_with(b"https://")

@@ -138,35 +138,42 @@ fn list_item(line: &str) -> Option<&str> {
 
 /// A short line in title case that does not end like a sentence: a heading.
 pub(crate) fn is_title_like(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if words.is_empty()
-        || words.len() > 16
-        || line.chars().count() > 120
-        || is_byline_or_credit(line)
-        || PLACE_DATELINE.is_match(line)
-    {
+    // the cheap tests first: most lines are paragraphs, long or ending like a sentence
+    if line.len() > 120 * 4 {
         return false;
     }
     let end = line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
     if end.ends_with(['.', ',', ';', ':', '!', '?']) {
         return false;
     }
-    let long: Vec<&&str> = words
-        .iter()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .collect();
-    if long.is_empty() {
-        return false;
-    }
-    let capitalized = long
-        .iter()
-        .filter(|w| {
-            w.chars()
+    let mut words = 0usize;
+    let mut long = 0usize;
+    let mut capitalized = 0usize;
+    for w in line.split_whitespace() {
+        words += 1;
+        if words > 16 {
+            return false;
+        }
+        if w.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+            long += 1;
+            if w.chars()
                 .find(|c| c.is_alphabetic())
                 .is_some_and(char::is_uppercase)
-        })
-        .count();
-    capitalized * 4 >= long.len() * 3
+            {
+                capitalized += 1;
+            }
+        }
+    }
+    if words == 0
+        || long == 0
+        || capitalized * 4 < long * 3
+        || line.chars().count() > 120
+        || is_byline_or_credit(line)
+        || PLACE_DATELINE.is_match(line)
+    {
+        return false;
+    }
+    true
 }
 
 /// Lines from `start`, with their offsets, without line endings (`\n`, `\r\n`, lone `\r`).

@@ -54,18 +54,67 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     }
 }
 
+/// The next byte at or after `from` that the splitter must look at: a terminator, a straight
+/// quote, or the first byte of `“`, `”`, `…` (0xE2) or `«` (0xC2); every other byte is
+/// skipped without decoding. Two SIMD searches of three bytes each, whose results are kept
+/// until passed, so the text is scanned about twice in all.
+struct Skipper {
+    a: Option<usize>,
+    b: Option<usize>,
+}
+
+impl Skipper {
+    fn next(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        if self.a.is_some_and(|a| a < from) {
+            self.a = bytes
+                .get(from..)
+                .and_then(|rest| memchr::memchr3(b'.', b'"', 0xE2, rest))
+                .map(|p| from + p);
+        }
+        if self.b.is_some_and(|b| b < from) {
+            self.b = bytes
+                .get(from..)
+                .and_then(|rest| memchr::memchr3(b'!', b'?', 0xC2, rest))
+                .map(|p| from + p);
+        }
+        match (self.a, self.b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// The character that ends just before byte `i` (a character boundary), or a space.
+fn char_before(text: &str, i: usize) -> char {
+    match text.as_bytes()[..i].last() {
+        None => ' ',
+        Some(&b) if b < 0x80 => b as char,
+        Some(_) => text[..i].chars().next_back().unwrap_or(' '),
+    }
+}
+
 /// Byte ranges of the sentences in `text`, trimmed of white space.
 pub fn split_text(text: &str) -> Vec<(usize, usize)> {
     let len = text.len();
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut sentence_start = 0usize;
     let mut in_quote = false;
-    let mut prev = ' ';
     let mut i = 0;
+    let mut skipper = Skipper {
+        a: memchr::memchr3(b'.', b'"', 0xE2, bytes),
+        b: memchr::memchr3(b'!', b'?', 0xC2, bytes),
+    };
     while i < len {
+        // skip to the next byte that can matter; it is always a character boundary
+        match skipper.next(bytes, i) {
+            Some(next) => i = next,
+            None => break,
+        }
         let (c, c_len) = char_at(text, i);
         match c {
             '"' => {
+                let prev = char_before(text, i);
                 in_quote = prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}');
             }
             '\u{201c}' | '\u{ab}' => in_quote = true,
@@ -74,14 +123,12 @@ pub fn split_text(text: &str) -> Vec<(usize, usize)> {
                 // swallow a run of terminators and closing quotes/brackets
                 let mut j = i + c_len;
                 let mut closed_quote = false;
-                let mut last = c;
                 while j < len {
                     let (n, n_len) = char_at(text, j);
                     if !(matches!(n, '.' | '!' | '?') || is_closing(n)) {
                         break;
                     }
                     closed_quote |= matches!(n, '"' | '\u{201d}');
-                    last = n;
                     j += n_len;
                 }
                 let end = j;
@@ -112,20 +159,17 @@ pub fn split_text(text: &str) -> Vec<(usize, usize)> {
                     if closed_quote {
                         in_quote = false;
                     }
-                    prev = ' ';
                     i = k;
                     continue;
                 }
                 if closed_quote {
                     in_quote = false;
                 }
-                prev = last;
                 i = j;
                 continue;
             }
             _ => {}
         }
-        prev = c;
         i += c_len;
     }
     push_trimmed(text, sentence_start, len, &mut out);
@@ -154,8 +198,10 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
         return false;
     }
     // initials and dotted abbreviations: "J.", "U.S", "a.m", "D.C"
-    let letters: Vec<char> = word.chars().collect();
-    if letters.len() == 1 && letters[0].is_uppercase() {
+    let mut chars = word.chars();
+    if let (Some(first), None) = (chars.next(), chars.next())
+        && first.is_uppercase()
+    {
         return true;
     }
     if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {

@@ -36,6 +36,8 @@ struct Pattern {
 /// What an ASCII-lowercased text is to the index.
 #[derive(Default)]
 struct Entry {
+    /// The text, to tell apart two texts with the same hash.
+    text: Box<str>,
     /// Patterns with this text (ascending).
     patterns: Vec<u32>,
     /// The byte length of the longest pattern whose first word this text is (0: none).
@@ -43,16 +45,54 @@ struct Entry {
 }
 
 /// Every name in a knowledge base, by text. Matching looks up each word of the article:
-/// a word that begins no name costs one hash look-up, so the cost per article does not grow
-/// with the knowledge base, and building is one insert per name (an automaton over 200,000
-/// names took seconds to build).
+/// a word that begins no name costs one hash of its bytes and one look-up, so the cost per
+/// article does not grow with the knowledge base, and building is one insert per name (an
+/// automaton over 200,000 names took seconds to build).
+///
+/// Texts are keyed by [`TextHash`] of their ASCII-lowercased bytes, which the matcher computes
+/// while it scans (extending a key by a word is hashing that word's bytes), so no key string
+/// is ever built per word; the entry's text is compared on a hit.
 pub struct MentionIndex {
     patterns: Vec<Pattern>,
-    by_text: FxHashMap<Box<str>, Entry>,
+    entries: Vec<Entry>,
+    by_hash: FxHashMap<u64, u32>,
+    /// One bit per hash value modulo its length (a power of two): most words begin no name,
+    /// and a clear bit says so before the hash map is probed.
+    seen: Vec<u64>,
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
     odd: Option<(AhoCorasick, Vec<u32>)>,
 }
+
+/// FNV-1a over ASCII-lowercased bytes: one xor and one multiply a byte, and incremental, so
+/// the hash of `New York` is the hash of `New` carried on over ` York`.
+#[derive(Clone, Copy)]
+struct TextHash(u64);
+
+impl TextHash {
+    const START: TextHash = TextHash(0xcbf2_9ce4_8422_2325);
+
+    #[inline]
+    fn push(self, b: u8) -> TextHash {
+        TextHash((self.0 ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3))
+    }
+
+    fn of(bytes: &[u8]) -> TextHash {
+        bytes.iter().fold(TextHash::START, |h, &b| h.push(b))
+    }
+}
+
+/// Bytes that are part of a word on their own: ASCII letters, digits, `_`. Bytes of 0x80 and
+/// above start or continue a multi-byte character, which is decoded.
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
 
 /// Whether `c` is part of a word (as for the boundaries of a mention).
 fn is_word_char(c: char) -> bool {
@@ -110,8 +150,28 @@ impl MentionIndex {
             }
         }
         drop(by_key);
-        let mut by_text: FxHashMap<Box<str>, Entry> = FxHashMap::default();
-        by_text.reserve(patterns.len());
+        let mut entries: Vec<Entry> = Vec::with_capacity(patterns.len());
+        let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+        by_hash.reserve(patterns.len());
+        // the entry of a text, made on first use; texts whose hashes collide get one entry
+        // each, the second behind a probe of the next hash values
+        let mut entry_of = |text: &str, entries: &mut Vec<Entry>| -> usize {
+            let mut h = TextHash::of(text.as_bytes()).0;
+            loop {
+                match by_hash.get(&h) {
+                    Some(&e) if &*entries[e as usize].text == text => return e as usize,
+                    Some(_) => h = h.wrapping_add(1),
+                    None => {
+                        by_hash.insert(h, entries.len() as u32);
+                        entries.push(Entry {
+                            text: text.into(),
+                            ..Entry::default()
+                        });
+                        return entries.len() - 1;
+                    }
+                }
+            }
+        };
         let mut odd = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let lower = p.text.to_ascii_lowercase();
@@ -124,12 +184,12 @@ impl MentionIndex {
                 continue;
             }
             if first_len < lower.len() {
-                let first = by_text.entry(lower[..first_len].into()).or_default();
-                first.longest = first.longest.max(lower.len() as u32);
+                let first = entry_of(&lower[..first_len], &mut entries);
+                entries[first].longest = entries[first].longest.max(lower.len() as u32);
             }
-            let entry = by_text.entry(lower.into_boxed_str()).or_default();
-            entry.patterns.push(i as u32);
-            entry.longest = entry.longest.max(first_len as u32);
+            let entry = entry_of(&lower, &mut entries);
+            entries[entry].patterns.push(i as u32);
+            entries[entry].longest = entries[entry].longest.max(first_len as u32);
         }
         let odd = (!odd.is_empty()).then(|| {
             #[allow(
@@ -144,9 +204,17 @@ impl MentionIndex {
                 .expect("automaton over rule names builds");
             (automaton, odd)
         });
+        let bits = (by_hash.len() * 16).next_power_of_two().max(1 << 12);
+        let mut seen = vec![0u64; bits / 64];
+        for &h in by_hash.keys() {
+            let bit = (h as usize) & (bits - 1);
+            seen[bit / 64] |= 1 << (bit % 64);
+        }
         MentionIndex {
             patterns,
-            by_text,
+            entries,
+            by_hash,
+            seen,
             odd,
         }
     }
@@ -157,56 +225,97 @@ impl MentionIndex {
         self.find_normalized(&norm, &map)
     }
 
+    /// The entry of the text `norm[start..end]` whose hash is `h`, if the index has it.
+    #[inline]
+    fn entry(&self, norm: &str, start: usize, end: usize, h: TextHash) -> Option<&Entry> {
+        let mut h = h.0;
+        let bit = (h as usize) & (self.seen.len() * 64 - 1);
+        if self.seen[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        loop {
+            let &e = self.by_hash.get(&h)?;
+            let entry = &self.entries[e as usize];
+            if entry.text.len() == end - start
+                && entry
+                    .text
+                    .as_bytes()
+                    .eq_ignore_ascii_case(&norm.as_bytes()[start..end])
+            {
+                return Some(entry);
+            }
+            // a collision moved the text on to the next hash value
+            h = h.wrapping_add(1);
+        }
+    }
+
+    /// Whether the character at byte `at` of `norm` is part of a word (false at the end).
+    #[inline]
+    fn word_at(norm: &str, at: usize) -> bool {
+        match norm.as_bytes().get(at) {
+            None => false,
+            Some(&b) if b < 0x80 => ASCII_WORD[b as usize],
+            Some(_) => is_word_char(char_at(norm, at).0),
+        }
+    }
+
     /// Every occurrence of a name on word boundaries: (start, end, pattern).
     fn candidates(&self, norm: &str) -> Vec<(usize, usize, usize)> {
         let bytes = norm.as_bytes();
         let mut found = Vec::new();
-        let mut key = String::new();
         let mut at = 0;
-        let mut prev_word = false;
         while at < bytes.len() {
-            let (c, len) = char_at(norm, at);
-            let word = is_word_char(c);
-            if !word || prev_word {
-                prev_word = word;
-                at += len;
+            // to the start of the next word
+            let b = bytes[at];
+            if b < 0x80 && !ASCII_WORD[b as usize] {
+                at += 1;
                 continue;
             }
-            // a word starts at `at`
-            let start = at;
-            let mut end = at + len;
-            while end < bytes.len() {
-                let (c, l) = char_at(norm, end);
-                if !is_word_char(c) {
-                    break;
-                }
-                end += l;
+            if b >= 0x80 && !Self::word_at(norm, at) {
+                at += char_at(norm, at).1;
+                continue;
             }
-            key.clear();
-            key.push_str(&norm[start..end]);
-            key.make_ascii_lowercase();
-            if let Some(first) = self.by_text.get(key.as_str())
-                && first.longest > 0
-            {
-                let limit = (start + first.longest as usize).min(bytes.len());
-                let mut e = end;
-                loop {
-                    // `e` ends a candidate when the character after it is not a word's
-                    let boundary = e == bytes.len() || !is_word_char(char_at(norm, e).0);
-                    if boundary && let Some(entry) = self.by_text.get(key.as_str()) {
-                        found.extend(entry.patterns.iter().map(|&p| (start, e, p as usize)));
-                    }
-                    if e >= limit {
+            // a word starts at `at`: hash it to its end
+            let start = at;
+            let mut h = TextHash::START;
+            let mut end = at;
+            while end < bytes.len() {
+                let b = bytes[end];
+                if b < 0x80 {
+                    if !ASCII_WORD[b as usize] {
                         break;
                     }
-                    let (_, l) = char_at(norm, e);
-                    let from = key.len();
-                    key.push_str(&norm[e..e + l]);
-                    key[from..].make_ascii_lowercase();
-                    e += l;
+                    h = h.push(b);
+                    end += 1;
+                } else {
+                    let (c, l) = char_at(norm, end);
+                    if !is_word_char(c) {
+                        break;
+                    }
+                    for &b in &bytes[end..end + l] {
+                        h = h.push(b);
+                    }
+                    end += l;
                 }
             }
-            prev_word = true;
+            if let Some(first) = self.entry(norm, start, end, h)
+                && first.longest > 0
+            {
+                found.extend(first.patterns.iter().map(|&p| (start, end, p as usize)));
+                let limit = (start + first.longest as usize).min(bytes.len());
+                // longer names: carry the hash on byte by byte, looking up at word ends
+                let mut e = end;
+                while e < limit {
+                    h = h.push(bytes[e]);
+                    e += 1;
+                    if !norm.is_char_boundary(e) || Self::word_at(norm, e) {
+                        continue;
+                    }
+                    if let Some(entry) = self.entry(norm, start, e, h) {
+                        found.extend(entry.patterns.iter().map(|&p| (start, e, p as usize)));
+                    }
+                }
+            }
             at = end;
         }
         if let Some((automaton, odd)) = &self.odd {
@@ -271,23 +380,22 @@ fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
 /// original offset of its character (plus one trailing entry: the original length).
 pub fn normalize(text: &str) -> (String, Vec<u32>) {
     let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
-    let out = normalize_with(text, Some(&mut map));
+    let out = normalize_with(text, &mut map);
     (out, map)
 }
 
 /// [`normalize`] without the offset map (for names, whose offsets are never needed).
 fn normalize_text(text: &str) -> String {
-    normalize_with(text, None)
+    normalize_with(text, &mut Vec::new())
 }
 
-fn normalize_with(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
+fn normalize_with(text: &str, map: &mut Vec<u32>) -> String {
     let bytes = text.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(text.len());
-    let mut mark = |at: usize, n: usize| {
-        if let Some(m) = map.as_deref_mut() {
-            m.extend(std::iter::repeat_n(at as u32, n));
-        }
-    };
+    // normalizing never lengthens: write by index into full-length buffers, then cut
+    let mut out: Vec<u8> = vec![0; bytes.len()];
+    map.clear();
+    map.resize(bytes.len() + 1, 0);
+    let mut o = 0;
     // the two characters before, for the initialism rule
     let mut prev: [char; 2] = [' ', ' '];
     let mut i = 0;
@@ -297,17 +405,19 @@ fn normalize_with(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
             // ASCII: no decoding
             if b.is_ascii_whitespace() {
                 // runs of white space (line breaks, masked markup) match one space
-                if out.last() != Some(&b' ') {
-                    out.push(b' ');
-                    mark(i, 1);
+                if o == 0 || out[o - 1] != b' ' {
+                    out[o] = b' ';
+                    map[o] = i as u32;
+                    o += 1;
                 }
                 prev = [prev[1], ' '];
             } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() {
                 // the period of an initialism: U.S. → US
                 prev = [prev[1], '.'];
             } else {
-                out.push(b);
-                mark(i, 1);
+                out[o] = b;
+                map[o] = i as u32;
+                o += 1;
                 prev = [prev[1], b as char];
             }
             i += 1;
@@ -319,24 +429,28 @@ fn normalize_with(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
             '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
             '\u{201c}' | '\u{201d}' => Some(b'"'),
             '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
-            c if c.is_whitespace() => (out.last() != Some(&b' ')).then_some(b' ').or(Some(0)),
+            c if c.is_whitespace() => (o == 0 || out[o - 1] != b' ').then_some(b' ').or(Some(0)),
             _ => None,
         };
         match ascii {
             Some(0) => {}
             Some(a) => {
-                out.push(a);
-                mark(i, 1);
+                out[o] = a;
+                map[o] = i as u32;
+                o += 1;
             }
             None => {
-                out.extend_from_slice(&bytes[i..i + len]);
-                mark(i, len);
+                out[o..o + len].copy_from_slice(&bytes[i..i + len]);
+                map[o..o + len].fill(i as u32);
+                o += len;
             }
         }
         prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
         i += len;
     }
-    mark(text.len(), 1);
+    out.truncate(o);
+    map[o] = text.len() as u32;
+    map.truncate(o + 1);
     // whole characters were copied or replaced by ASCII, so this is valid UTF-8
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
