@@ -107,6 +107,10 @@ pub struct Article {
     pub date: Option<ArticleDate>,
     pub blocks: Vec<Block>,
     pub sentences: Vec<Sentence>,
+    /// The words of every block's prose (letters, digits, `'` and `-`, as
+    /// [`crate::extract::words::word_spans`]), in order: tokenized once, shared by the
+    /// extractors through [`Article::words_in`].
+    pub words: Vec<Span>,
     pub comments: Vec<Comment>,
 }
 
@@ -201,6 +205,19 @@ impl Article {
         let prose = prose.into_string();
         mark_headline(&mut blocks, &text);
         let sentences = sentences::split(&prose, &blocks);
+        let mut words = Vec::with_capacity(prose.len() / 6);
+        for block in &blocks {
+            let start = block.span.start as usize;
+            crate::extract::words::for_each_word(block.span.slice(&prose), |s, e| {
+                words.push(Span::new(start + s, start + e));
+            });
+        }
+        // blocks come in order and do not overlap; this keeps the words sorted and unique
+        // should a reader ever break that (a no-op pass over sorted words)
+        if !words.is_sorted_by_key(|w| (w.start, w.end)) {
+            words.sort_unstable_by_key(|w| (w.start, w.end));
+        }
+        words.dedup();
         let lines = LineIndex::new(&text);
         let mut article = Article {
             path: path.to_string(),
@@ -211,6 +228,7 @@ impl Article {
             date: None,
             blocks,
             sentences,
+            words,
             comments,
         };
         article.date = front
@@ -241,6 +259,13 @@ impl Article {
     /// The blocks of the headline.
     pub fn headline(&self) -> impl Iterator<Item = &Block> {
         self.blocks.iter().filter(|b| b.headline)
+    }
+
+    /// The words inside `span` (a sentence or block): a slice of [`Article::words`].
+    pub fn words_in(&self, span: Span) -> &[Span] {
+        let start = self.words.partition_point(|w| w.start < span.start);
+        let end = self.words.partition_point(|w| w.start < span.end);
+        &self.words[start..end.max(start)]
     }
 
     /// The sentence containing `offset`, if any.
@@ -288,26 +313,42 @@ impl Mask {
 
     /// URLs in prose are not prose: `https://...`, `http://...`, `www....`.
     fn hide_urls(&mut self) {
-        let mut i = 0;
-        while i < self.0.len() {
-            // every URL starts with `h` or `w`: jump from one to the next
-            match memchr::memchr2(b'h', b'w', &self.0[i..]) {
-                Some(skip) => i += skip,
-                None => break,
-            }
+        // every URL starts with `http` or `www.`: two substring searches, each result kept
+        // until passed, so the text is scanned about twice in all
+        let next = |from: usize, needle: &[u8], bytes: &[u8]| {
+            bytes
+                .get(from..)
+                .and_then(|rest| memchr::memmem::find(rest, needle))
+                .map(|p| from + p)
+        };
+        let mut http = next(0, b"http", &self.0);
+        let mut www = next(0, b"www.", &self.0);
+        loop {
+            let i = match (http, www) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => match a.or(b) {
+                    Some(i) => i,
+                    None => break,
+                },
+            };
             let rest = &self.0[i..];
             let is_url = rest.starts_with(b"http://")
                 || rest.starts_with(b"https://")
                 || rest.starts_with(b"www.");
+            let mut after = i + 1;
             if is_url && (i == 0 || !self.0[i - 1].is_ascii_alphanumeric()) {
                 let len = rest
                     .iter()
                     .position(|&b| b.is_ascii_whitespace() || matches!(b, b'<' | b'>' | b'"'))
                     .unwrap_or(rest.len());
                 self.hide(Span::new(i, i + len));
-                i += len;
-            } else {
-                i += 1;
+                after = i + len;
+            }
+            if http.is_some_and(|h| h < after) {
+                http = next(after, b"http", &self.0);
+            }
+            if www.is_some_and(|w| w < after) {
+                www = next(after, b"www.", &self.0);
             }
         }
     }

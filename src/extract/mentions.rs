@@ -59,6 +59,9 @@ pub struct MentionIndex {
     /// One bit per hash value modulo its length (a power of two): most words begin no name,
     /// and a clear bit says so before the hash map is probed.
     seen: Vec<u64>,
+    /// The same for single words, by [`word_key`]: a word's key costs two multiplies
+    /// whatever its length, so the scan hashes only the few words that pass.
+    words_seen: Vec<u64>,
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
     odd: Option<(AhoCorasick, Vec<u32>)>,
@@ -80,6 +83,20 @@ impl TextHash {
     fn of(bytes: &[u8]) -> TextHash {
         bytes.iter().fold(TextHash::START, |h, &b| h.push(b))
     }
+}
+
+/// A cheap key of a word for [`MentionIndex::words_seen`]: its length and first eight bytes,
+/// ASCII letters folded to lower case (`| 0x20` also changes other bytes, but the same way in
+/// the index and in the text, so equal words, in any ASCII case, get equal keys).
+#[inline]
+fn word_key(word: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = word.len().min(8);
+    buf[..n].copy_from_slice(&word[..n]);
+    let x = u64::from_le_bytes(buf) | 0x2020_2020_2020_2020;
+    (x ^ (word.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_mul(0x2545_F491_4F6C_DD1D)
+        >> 20
 }
 
 /// Bytes that are part of a word on their own: ASCII letters, digits, `_`. Bytes of 0x80 and
@@ -210,11 +227,22 @@ impl MentionIndex {
             let bit = (h as usize) & (bits - 1);
             seen[bit / 64] |= 1 << (bit % 64);
         }
+        let single: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| e.text.chars().all(is_word_char))
+            .collect();
+        let bits = (single.len() * 16).next_power_of_two().max(1 << 12);
+        let mut words_seen = vec![0u64; bits / 64];
+        for e in single {
+            let bit = word_key(e.text.as_bytes()) as usize & (bits - 1);
+            words_seen[bit / 64] |= 1 << (bit % 64);
+        }
         MentionIndex {
             patterns,
             entries,
             by_hash,
             seen,
+            words_seen,
             odd,
         }
     }
@@ -265,39 +293,39 @@ impl MentionIndex {
         let mut found = Vec::new();
         let mut at = 0;
         while at < bytes.len() {
-            // to the start of the next word
-            let b = bytes[at];
-            if b < 0x80 && !ASCII_WORD[b as usize] {
-                at += 1;
-                continue;
+            // to the start of the next word (a non-ASCII byte is decoded to tell)
+            match bytes[at..]
+                .iter()
+                .position(|&b| b >= 0x80 || ASCII_WORD[b as usize])
+            {
+                Some(skip) => at += skip,
+                None => break,
             }
-            if b >= 0x80 && !Self::word_at(norm, at) {
+            if bytes[at] >= 0x80 && !Self::word_at(norm, at) {
                 at += char_at(norm, at).1;
                 continue;
             }
-            // a word starts at `at`: hash it to its end
+            // a word starts at `at`: to its end, over ASCII word bytes, and characters
+            // decoded one by one where a non-ASCII byte comes
             let start = at;
-            let mut h = TextHash::START;
             let mut end = at;
-            while end < bytes.len() {
-                let b = bytes[end];
-                if b < 0x80 {
-                    if !ASCII_WORD[b as usize] {
-                        break;
-                    }
-                    h = h.push(b);
-                    end += 1;
-                } else {
-                    let (c, l) = char_at(norm, end);
-                    if !is_word_char(c) {
-                        break;
-                    }
-                    for &b in &bytes[end..end + l] {
-                        h = h.push(b);
-                    }
-                    end += l;
+            loop {
+                end += bytes[end..]
+                    .iter()
+                    .position(|&b| !ASCII_WORD[b as usize])
+                    .unwrap_or(bytes.len() - end);
+                if end < bytes.len() && bytes[end] >= 0x80 && Self::word_at(norm, end) {
+                    end += char_at(norm, end).1;
+                    continue;
                 }
+                break;
             }
+            at = end;
+            let bit = word_key(&bytes[start..end]) as usize & (self.words_seen.len() * 64 - 1);
+            if self.words_seen[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
+            let mut h = TextHash::of(&bytes[start..end]);
             if let Some(first) = self.entry(norm, start, end, h)
                 && first.longest > 0
             {
@@ -316,7 +344,6 @@ impl MentionIndex {
                     }
                 }
             }
-            at = end;
         }
         if let Some((automaton, odd)) = &self.odd {
             for m in automaton.find_overlapping_iter(norm) {
@@ -389,6 +416,23 @@ fn normalize_text(text: &str) -> String {
     normalize_with(text, &mut Vec::new())
 }
 
+/// Bytes in a chunk of [`normalize_with`] that it copies as they are: every byte below 0x80
+/// but control characters and `.`, and no two spaces in a row (a single space stays a space).
+#[inline]
+fn plain_chunk(c: &[u8; CHUNK]) -> bool {
+    // written as folds over a fixed-size array so that they compile to SIMD compares
+    let special = c.iter().fold(false, |acc, &b| {
+        acc | !(0x20..0x80).contains(&b) | (b == b'.')
+    });
+    let double_space = c
+        .windows(2)
+        .fold(false, |acc, w| acc | ((w[0] == b' ') & (w[1] == b' ')));
+    !special && !double_space
+}
+
+/// How many bytes [`normalize_with`] looks at at once.
+const CHUNK: usize = 16;
+
 fn normalize_with(text: &str, map: &mut Vec<u32>) -> String {
     let bytes = text.as_bytes();
     // normalizing never lengthens: write by index into full-length buffers, then cut
@@ -400,53 +444,74 @@ fn normalize_with(text: &str, map: &mut Vec<u32>) -> String {
     let mut prev: [char; 2] = [' ', ' '];
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            // ASCII: no decoding
-            if b.is_ascii_whitespace() {
-                // runs of white space (line breaks, masked markup) match one space
-                if o == 0 || out[o - 1] != b' ' {
-                    out[o] = b' ';
+        // most chunks of text stay as they are: copied whole (a leading space after a space
+        // is left to the careful path, which merges it)
+        if let Some(chunk) = bytes[i..].first_chunk::<CHUNK>()
+            && plain_chunk(chunk)
+            && !(chunk[0] == b' ' && o > 0 && out[o - 1] == b' ')
+        {
+            out[o..o + CHUNK].copy_from_slice(chunk);
+            for (k, m) in map[o..o + CHUNK].iter_mut().enumerate() {
+                *m = (i + k) as u32;
+            }
+            prev = [chunk[CHUNK - 2] as char, chunk[CHUNK - 1] as char];
+            o += CHUNK;
+            i += CHUNK;
+            continue;
+        }
+        // the careful path, a character at a time, to the end of this chunk
+        let stop = (i + CHUNK).min(bytes.len());
+        while i < stop {
+            let b = bytes[i];
+            if b < 0x80 {
+                // ASCII: no decoding
+                if b.is_ascii_whitespace() {
+                    // runs of white space (line breaks, masked markup) match one space
+                    if o == 0 || out[o - 1] != b' ' {
+                        out[o] = b' ';
+                        map[o] = i as u32;
+                        o += 1;
+                    }
+                    prev = [prev[1], ' '];
+                } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() {
+                    // the period of an initialism: U.S. → US
+                    prev = [prev[1], '.'];
+                } else {
+                    out[o] = b;
+                    map[o] = i as u32;
+                    o += 1;
+                    prev = [prev[1], b as char];
+                }
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap_or(' ');
+            let len = c.len_utf8();
+            let ascii = match c {
+                '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
+                '\u{201c}' | '\u{201d}' => Some(b'"'),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
+                c if c.is_whitespace() => {
+                    (o == 0 || out[o - 1] != b' ').then_some(b' ').or(Some(0))
+                }
+                _ => None,
+            };
+            match ascii {
+                Some(0) => {}
+                Some(a) => {
+                    out[o] = a;
                     map[o] = i as u32;
                     o += 1;
                 }
-                prev = [prev[1], ' '];
-            } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() {
-                // the period of an initialism: U.S. → US
-                prev = [prev[1], '.'];
-            } else {
-                out[o] = b;
-                map[o] = i as u32;
-                o += 1;
-                prev = [prev[1], b as char];
+                None => {
+                    out[o..o + len].copy_from_slice(&bytes[i..i + len]);
+                    map[o..o + len].fill(i as u32);
+                    o += len;
+                }
             }
-            i += 1;
-            continue;
+            prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
+            i += len;
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        let len = c.len_utf8();
-        let ascii = match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
-            '\u{201c}' | '\u{201d}' => Some(b'"'),
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
-            c if c.is_whitespace() => (o == 0 || out[o - 1] != b' ').then_some(b' ').or(Some(0)),
-            _ => None,
-        };
-        match ascii {
-            Some(0) => {}
-            Some(a) => {
-                out[o] = a;
-                map[o] = i as u32;
-                o += 1;
-            }
-            None => {
-                out[o..o + len].copy_from_slice(&bytes[i..i + len]);
-                map[o..o + len].fill(i as u32);
-                o += len;
-            }
-        }
-        prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
-        i += len;
     }
     out.truncate(o);
     map[o] = text.len() as u32;
@@ -481,5 +546,65 @@ mod tests {
             "Gen. Smith met Mr. Jones. A B"
         );
         assert_eq!(normalize("Marco  \n Rubio").0, "Marco Rubio");
+    }
+    /// The normalization, a character at a time, as it was before chunks: the reference the
+    /// chunked version must agree with.
+    fn reference(text: &str) -> (String, Vec<u32>) {
+        let mut out = String::new();
+        let mut map = Vec::new();
+        let mut prev = [' ', ' '];
+        for (i, c) in text.char_indices() {
+            let push = |out: &mut String, map: &mut Vec<u32>, s: &str| {
+                out.push_str(s);
+                map.extend(std::iter::repeat_n(i as u32, s.len()));
+            };
+            match c {
+                c if c.is_whitespace() => {
+                    if !out.ends_with(' ') {
+                        push(&mut out, &mut map, " ");
+                    }
+                }
+                '.' if prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() => {}
+                '\u{2018}' | '\u{2019}' | '\u{02bc}' => push(&mut out, &mut map, "'"),
+                '\u{201c}' | '\u{201d}' => push(&mut out, &mut map, "\""),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => push(&mut out, &mut map, "-"),
+                c => push(&mut out, &mut map, c.encode_utf8(&mut [0; 4])),
+            }
+            prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
+        }
+        map.push(text.len() as u32);
+        (out, map)
+    }
+
+    #[test]
+    fn chunked_normalization_agrees_with_the_reference() {
+        use proptest::prelude::*;
+        let pieces = prop::collection::vec(
+            prop::sample::select(vec![
+                "U.S.",
+                " ",
+                "  ",
+                "\n",
+                "\r\n",
+                "\t",
+                ".",
+                "a",
+                "Word",
+                "\u{2019}",
+                "\u{201c}",
+                "\u{2014}",
+                "\u{a0}",
+                "é",
+                "A. B.",
+                "Mr. ",
+                "0123456789",
+                "abcdefghijklmnop",
+            ]),
+            0..40,
+        );
+        proptest!(|(parts in pieces)| {
+            let text: String = parts.concat();
+            prop_assert_eq!(normalize(&text), reference(&text));
+        });
     }
 }

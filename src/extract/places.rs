@@ -4,12 +4,12 @@
 use super::Extractor;
 use super::claim::PlaceClaim;
 use super::mentions::Mention;
-use super::words::in_list;
+use super::words::{WordList, in_list};
 use crate::article::Article;
 use crate::span::Span;
 
 /// Words that, followed by `in` or `at` and a place, place an event.
-const TRIGGERS: &[&str] = &[
+static TRIGGERS: WordList = WordList::new(&[
     "met",
     "meet",
     "meets",
@@ -24,7 +24,7 @@ const TRIGGERS: &[&str] = &[
     "convened",
     "hosted",
     "signed",
-];
+]);
 
 /// Prepositions that start another phrase between a trigger and its place.
 const OTHER_PREPOSITIONS: &[&str] = &[
@@ -47,19 +47,21 @@ pub fn claims_in(
 ) -> Vec<PlaceClaim> {
     let text = &article.prose;
     let mut out = Vec::new();
-    let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
     let s = sentence.slice(text);
     // most sentences place nothing: skip them before splitting words
     if !s.contains(" in ") && !s.contains(" at ") {
         return out;
     }
-    let words = super::words::word_spans(s, sentence.start as usize);
-    for (i, &(ws, we)) in words.iter().enumerate() {
-        if !in_list(&text[ws..we], TRIGGERS) {
+    let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
+    let words = article.words_in(sentence);
+    for (i, word) in words.iter().enumerate() {
+        let (ws, we) = (word.start as usize, word.end as usize);
+        if !TRIGGERS.contains(&text[ws..we]) {
             continue;
         }
         // the trigger, an optional short complement (`met Lavrov`), then `in`/`at`
-        for &(ps, pe) in words.iter().skip(i + 1).take(6) {
+        for prep in words.iter().skip(i + 1).take(6) {
+            let (ps, pe) = (prep.start as usize, prep.end as usize);
             let prep = &text[ps..pe];
             if prep != "in" && prep != "at" {
                 continue;

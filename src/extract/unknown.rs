@@ -125,8 +125,9 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
         {
             continue;
         }
-        let words =
-            super::words::word_spans(sentence.span.slice(text), sentence.span.start as usize);
+        let words = article.words_in(sentence.span);
+        // mentions before this sentence's words are passed once: `m` only moves forward
+        let mut m = mentions.partition_point(|m| m.span.end <= sentence.span.start);
         let mut run: Option<(usize, usize, usize)> = None; // start, end, first word index
         let flush = |run: Option<(usize, usize, usize)>, out: &mut Vec<UnknownName>| {
             let Some((start, end, first)) = run else {
@@ -161,13 +162,16 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
                 span,
             });
         };
-        for (i, &(ws, we)) in words.iter().enumerate() {
+        for (i, word) in words.iter().enumerate() {
+            let (ws, we) = (word.start as usize, word.end as usize);
             let w = &text[ws..we];
             // a known name breaks a run: `Foreign Minister Sergey Lavrof` leaves `Sergey Lavrof`
-            let first_mention = mentions.partition_point(|m| (m.span.end as usize) <= ws);
+            while mentions.get(m).is_some_and(|x| (x.span.end as usize) <= ws) {
+                m += 1;
+            }
             if mentions
-                .get(first_mention)
-                .is_some_and(|m| (m.span.start as usize) < we)
+                .get(m)
+                .is_some_and(|x| (x.span.start as usize) < we)
             {
                 flush(run.take(), &mut out);
                 continue;
@@ -182,7 +186,9 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
                     run = Some((start, we, first));
                 }
                 _ => {
-                    flush(run.take(), &mut out);
+                    if run.is_some() {
+                        flush(run.take(), &mut out);
+                    }
                     if capital && !stop {
                         run = Some((ws, we, i));
                     }
