@@ -104,23 +104,49 @@ struct Quotation {
 
 /// Pairs quotation marks in one block of prose. A straight `"` opens after a space, a
 /// bracket or a dash and closes otherwise; curly marks say which they are.
+///
+/// Only the marks are visited: memchr finds the straight mark and the last byte of the
+/// curly ones (`\u{201c}` is E2 80 9C, `\u{201d}` is E2 80 9D; other characters ending
+/// in 9C or 9D are told apart by their first two bytes), and the character before a
+/// straight mark is decoded only there.
 fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
     let base = span.start as usize;
     let text = span.slice(prose);
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     // (mark, content start) of the open quotation
     let mut open: Option<(usize, usize)> = None;
-    let mut prev = ' ';
-    for (i, c) in text.char_indices() {
-        let at = base + i;
-        let past = at + c.len_utf8();
+    for hit in memchr::memchr3_iter(b'"', 0x9c, 0x9d, bytes) {
+        let b = bytes[hit];
+        if b != b'"' {
+            // the end of a curly mark?
+            if hit < 2 || bytes[hit - 2] != 0xe2 || bytes[hit - 1] != 0x80 {
+                continue;
+            }
+            let (at, past) = (base + hit - 2, base + hit + 1);
+            if b == 0x9c {
+                open = Some((at, past));
+            } else if let Some((mark, content)) = open {
+                out.push(Quotation {
+                    mark,
+                    open: content,
+                    close: at,
+                    after: past,
+                });
+                open = None;
+            }
+            continue;
+        }
+        let (at, past) = (base + hit, base + hit + 1);
+        // the character before the mark (a space at the start of the block)
+        let prev = text
+            .get(..hit)
+            .and_then(|before| before.chars().next_back())
+            .unwrap_or(' ');
         let opens_here =
             prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
-        match (c, open) {
-            ('\u{201c}', _) => open = Some((at, past)),
-            ('\u{201d}', Some((mark, content))) | ('"', Some((mark, content)))
-                if c == '\u{201d}' || !opens_here =>
-            {
+        match open {
+            Some((mark, content)) if !opens_here => {
                 out.push(Quotation {
                     mark,
                     open: content,
@@ -130,10 +156,9 @@ fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
                 open = None;
             }
             // a straight mark that opens (again: an earlier one was never closed)
-            ('"', _) if opens_here => open = Some((at, past)),
+            _ if opens_here => open = Some((at, past)),
             _ => {}
         }
-        prev = c;
     }
     out
 }
@@ -163,7 +188,8 @@ pub fn claims(
                 continue;
             }
             let span = Span::new(q.open + lead, q.open + lead + trimmed.len());
-            let words = trimmed.split_whitespace().count();
+            // only whether there are fewer than five words matters
+            let words = trimmed.split_whitespace().take(5).count();
             let partial = words < 5
                 && !trimmed
                     .trim_end_matches([',', '.'])
