@@ -11,63 +11,64 @@ use super::mentions::Mention;
 use crate::article::Article;
 use crate::span::Span;
 
+/// Sorted (a test checks it), so that a word is looked up by binary search.
 const SPEECH_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "saying",
-    "told",
-    "tells",
-    "telling",
+    "acknowledged",
     "added",
-    "adds",
     "adding",
-    "stated",
-    "states",
-    "insisted",
-    "insists",
-    "cautioned",
-    "cautions",
-    "stressed",
-    "stresses",
-    "admitted",
+    "adds",
     "admits",
-    "described",
-    "describes",
-    "noted",
-    "notes",
-    "wrote",
-    "writes",
-    "declared",
-    "declares",
-    "warned",
-    "warns",
+    "admitted",
+    "announced",
     "argued",
     "argues",
-    "claimed",
-    "claims",
-    "explained",
-    "explains",
-    "remarked",
     "asked",
     "asks",
-    "replied",
-    "replies",
-    "emphasized",
-    "emphasised",
-    "emphasizing",
-    "acknowledged",
-    "announced",
-    "urged",
-    "vowed",
-    "reaffirmed",
-    "confirmed",
     "called",
     "calls",
-    "tweeted",
-    "posted",
+    "cautioned",
+    "cautions",
+    "claimed",
+    "claims",
+    "confirmed",
+    "declared",
+    "declares",
+    "described",
+    "describes",
+    "emphasised",
+    "emphasized",
+    "emphasizing",
+    "explained",
+    "explains",
+    "insisted",
     "insisting",
+    "insists",
+    "noted",
+    "notes",
+    "posted",
+    "reaffirmed",
+    "remarked",
+    "replied",
+    "replies",
+    "said",
+    "say",
+    "saying",
+    "says",
+    "stated",
+    "states",
+    "stressed",
+    "stresses",
     "stressing",
+    "telling",
+    "tells",
+    "told",
+    "tweeted",
+    "urged",
+    "vowed",
+    "warned",
+    "warns",
+    "writes",
+    "wrote",
 ];
 
 const PRONOUNS: &[&str] = &["he", "she"];
@@ -86,8 +87,178 @@ const HONORIFICS: &[&str] = &[
     "minister",
 ];
 
+/// For each first letter `a` to `z`, a bit for each length (below 16) of the speech verbs
+/// that start with it: most words are ruled out by one look-up before the list is read.
+const SPEECH_VERB_SHAPES: [u16; 26] = {
+    let mut shapes = [0u16; 26];
+    let mut i = 0;
+    while i < SPEECH_VERBS.len() {
+        let verb = SPEECH_VERBS[i].as_bytes();
+        // the verbs are lowercase ASCII and shorter than 16 bytes (a test checks it)
+        if !verb.is_empty() && verb.len() < 16 && verb[0].is_ascii_lowercase() {
+            shapes[(verb[0] - b'a') as usize] |= 1 << verb.len();
+        }
+        i += 1;
+    }
+    shapes
+};
+
 pub(crate) fn is_speech_verb(word: &str) -> bool {
-    super::words::in_list(word, SPEECH_VERBS)
+    let bytes = word.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    let first = first.to_ascii_lowercase();
+    // the list is lowercase ASCII, so a word that fails the shape test cannot be in it
+    if !first.is_ascii_lowercase()
+        || bytes.len() >= 16
+        || SPEECH_VERB_SHAPES[(first - b'a') as usize] & (1 << bytes.len()) == 0
+    {
+        return false;
+    }
+    let mut buffer = [0u8; 16];
+    let Some(lower) = buffer.get_mut(..bytes.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    SPEECH_VERBS
+        .binary_search_by(|verb| verb.as_bytes().cmp(lower))
+        .is_ok()
+}
+
+/// The number of whitespace-separated words in `text` (as `split_whitespace` counts them),
+/// but no more than `max`: the scan stops there.
+fn count_words(text: &str, max: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() && count < max {
+        let b = bytes[i];
+        let (space, len) = if b < 0x80 {
+            // the ASCII characters `char::is_whitespace` accepts
+            (matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), 1)
+        } else {
+            let c = text.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            count += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    count
+}
+
+/// Whether `c` is part of a word as `words::word_spans` reads them: letters, digits,
+/// apostrophes (straight and curly) and hyphens.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '\'' || c == '-'
+    } else {
+        c.is_alphanumeric() || c == '\u{2019}'
+    }
+}
+
+/// The words of `text[lo..hi]`, the same spans `words::word_spans` finds, read lazily from
+/// either end: attribution needs the first words after a quote and the last ones before it,
+/// so neither the window nor a list of its words is built.
+struct Words<'t> {
+    text: &'t str,
+    lo: usize,
+    hi: usize,
+}
+
+impl<'t> Words<'t> {
+    /// `lo` and `hi` must be character boundaries of `text` (they are clamped to it).
+    fn new(text: &'t str, lo: usize, hi: usize) -> Words<'t> {
+        let hi = hi.min(text.len());
+        Words {
+            text,
+            lo: lo.min(hi),
+            hi,
+        }
+    }
+
+    /// Whether the character at `i` (in `lo..hi`) is a word character, and its length.
+    fn class_at(&self, i: usize) -> (bool, usize) {
+        match self.text.as_bytes().get(i) {
+            Some(&b) if b < 0x80 => (is_word_char(char::from(b)), 1),
+            _ => {
+                let c = self
+                    .text
+                    .get(i..self.hi)
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or(' ');
+                (is_word_char(c), c.len_utf8())
+            }
+        }
+    }
+
+    /// Whether the character that ends at `i` (in `lo..hi`) is a word character, and its
+    /// length.
+    fn class_before(&self, i: usize) -> (bool, usize) {
+        match self.text.as_bytes().get(i.wrapping_sub(1)) {
+            Some(&b) if b < 0x80 => (is_word_char(char::from(b)), 1),
+            _ => {
+                let c = self
+                    .text
+                    .get(self.lo..i)
+                    .and_then(|s| s.chars().next_back())
+                    .unwrap_or(' ');
+                (is_word_char(c), c.len_utf8())
+            }
+        }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        // skip to the next word character, then to the end of the word
+        while self.lo < self.hi {
+            let (word, len) = self.class_at(self.lo);
+            if word {
+                let start = self.lo;
+                self.lo += len;
+                while self.lo < self.hi {
+                    let (word, len) = self.class_at(self.lo);
+                    if !word {
+                        break;
+                    }
+                    self.lo += len;
+                }
+                return Some((start, self.lo));
+            }
+            self.lo += len;
+        }
+        None
+    }
+}
+
+impl DoubleEndedIterator for Words<'_> {
+    fn next_back(&mut self) -> Option<(usize, usize)> {
+        while self.lo < self.hi {
+            let (word, len) = self.class_before(self.hi);
+            if word {
+                let end = self.hi;
+                self.hi -= len;
+                while self.lo < self.hi {
+                    let (word, len) = self.class_before(self.hi);
+                    if !word {
+                        break;
+                    }
+                    self.hi -= len;
+                }
+                return Some((self.hi, end));
+            }
+            self.hi -= len;
+        }
+        None
+    }
 }
 
 /// A pair of quotation marks: offsets of the opening mark, the content and the closing mark.
@@ -104,23 +275,49 @@ struct Quotation {
 
 /// Pairs quotation marks in one block of prose. A straight `"` opens after a space, a
 /// bracket or a dash and closes otherwise; curly marks say which they are.
+///
+/// Only the marks are visited: memchr finds the straight mark and the last byte of the
+/// curly ones (`\u{201c}` is E2 80 9C, `\u{201d}` is E2 80 9D; other characters ending
+/// in 9C or 9D are told apart by their first two bytes), and the character before a
+/// straight mark is decoded only there.
 fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
     let base = span.start as usize;
     let text = span.slice(prose);
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     // (mark, content start) of the open quotation
     let mut open: Option<(usize, usize)> = None;
-    let mut prev = ' ';
-    for (i, c) in text.char_indices() {
-        let at = base + i;
-        let past = at + c.len_utf8();
+    for hit in memchr::memchr3_iter(b'"', 0x9c, 0x9d, bytes) {
+        let b = bytes[hit];
+        if b != b'"' {
+            // the end of a curly mark?
+            if hit < 2 || bytes[hit - 2] != 0xe2 || bytes[hit - 1] != 0x80 {
+                continue;
+            }
+            let (at, past) = (base + hit - 2, base + hit + 1);
+            if b == 0x9c {
+                open = Some((at, past));
+            } else if let Some((mark, content)) = open {
+                out.push(Quotation {
+                    mark,
+                    open: content,
+                    close: at,
+                    after: past,
+                });
+                open = None;
+            }
+            continue;
+        }
+        let (at, past) = (base + hit, base + hit + 1);
+        // the character before the mark (a space at the start of the block)
+        let prev = text
+            .get(..hit)
+            .and_then(|before| before.chars().next_back())
+            .unwrap_or(' ');
         let opens_here =
             prev.is_whitespace() || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
-        match (c, open) {
-            ('\u{201c}', _) => open = Some((at, past)),
-            ('\u{201d}', Some((mark, content))) | ('"', Some((mark, content)))
-                if c == '\u{201d}' || !opens_here =>
-            {
+        match open {
+            Some((mark, content)) if !opens_here => {
                 out.push(Quotation {
                     mark,
                     open: content,
@@ -130,10 +327,9 @@ fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
                 open = None;
             }
             // a straight mark that opens (again: an earlier one was never closed)
-            ('"', _) if opens_here => open = Some((at, past)),
+            _ if opens_here => open = Some((at, past)),
             _ => {}
         }
-        prev = c;
     }
     out
 }
@@ -163,7 +359,8 @@ pub fn claims(
                 continue;
             }
             let span = Span::new(q.open + lead, q.open + lead + trimmed.len());
-            let words = trimmed.split_whitespace().count();
+            // only whether there are fewer than five words matters
+            let words = count_words(trimmed, 5);
             let partial = words < 5
                 && !trimmed
                     .trim_end_matches([',', '.'])
@@ -243,11 +440,6 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// Words in `text[from..to]` with their offsets.
-fn words(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
-    super::words::word_spans(&text[from..to], from)
-}
-
 /// `," Zelenskyy said`, `," said Zelenskyy`, `," he said`.
 fn speaker_after(
     x: &Extractor<'_>,
@@ -262,8 +454,11 @@ fn speaker_after(
     if start >= end {
         return None;
     }
-    let ws = words(text, start, end);
-    let first = ws.first()?;
+    // only the first two words after the quote matter
+    let mut after_quote = Words::new(text, start, end);
+    let first = after_quote.next()?;
+    let second = after_quote.next();
+    let ws = [Some(first), second];
     // only punctuation between the closing mark and the attribution
     if !text[start..first.0]
         .chars()
@@ -271,7 +466,7 @@ fn speaker_after(
     {
         return None;
     }
-    let word = |i: usize| ws.get(i).map(|&(s, e)| &text[s..e]);
+    let word = |i: usize| ws.get(i).copied().flatten().map(|(s, e)| &text[s..e]);
     let person_at = |pos: usize| {
         persons_from(persons, pos)
             .first()
@@ -279,7 +474,7 @@ fn speaker_after(
     };
     // `said Zelenskyy`
     if word(0).is_some_and(is_speech_verb)
-        && let Some(&(s, _)) = ws.get(1)
+        && let Some((s, _)) = second
     {
         if let Some(m) = person_at(s) {
             return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
@@ -298,13 +493,13 @@ fn speaker_after(
     // `Zelenskyy said`, `Mr Lavrov said`
     let name_start = match word(0) {
         Some(w) if super::words::in_list(w.trim_end_matches('.'), HONORIFICS) => {
-            ws.get(1).map_or(first.0, |w| w.0)
+            second.map_or(first.0, |w| w.0)
         }
         _ => first.0,
     };
     if let Some(m) = person_at(name_start) {
-        let after = words(text, m.span.end as usize, end);
-        if after.first().is_some_and(|&(s, e)| {
+        let mut after = Words::new(text, m.span.end as usize, end);
+        if after.next().is_some_and(|(s, e)| {
             is_speech_verb(&text[s..e]) && text[m.span.end as usize..s].trim().is_empty()
         }) {
             return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
@@ -335,46 +530,75 @@ fn speaker_before(
         text,
         (sentence.start as usize).max(open.saturating_sub(ATTRIBUTION_WINDOW)),
     );
-    let ws = words(text, start, open);
-    // the words as text, compared without regard to ASCII case
-    let lower: Vec<&str> = ws.iter().map(|&(s, e)| &text[s..e]).collect();
-    let is = |w: &str, word: &str| w.eq_ignore_ascii_case(word);
-    // `according to X`
-    if let Some(i) = lower
-        .windows(2)
-        .rposition(|w| is(w[0], "according") && is(w[1], "to"))
-    {
-        let after = ws[i + 1].1;
-        if let Some(m) = persons_from(persons, after)
-            .first()
-            .filter(|m| (m.span.end as usize) <= open)
+    let is = |(s, e): (usize, usize), word: &str| text[s..e].eq_ignore_ascii_case(word);
+    // One pass over the words from the quote backwards finds the last `according to`, the
+    // last speech verb, whether an `as` follows it, and the three words before it; it stops
+    // once all of them are known.
+    // the last speech verb and whether it or a word after it is `as`
+    let mut verb: Option<(usize, usize)> = None;
+    let mut as_from_verb = false;
+    let mut as_seen = false;
+    // the (up to three) words before the verb, nearest first
+    let mut before_verb: [Option<(usize, usize)>; 3] = [None; 3];
+    let mut before_count = 0;
+    let mut according_done = false;
+    // the word after the current one
+    let mut later: Option<(usize, usize)> = None;
+    for w in Words::new(text, start, open).rev() {
+        // `according to X`: the last such pair before the quote
+        if !according_done
+            && let Some(to) = later
+            && is(w, "according")
+            && is(to, "to")
         {
-            return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
+            according_done = true;
+            if let Some(m) = persons_from(persons, to.1)
+                .first()
+                .filter(|m| (m.span.end as usize) <= open)
+            {
+                return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
+            }
         }
+        if verb.is_some() {
+            if before_count < before_verb.len() {
+                before_verb[before_count] = Some(w);
+                before_count += 1;
+            }
+        } else {
+            as_seen |= is(w, "as");
+            if is_speech_verb(&text[w.0..w.1]) {
+                verb = Some(w);
+                as_from_verb = as_seen;
+            }
+        }
+        if according_done && verb.is_some() && before_count == before_verb.len() {
+            break;
+        }
+        later = Some(w);
     }
-    let verb = (0..ws.len()).rev().find(|&i| is_speech_verb(lower[i]))?;
+    let verb = verb?;
     // a quote after another quote's closing mark in the same sentence belongs to a new clause
-    let (verb_start, _) = ws[verb];
+    let (verb_start, _) = verb;
     if text[verb_start..open].contains(['"', '\u{201d}']) {
         return None;
     }
-    if is(lower[verb], "described") || is(lower[verb], "describes") {
+    if is(verb, "described") || is(verb, "describes") {
         // `described X as "..."`
-        if !lower[verb..].iter().any(|w| is(w, "as")) {
+        if !as_from_verb {
             return None;
         }
     }
     // the subject: a pronoun just before the verb, or the nearest person before it
-    let near = verb.saturating_sub(3);
-    if let Some(p) = (near..verb)
-        .rev()
-        .find(|&i| super::words::in_list(lower[i], PRONOUNS))
+    if let Some(p) = before_verb
+        .iter()
+        .flatten()
+        .find(|&&(s, e)| super::words::in_list(&text[s..e], PRONOUNS))
     {
-        let nearer_person = persons_from(persons, ws[p].1 + 1)
+        let nearer_person = persons_from(persons, p.1 + 1)
             .first()
             .is_some_and(|m| (m.span.end as usize) <= verb_start);
         if !nearer_person {
-            return last_person_before(x, article, persons, ws[p].0)
+            return last_person_before(x, article, persons, p.0)
                 .filter(|r| r.span.start >= block.start)
                 .map(|r| (r, Attribution::Pronoun));
         }
@@ -398,4 +622,96 @@ fn last_person_before(
     persons_before(persons, at)
         .last()
         .map(|m| x.mention_ref(article, m, x.kinds.person))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speech_verbs_are_sorted_lowercase_and_short() {
+        assert!(SPEECH_VERBS.windows(2).all(|w| w[0] < w[1]));
+        for verb in SPEECH_VERBS {
+            assert!(!verb.is_empty() && verb.len() < 16, "{verb}");
+            assert!(verb.bytes().all(|b| b.is_ascii_lowercase()), "{verb}");
+        }
+    }
+
+    #[test]
+    fn speech_verb_look_up_agrees_with_the_list() {
+        let words = [
+            "said",
+            "SAID",
+            "Said",
+            "sai",
+            "saidx",
+            "according",
+            "tweeted",
+            "Tweeted",
+            "",
+            "s",
+            "ţold",
+            "told\u{2019}",
+            "emphasizing",
+            "emphasizinga",
+            "He",
+            "adds",
+            "Adding",
+        ];
+        for word in words.iter().copied().chain(SPEECH_VERBS.iter().copied()) {
+            assert_eq!(
+                is_speech_verb(word),
+                super::super::words::in_list(word, SPEECH_VERBS),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn lazy_words_match_word_spans() {
+        let texts = [
+            "",
+            "   ",
+            "Putin's aide, ex-minister 2025.",
+            "\u{201c}Kyiv\u{201d} \u{2014} Zelenskyy\u{2019}s ré\u{ad}sumé, naïve \"quote\" end",
+            "a",
+            "word",
+            " trailing-word",
+            "Ünïcödé wörds ñ 東京 text,",
+        ];
+        for text in texts {
+            for lo in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                for hi in (lo..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let expected = super::super::words::word_spans(&text[lo..hi], lo);
+                    let forward: Vec<_> = Words::new(text, lo, hi).collect();
+                    let mut backward: Vec<_> = Words::new(text, lo, hi).rev().collect();
+                    backward.reverse();
+                    assert_eq!(forward, expected, "{text:?} {lo}..{hi}");
+                    assert_eq!(backward, expected, "{text:?} {lo}..{hi}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bounded_word_count_matches_split_whitespace() {
+        let texts = [
+            "",
+            "  ",
+            "one",
+            " one two ",
+            "a\u{a0}b\u{2003}c\u{b}d\u{c}e\rf\ng",
+            "we will  win, he said, again and again",
+            "é è\u{3000}ü",
+        ];
+        for text in texts {
+            for max in 0..8 {
+                assert_eq!(
+                    count_words(text, max),
+                    text.split_whitespace().take(max).count(),
+                    "{text:?} {max}"
+                );
+            }
+        }
+    }
 }
