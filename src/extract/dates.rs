@@ -580,10 +580,7 @@ fn expression(
             _ => None,
         };
     } else if let Some(iso) = c.str(g.iso) {
-        e.date = FactDate::parse(iso).ok();
-        if e.date.is_none() {
-            return None;
-        }
+        e.date = Some(FactDate::parse(iso).ok()?);
     } else if let Some(y) = c.str(g.y4) {
         if c.str(g.notunit).is_some() {
             return None;
@@ -615,9 +612,7 @@ fn expression(
             DateForm::Duration
         };
         // "some" and "over" without a number word are common prose; require an amount
-        if amount.is_none() {
-            return None;
-        }
+        amount?;
     } else if let Some(wd) = c.str(g.wd3) {
         e.form = DateForm::Weekday;
         e.weekday = weekday_of(wd);
