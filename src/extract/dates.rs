@@ -17,8 +17,9 @@ const WEEKDAY: &str = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Sat
 const NUMBER: &str = r"(?P<number>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|a few|a couple of|several|half an?)";
 const HEDGE: &str = r"(?P<hedge>nearly|almost|just under|just over|about|around|roughly|approximately|some|more than|over|less than|under|fewer than|at least)";
 
-/// One regex with a named alternative per form; the first that matches at a position wins.
-static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+/// The date pattern's alternatives, a named one per form; the first that matches at a
+/// position wins.
+static DATE_ALTERNATIVES: LazyLock<[String; 8]> = LazyLock::new(|| {
     let month_day = format!(
         r"(?:{WEEKDAY},?\s+)?{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
     )
@@ -42,66 +43,312 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let weekday = format!(r"\b(?:(?P<rel>last|next|this|on|past|coming)\s+)?{WEEKDAY}\b")
         .replace("(?P<weekday>", "(?P<wd3>");
     let week = r"\b(?P<wrel>last|next|this)\s+(?P<wunit>week|month|year)\b|\b(?P<yday>yesterday|today|tomorrow)\b";
-    let pattern = format!(
-        r"(?:{month_day})|(?:{day_month})|(?:{month_year})|{iso}|(?:{in_year})|(?:(?i:{relative}))|(?:{weekday})|(?:{week})"
-    );
     // ASCII word boundaries keep the regex on its fast DFA path; Unicode `\b` forces a
     // backtracker on every non-ASCII byte (measured: 60 % of extraction time).
     // Likewise ASCII `\s` and `\d`: every literal in the pattern is ASCII anyway.
-    let pattern = format!("(?-u){}", pattern.replace(r"\b", r"(?-u:\b)"));
-    #[allow(
-        clippy::expect_used,
-        reason = "a constant pattern, compiled by every test"
-    )]
-    Regex::new(&pattern).expect("date regex compiles")
+    [
+        month_day,
+        day_month,
+        month_year,
+        iso.to_string(),
+        in_year.to_string(),
+        format!("(?i:{relative})"),
+        weekday,
+        week.to_string(),
+    ]
+    .map(|alternative| format!("(?-u:{})", alternative.replace(r"\b", r"(?-u:\b)")))
 });
 
-/// Words without which no date expression can match; sentences with none of them and no
-/// digit skip the (much slower) date regex.
-static ANCHORS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    let words = [
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "oct",
-        "nov",
-        "dec",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "year",
-        "month",
-        "week",
-        "day",
-        "decade",
-        "centur",
-        "hour",
-        "minute",
-        "yesterday",
-        "today",
-        "tomorrow",
-    ];
-    #[allow(clippy::expect_used, reason = "constant words, built by every test")]
-    aho_corasick::AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build(words)
-        .expect("anchor automaton builds")
-});
-
-/// Whether `text` may hold a date expression.
-fn may_hold_date(text: &str) -> bool {
-    text.bytes().any(|b| b.is_ascii_digit()) || ANCHORS.is_match(text)
+/// The date pattern anchored where a search starts: `at_start` for a match at the start of
+/// the text, `after_char` for one right after the first character of the haystack it is
+/// given, which is the character before the candidate position (so `\b` sees it, as it
+/// would in the whole text).
+struct Anchored {
+    at_start: Regex,
+    after_char: Regex,
 }
+
+impl Anchored {
+    fn new(pattern: &str) -> Anchored {
+        #[allow(
+            clippy::expect_used,
+            reason = "a constant pattern, compiled by every test"
+        )]
+        let compile = |prefix: &str| {
+            Regex::new(&format!("{prefix}(?:{pattern})")).expect("date regex compiles")
+        };
+        Anchored {
+            at_start: compile("^"),
+            after_char: compile("^(?s:.)"),
+        }
+    }
+
+    /// The regex for a candidate at byte `at` of the text.
+    fn get(&self, at: usize) -> &Regex {
+        if at == 0 {
+            &self.at_start
+        } else {
+            &self.after_char
+        }
+    }
+}
+
+/// The whole pattern (to tell where a match is) and each alternative with its capture
+/// groups (to read the first that matches: leftmost-first, that is the whole pattern's
+/// match, and a small regex's captures cost much less).
+struct DateRegex {
+    any: Anchored,
+    alternatives: Vec<(Anchored, Groups)>,
+}
+
+/// Capture group indices of one alternative (`usize::MAX` for a group it does not have).
+struct Groups {
+    m1: usize,
+    m2: usize,
+    m3: usize,
+    d1: usize,
+    d2: usize,
+    y1: usize,
+    y2: usize,
+    y3: usize,
+    y4: usize,
+    wd1: usize,
+    wd2: usize,
+    wd3: usize,
+    iso: usize,
+    prep: usize,
+    notunit: usize,
+    unit: usize,
+    number: usize,
+    hedge: usize,
+    direction: usize,
+    rel: usize,
+    wunit: usize,
+    wrel: usize,
+    yday: usize,
+}
+
+static DATE_REGEX: LazyLock<DateRegex> = LazyLock::new(|| {
+    let any = Anchored::new(&DATE_ALTERNATIVES.join("|"));
+    let alternatives = DATE_ALTERNATIVES
+        .iter()
+        .map(|pattern| {
+            let anchored = Anchored::new(pattern);
+            let groups = Groups::of(&anchored.at_start);
+            (anchored, groups)
+        })
+        .collect();
+    DateRegex { any, alternatives }
+});
+
+impl Groups {
+    fn of(regex: &Regex) -> Groups {
+        // a missing name reads as an unset group
+        let index = |name: &str| {
+            regex
+                .capture_names()
+                .position(|n| n == Some(name))
+                .unwrap_or(usize::MAX)
+        };
+        Groups {
+            m1: index("m1"),
+            m2: index("m2"),
+            m3: index("m3"),
+            d1: index("d1"),
+            d2: index("d2"),
+            y1: index("y1"),
+            y2: index("y2"),
+            y3: index("y3"),
+            y4: index("y4"),
+            wd1: index("wd1"),
+            wd2: index("wd2"),
+            wd3: index("wd3"),
+            iso: index("iso"),
+            prep: index("prep"),
+            notunit: index("notunit"),
+            unit: index("unit"),
+            number: index("number"),
+            hedge: index("hedge"),
+            direction: index("direction"),
+            rel: index("rel"),
+            wunit: index("wunit"),
+            wrel: index("wrel"),
+            yday: index("yday"),
+        }
+    }
+}
+
+/// Words without one of which (or a digit) no date expression can match: every alternative
+/// of the pattern holds one (see [`ANCHOR_WORDS`]). Months and weekdays are matched in any
+/// case, which only finds more anchors than needed.
+static ANCHORS: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<String> = ANCHOR_WORDS
+        .iter()
+        .map(|(word, _)| regex::escape(word))
+        .collect();
+    // a lazy DFA scans this faster than an Aho-Corasick automaton; leftmost-first like it
+    #[allow(clippy::expect_used, reason = "constant words, built by every test")]
+    Regex::new(&format!("(?i-u:{})", words.join("|"))).expect("anchor regex compiles")
+});
+
+/// How many tokens may come before an anchor the anchor regex found.
+fn reach_of(anchor: &str) -> usize {
+    ANCHOR_WORDS
+        .iter()
+        .find(|(word, _)| word.eq_ignore_ascii_case(anchor))
+        .map_or(TOKENS_BEFORE_ANY, |(_, reach)| *reach)
+}
+
+/// The anchors, each with the most whitespace-separated tokens a date expression has before
+/// it when it is the expression's first anchor: a two-word hedge and a three-word number
+/// before a unit (`just under a couple of years`), a hedge before a number (`more than 3
+/// years`) or a preposition before a year (`since 2014`), a word before a weekday (`last
+/// Monday`); months and `yesterday` start theirs. No word of a hedge, number, preposition or
+/// `last`/`next` holds an anchor, so the first anchor found at or after the start of an
+/// expression is its own; and where two anchors start at one place the first listed is found,
+/// so `decade` comes before `dec`.
+const ANCHOR_WORDS: [(&str, usize); 40] = [
+    ("decade", 5),
+    ("year", 5),
+    ("month", 5),
+    ("week", 5),
+    ("day", 5),
+    ("centur", 5),
+    ("hour", 5),
+    ("minute", 5),
+    ("jan", 0),
+    ("feb", 0),
+    ("mar", 0),
+    ("apr", 0),
+    ("may", 0),
+    ("jun", 0),
+    ("jul", 0),
+    ("aug", 0),
+    ("sep", 0),
+    ("oct", 0),
+    ("nov", 0),
+    ("dec", 0),
+    ("monday", 1),
+    ("tuesday", 1),
+    ("wednesday", 1),
+    ("thursday", 1),
+    ("friday", 1),
+    ("saturday", 1),
+    ("sunday", 1),
+    ("yesterday", 0),
+    ("today", 0),
+    ("tomorrow", 0),
+    ("0", 2),
+    ("1", 2),
+    ("2", 2),
+    ("3", 2),
+    ("4", 2),
+    ("5", 2),
+    ("6", 2),
+    ("7", 2),
+    ("8", 2),
+    ("9", 2),
+];
+
+/// ASCII whitespace, the pattern's `\s`.
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// The start of the `n`th whitespace-separated token before `at` (or of the token `at` is
+/// in): no date expression whose first anchor starts at `at` starts before it.
+fn tokens_back(bytes: &[u8], at: usize, n: usize) -> usize {
+    let mut i = at;
+    for _ in 0..n {
+        while i > 0 && is_space(bytes[i - 1]) {
+            i -= 1;
+        }
+        while i > 0 && !is_space(bytes[i - 1]) {
+            i -= 1;
+        }
+    }
+    i
+}
+
+/// Whether a date expression can start at byte `i`: every alternative starts with an ASCII
+/// letter or digit, and only those starting with a capitalized month or weekday or a digit
+/// may follow a word character (the others start with `\b`).
+fn may_start_at(bytes: &[u8], i: usize) -> bool {
+    let b = bytes[i];
+    b.is_ascii_digit()
+        || b.is_ascii_uppercase()
+        || (b.is_ascii_lowercase()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')))
+}
+
+/// Every match of the date pattern in `text`, leftmost-first and not overlapping, as
+/// `captures_iter` of the unanchored pattern would find them: the pattern is tried,
+/// anchored, only at the positions a match can start at, near an anchor. `found` gets the
+/// capture locations and the offset to add to them.
+fn each_match(
+    text: &str,
+    mut found: impl FnMut(&regex::CaptureLocations, &Groups, usize, usize, usize),
+) {
+    let bytes = text.as_bytes();
+    let re = &*DATE_REGEX;
+    let mut locs: Vec<Option<regex::CaptureLocations>> = Vec::new();
+    // the next position to try: past the last match and every position tried
+    let mut next = 0;
+    for anchor in ANCHORS.find_iter(text) {
+        let reach = match anchor.as_str().as_bytes() {
+            [b] if b.is_ascii_digit() => 2,
+            _ => reach_of(anchor.as_str()),
+        };
+        let mut i = next.max(tokens_back(bytes, anchor.start(), reach));
+        // a match starts at or before its first anchor (or inside the one found)
+        while i < anchor.end() {
+            if !may_start_at(bytes, i) {
+                i += 1;
+                continue;
+            }
+            let from = if i == 0 {
+                0
+            } else {
+                // the character before `i` (candidates are ASCII, so `i` is a boundary)
+                let mut from = i - 1;
+                while !text.is_char_boundary(from) {
+                    from -= 1;
+                }
+                from
+            };
+            let hay = text.get(from..).unwrap_or_default();
+            if !re.any.get(i).is_match(hay) {
+                i += 1;
+                continue;
+            }
+            // the first alternative that matches here is the match
+            let mut end = None;
+            for (k, (alternative, groups)) in re.alternatives.iter().enumerate() {
+                if locs.len() <= k {
+                    locs.resize_with(k + 1, || None);
+                }
+                let Some(slot) = locs.get_mut(k) else {
+                    continue;
+                };
+                let l = slot.get_or_insert_with(|| alternative.at_start.capture_locations());
+                if let Some(m) = alternative.get(i).captures_read(l, hay) {
+                    let e = from + m.end();
+                    // matches are never empty
+                    if e > i {
+                        found(l, groups, from, i, e);
+                        end = Some(e);
+                    }
+                    break;
+                }
+            }
+            i = end.unwrap_or(i + 1);
+        }
+        next = next.max(i);
+    }
+}
+
+/// The most tokens before any anchor (for an anchor the automaton has no entry for).
+const TOKENS_BEFORE_ANY: usize = 5;
 
 /// Event nouns and verbs, found in one pass (word boundaries checked by the caller).
 static EVENT_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
@@ -247,118 +494,151 @@ fn hedge_of(text: &str) -> Hedge {
 /// `article_year` fills in `February 18` without a year.
 pub fn find(text: &str, base: usize, article_year: Option<i16>) -> Vec<DateExpression> {
     let mut out = Vec::new();
-    if !may_hold_date(text) {
-        return out;
+    each_match(text, |locs, groups, from, start, end| {
+        let c = Caps {
+            text,
+            locs,
+            from,
+            start,
+            end,
+        };
+        if let Some(e) = expression(&c, groups, base, article_year) {
+            out.push(e);
+        }
+    });
+    merge_weekday_dates(text, base, out)
+}
+
+/// One match of the date pattern: its capture locations, relative to `from` in `text`, and
+/// the span of the whole expression.
+struct Caps<'t> {
+    text: &'t str,
+    locs: &'t regex::CaptureLocations,
+    from: usize,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Caps<'t> {
+    fn range(&self, group: usize) -> Option<(usize, usize)> {
+        let (s, e) = self.locs.get(group)?;
+        Some((self.from + s, self.from + e))
     }
-    for caps in DATE_RE.captures_iter(text) {
-        let Some(whole) = caps.get(0) else {
-            continue;
+
+    fn str(&self, group: usize) -> Option<&'t str> {
+        let (s, e) = self.range(group)?;
+        self.text.get(s..e)
+    }
+}
+
+/// The date expression a match makes, if it makes one.
+fn expression(
+    c: &Caps<'_>,
+    g: &Groups,
+    base: usize,
+    article_year: Option<i16>,
+) -> Option<DateExpression> {
+    let mut span = Span::new(base + c.start, base + c.end);
+    let mut e = DateExpression {
+        span,
+        form: DateForm::Absolute,
+        date: None,
+        weekday: None,
+        hedge: None,
+        amount: None,
+        unit: None,
+        direction: None,
+        relative_to_now: None,
+    };
+    if let Some(m) = c.str(g.m1).or(c.str(g.m2)) {
+        let day: i8 = c
+            .str(g.d1)
+            .or(c.str(g.d2))
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+        let year = c
+            .str(g.y1)
+            .or(c.str(g.y2))
+            .and_then(|y| y.parse().ok())
+            .or(article_year);
+        e.weekday = c.str(g.wd1).or(c.str(g.wd2)).and_then(weekday_of);
+        e.date = match (year, month_number(m)) {
+            (Some(y), Some(mo)) => FactDate::day(y, mo, day).ok(),
+            _ => None,
         };
-        let mut span = Span::new(base + whole.start(), base + whole.end());
-        let mut e = DateExpression {
-            span,
-            form: DateForm::Absolute,
-            date: None,
-            weekday: None,
-            hedge: None,
-            amount: None,
-            unit: None,
-            direction: None,
-            relative_to_now: None,
+        // `May 5` is a date, but `may 5` and a bare "May" alone are too ambiguous
+        if m == "May"
+            && c.str(g.y1).or(c.str(g.y2)).is_none()
+            && c.str(g.d2).is_none()
+            && e.date.is_none()
+        {
+            return None;
+        }
+    } else if let Some(m) = c.str(g.m3) {
+        e.date = match (c.str(g.y3).and_then(|y| y.parse().ok()), month_number(m)) {
+            (Some(y), Some(mo)) => FactDate::month(y, mo).ok(),
+            _ => None,
         };
-        let get = |name: &str| caps.name(name).map(|m| m.as_str());
-        if let Some(m) = get("m1").or(get("m2")) {
-            let day: i8 = get("d1")
-                .or(get("d2"))
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(0);
-            let year = get("y1")
-                .or(get("y2"))
-                .and_then(|y| y.parse().ok())
-                .or(article_year);
-            e.weekday = get("wd1").or(get("wd2")).and_then(weekday_of);
-            e.date = match (year, month_number(m)) {
-                (Some(y), Some(mo)) => FactDate::day(y, mo, day).ok(),
-                _ => None,
-            };
-            // `May 5` is a date, but `may 5` and a bare "May" alone are too ambiguous
-            if m == "May"
-                && get("y1").or(get("y2")).is_none()
-                && get("d2").is_none()
-                && e.date.is_none()
-            {
-                continue;
-            }
-        } else if let Some(m) = get("m3") {
-            e.date = match (get("y3").and_then(|y| y.parse().ok()), month_number(m)) {
-                (Some(y), Some(mo)) => FactDate::month(y, mo).ok(),
-                _ => None,
-            };
-        } else if let Some(iso) = get("iso") {
-            e.date = FactDate::parse(iso).ok();
-            if e.date.is_none() {
-                continue;
-            }
-        } else if let Some(y) = get("y4") {
-            if get("notunit").is_some() {
-                continue;
-            }
-            e.date = y.parse().ok().and_then(|y| FactDate::year(y).ok());
-            // the span is the year and its preposition, without a unit word
-            // the pattern puts `prep` before every `y4`
-            if let (Some(prep), Some(year)) = (caps.name("prep"), caps.name("y4")) {
-                span = Span::new(base + prep.start(), base + year.end());
-                e.span = span;
-            }
-        } else if let Some(unit) = get("unit") {
-            let amount = get("number").and_then(number_value);
-            e.unit = Some(unit_name(unit));
-            e.amount = amount;
-            e.hedge = get("hedge").map(hedge_of);
-            e.direction = get("direction").map(|d| match d.to_ascii_lowercase().as_str() {
+    } else if let Some(iso) = c.str(g.iso) {
+        e.date = Some(FactDate::parse(iso).ok()?);
+    } else if let Some(y) = c.str(g.y4) {
+        if c.str(g.notunit).is_some() {
+            return None;
+        }
+        e.date = y.parse().ok().and_then(|y| FactDate::year(y).ok());
+        // the span is the year and its preposition, without a unit word
+        // the pattern puts `prep` before every `y4`
+        if let (Some(prep), Some(year)) = (c.range(g.prep), c.range(g.y4)) {
+            span = Span::new(base + prep.0, base + year.1);
+            e.span = span;
+        }
+    } else if let Some(unit) = c.str(g.unit) {
+        let amount = c.str(g.number).and_then(number_value);
+        e.unit = Some(unit_name(unit));
+        e.amount = amount;
+        e.hedge = c.str(g.hedge).map(hedge_of);
+        e.direction = c
+            .str(g.direction)
+            .map(|d| match d.to_ascii_lowercase().as_str() {
                 "ago" => "ago",
                 "after" => "after",
                 "before" => "before",
                 "later" => "later",
                 _ => "earlier",
             });
-            e.form = if e.direction.is_some() {
-                DateForm::Relative
-            } else {
-                DateForm::Duration
-            };
-            // "some" and "over" without a number word are common prose; require an amount
-            if amount.is_none() {
-                continue;
-            }
-        } else if let Some(wd) = get("wd3") {
-            e.form = DateForm::Weekday;
-            e.weekday = weekday_of(wd);
-            e.relative_to_now = get("rel").map(|r| match r {
-                "last" | "past" => "last",
-                "next" | "coming" => "next",
-                "this" => "this",
-                _ => "on",
-            });
-        } else if let Some(unit) = get("wunit") {
-            e.form = DateForm::Weekday;
-            e.unit = Some(unit_name(unit));
-            e.relative_to_now = get("wrel").map(|r| match r {
-                "last" => "last",
-                "next" => "next",
-                _ => "this",
-            });
-        } else if let Some(day) = get("yday") {
-            e.form = DateForm::Weekday;
-            e.relative_to_now = Some(match day {
-                "yesterday" => "yesterday",
-                "tomorrow" => "tomorrow",
-                _ => "today",
-            });
-        }
-        out.push(e);
+        e.form = if e.direction.is_some() {
+            DateForm::Relative
+        } else {
+            DateForm::Duration
+        };
+        // "some" and "over" without a number word are common prose; require an amount
+        amount?;
+    } else if let Some(wd) = c.str(g.wd3) {
+        e.form = DateForm::Weekday;
+        e.weekday = weekday_of(wd);
+        e.relative_to_now = c.str(g.rel).map(|r| match r {
+            "last" | "past" => "last",
+            "next" | "coming" => "next",
+            "this" => "this",
+            _ => "on",
+        });
+    } else if let Some(unit) = c.str(g.wunit) {
+        e.form = DateForm::Weekday;
+        e.unit = Some(unit_name(unit));
+        e.relative_to_now = c.str(g.wrel).map(|r| match r {
+            "last" => "last",
+            "next" => "next",
+            _ => "this",
+        });
+    } else if let Some(day) = c.str(g.yday) {
+        e.form = DateForm::Weekday;
+        e.relative_to_now = Some(match day {
+            "yesterday" => "yesterday",
+            "tomorrow" => "tomorrow",
+            _ => "today",
+        });
     }
-    merge_weekday_dates(text, base, out)
+    Some(e)
 }
 
 /// `on Thursday, Feb. 18, 2025` is one expression: a date with the weekday it falls on.
@@ -532,11 +812,15 @@ pub const EVENT_VERBS: &[&str] = &[
 /// Finds the event a date speaks of, in the clause around `at` within `sentence`:
 /// the nearest event words before it, else after it.
 pub fn event_words_near(text: &str, sentence: Span, at: Span) -> Option<Span> {
+    event_words_in(text, sentence, at, clause_around(text, sentence, at))
+}
+
+/// [`event_words_near`] with the clause around `at` already found.
+fn event_words_in(text: &str, sentence: Span, at: Span, clause: Span) -> Option<Span> {
     let s = sentence.slice(text);
     let base = sentence.start as usize;
     let rel_start = (at.start - sentence.start) as usize;
     let rel_end = (at.end - sentence.start) as usize;
-    let clause = clause_around(text, sentence, at);
     let (clause_start, clause_end) = (
         (clause.start - sentence.start) as usize,
         (clause.end - sentence.start) as usize,
@@ -557,6 +841,10 @@ pub fn event_words_near(text: &str, sentence: Span, at: Span) -> Option<Span> {
         };
         if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, Span::new(base + ws, base + end)));
+        }
+        // later words start later still: none is nearer
+        if ws >= rel_end {
+            break;
         }
     }
     best.map(|(_, span)| span)
@@ -622,7 +910,7 @@ pub fn claims_in(
         let resolved = resolve(&e, today);
         // a KB event mention in the same clause wins; else the nearest event words
         let clause = clause_around(&article.prose, sentence, e.span);
-        let words = event_words_near(&article.prose, sentence, e.span);
+        let words = event_words_in(&article.prose, sentence, e.span, clause);
         let known = nearest_event(events, clause, e.span).filter(|known| {
             // `The Riyadh meeting followed a phone call ... on Feb. 12`: other event words
             // between the known event and the date speak of another event; and `the
@@ -683,11 +971,15 @@ fn clause_around(text: &str, sentence: Span, at: Span) -> Span {
     while !s.is_char_boundary(ceiling) {
         ceiling -= 1;
     }
-    let start = s[floor..rel_start]
-        .rfind([';', '('])
+    // ASCII bytes: found by byte, they are the characters `rfind` and `find` would find
+    let bytes = s.as_bytes();
+    let start = bytes
+        .get(floor..rel_start)
+        .and_then(|b| memchr::memrchr2(b';', b'(', b))
         .map_or(floor, |p| floor + p + 1);
-    let end = s[rel_end..ceiling]
-        .find([';', ')'])
+    let end = bytes
+        .get(rel_end..ceiling)
+        .and_then(|b| memchr::memchr2(b';', b')', b))
         .map_or(ceiling, |p| rel_end + p);
     Span::new(base + start, base + end)
 }
@@ -796,6 +1088,195 @@ mod tests {
             (DateForm::Duration, Some(Hedge::Over), Some(1.0))
         );
         assert_eq!(one("about five hours").unit, Some("hour"));
+    }
+
+    /// Every match and capture `find` reads, as the unanchored pattern's `captures_iter`
+    /// finds them, over random text made of date words, numbers, other words and spacing.
+    #[test]
+    fn anchored_search_matches_captures_iter() {
+        let whole = Regex::new(&DATE_ALTERNATIVES.join("|")).unwrap();
+        let names: Vec<&str> = whole.capture_names().flatten().collect();
+        let vocabulary = [
+            "Jan.",
+            "January",
+            "Feb",
+            "March",
+            "Mar.",
+            "May",
+            "may",
+            "Sept.",
+            "Sep",
+            "Dec.",
+            "December",
+            "Monday",
+            "Thursday,",
+            "friday",
+            "Sunday",
+            "year",
+            "years",
+            "Years",
+            "months",
+            "weeks",
+            "day",
+            "days",
+            "decade",
+            "decades",
+            "century",
+            "centuries",
+            "hours",
+            "minutes",
+            "yesterday",
+            "today",
+            "Today",
+            "tomorrow",
+            "ago",
+            "later",
+            "earlier",
+            "after",
+            "before",
+            "in",
+            "since",
+            "by",
+            "until",
+            "of",
+            "from",
+            "during",
+            "early",
+            "late",
+            "mid-",
+            "mid-2014",
+            "last",
+            "next",
+            "this",
+            "on",
+            "past",
+            "coming",
+            "week",
+            "month",
+            "nearly",
+            "almost",
+            "just",
+            "under",
+            "over",
+            "about",
+            "around",
+            "some",
+            "more",
+            "than",
+            "less",
+            "fewer",
+            "at",
+            "least",
+            "a",
+            "an",
+            "A",
+            "one",
+            "Two",
+            "three",
+            "twenty",
+            "few",
+            "couple",
+            "several",
+            "half",
+            "1",
+            "2",
+            "18",
+            "18th",
+            "2014",
+            "2025",
+            "1999",
+            "2025-02-18",
+            "3.5",
+            "12",
+            "2014-13-99",
+            "people",
+            "troops",
+            "dollars",
+            "Omar",
+            "market",
+            "decided",
+            "Sunday's",
+            "x2014",
+            "_3",
+            "the",
+            "said",
+            "(",
+            ")",
+            ",",
+            ";",
+            ".",
+            "—",
+            "é",
+            "naïve",
+            "“",
+            "’s",
+            "Ünter",
+        ];
+        let spaces = [" ", " ", " ", "  ", "\n", "\t", "", "\u{a0}", ", "];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next(14) {
+                text.push_str(vocabulary[next(vocabulary.len())]);
+                text.push_str(spaces[next(spaces.len())]);
+            }
+            let mut expected = Vec::new();
+            for caps in whole.captures_iter(&text) {
+                let groups: Vec<_> = names
+                    .iter()
+                    .map(|n| caps.name(n).map(|m| m.range()))
+                    .collect();
+                expected.push((caps.get(0).unwrap().range(), groups));
+            }
+            let mut got = Vec::new();
+            each_match(&text, |locs, groups, from, start, end| {
+                let c = Caps {
+                    text: &text,
+                    locs,
+                    from,
+                    start,
+                    end,
+                };
+                let index = |name: &str| match name {
+                    "m1" => groups.m1,
+                    "m2" => groups.m2,
+                    "m3" => groups.m3,
+                    "d1" => groups.d1,
+                    "d2" => groups.d2,
+                    "y1" => groups.y1,
+                    "y2" => groups.y2,
+                    "y3" => groups.y3,
+                    "y4" => groups.y4,
+                    "wd1" => groups.wd1,
+                    "wd2" => groups.wd2,
+                    "wd3" => groups.wd3,
+                    "iso" => groups.iso,
+                    "prep" => groups.prep,
+                    "notunit" => groups.notunit,
+                    "unit" => groups.unit,
+                    "number" => groups.number,
+                    "hedge" => groups.hedge,
+                    "direction" => groups.direction,
+                    "rel" => groups.rel,
+                    "wunit" => groups.wunit,
+                    "wrel" => groups.wrel,
+                    "yday" => groups.yday,
+                    other => panic!("group {other} is not read"),
+                };
+                let groups: Vec<_> = names
+                    .iter()
+                    .map(|n| c.range(index(n)).map(|(s, e)| s..e))
+                    .collect();
+                got.push((start..end, groups));
+            });
+            assert_eq!(got, expected, "{text:?}");
+        }
     }
 
     #[test]
