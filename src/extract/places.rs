@@ -26,6 +26,12 @@ static TRIGGERS: WordList = WordList::new(&[
     "signed",
 ]);
 
+/// ` in ` and ` at `: a sentence without either places nothing.
+static IN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" in "));
+static AT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" at "));
+
 /// Prepositions that start another phrase between a trigger and its place.
 const OTHER_PREPOSITIONS: &[&str] = &[
     "on", "of", "about", "over", "for", "to", "into", "against", "from",
@@ -49,7 +55,7 @@ pub fn claims_in(
     let mut out = Vec::new();
     let s = sentence.slice(text);
     // most sentences place nothing: skip them before splitting words
-    if !s.contains(" in ") && !s.contains(" at ") {
+    if IN.find(s.as_bytes()).is_none() && AT.find(s.as_bytes()).is_none() {
         return out;
     }
     let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));

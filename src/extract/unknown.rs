@@ -164,6 +164,13 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
         };
         for (i, word) in words.iter().enumerate() {
             let (ws, we) = (word.start as usize, word.end as usize);
+            // most words are lower case with no run to end: nothing to do
+            if run.is_none()
+                && text.as_bytes()[ws] < 0x80
+                && !text.as_bytes()[ws].is_ascii_uppercase()
+            {
+                continue;
+            }
             let w = &text[ws..we];
             // a known name breaks a run: `Foreign Minister Sergey Lavrof` leaves `Sergey Lavrof`
             while mentions.get(m).is_some_and(|x| (x.span.end as usize) <= ws) {
