@@ -13,12 +13,19 @@ pub fn name_key(name: &str) -> String {
 /// [`name_key`] into a buffer (cleared first), so that look-ups need not allocate.
 pub fn name_key_into(name: &str, key: &mut String) {
     key.clear();
+    // Most names are plain ASCII words with single spaces and nothing to drop or replace:
+    // their key is the name lowercased, done in bulk.
+    if is_plain_ascii(name.as_bytes()) {
+        key.push_str(name);
+        key.make_ascii_lowercase();
+        return;
+    }
     let mut pending_space = false;
     let bytes = name.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // ASCII, the common case, byte by byte
+        // ASCII, byte by byte
         if b < 0x80 {
             i += 1;
             let c = match b {
@@ -59,6 +66,27 @@ pub fn name_key_into(name: &str, key: &mut String) {
             key.extend(c.to_lowercase());
         }
     }
+}
+
+/// ASCII with no `.` or `` ` ``, and no white space but single spaces between words.
+fn is_plain_ascii(bytes: &[u8]) -> bool {
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for &b in bytes {
+        let space = b == b' ';
+        if b >= 0x80
+            || b == b'.'
+            || b == b'`'
+            || (space && after_space)
+            || (!space && b.is_ascii_whitespace())
+        {
+            return false;
+        }
+        after_space = space;
+    }
+    true
 }
 
 /// Quoted words compared without case, quotation marks, final punctuation or extra spaces.

@@ -17,8 +17,11 @@
 //! - **Not cached.** The rule texts themselves (they were just read to compute the key, and
 //!   evidence points into them) and the lazily derived indexes.
 //!
-//! The payload is six postcard sections decoded in parallel: the small tables (kinds,
-//! relations), entities, the name index, facts, the fact indexes, and the closure.
+//! The payload is five sections decoded in parallel: the small tables (kinds, relations,
+//! postcard), then entities, the name index, facts, and the fact indexes with the closures,
+//! each as flat columns of fixed-width integers and one text per section that strings are
+//! cut from. Decoding is a bounds-checked copy; the name index's hash table is rebuilt
+//! (one hash per name), and the fact indexes are checked against the facts.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,8 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use super::time::{FactDate, Validity};
 use super::{
-    Alias, Cardinality, Entity, EntityId, Fact, FactId, FactValue, Kind, KindId, KnowledgeBase,
-    NameIndex, Relation, RelationId, Tolerance, ValueType,
+    Alias, Cardinality, Closure, Entity, EntityId, Fact, FactId, FactValue, Kind, KindId,
+    KnowledgeBase, NameIndex, Relation, RelationId, Tolerance, ValueType,
 };
 use crate::severity::Severity;
 use crate::source::{FileId, Loc, SourceMap};
@@ -37,12 +40,12 @@ use crate::span::Span;
 
 const MAGIC: &[u8; 16] = b"claimcheck-kb\0\0\x01";
 /// Bump when the payload layout changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Identifies the build: a cache written by another build is not read.
 pub const BUILD_ID: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CLAIMCHECK_BUILD_ID"));
 /// How many cache files are kept in the directory (the newest).
 pub const KEEP: usize = 8;
-const SECTIONS: usize = 6;
+const SECTIONS: usize = 5;
 
 /// A cache directory.
 #[derive(Clone, Debug)]
@@ -129,8 +132,18 @@ impl KbCache {
             }
             Err(e) => return Err(format!("cannot read: {e}")),
         };
-        let payload = check_header(&bytes, key)?;
-        decode(payload, sources).map(Some)
+        let (payload, checksum) = check_header(&bytes, key)?;
+        // The checksum is computed while the payload is decoded (decoding checks every
+        // length, id and span, so damaged bytes cannot make it fail badly); a mismatch
+        // discards the result.
+        let (sum, kb) = rayon::join(
+            || xxhash_rust::xxh3::xxh3_128(payload),
+            || decode(payload, sources),
+        );
+        if sum != checksum {
+            return Err("checksum mismatch".into());
+        }
+        kb.map(Some)
     }
 
     /// Writes `kb` under `key` (atomically), then removes all but the newest [`KEEP`] files.
@@ -180,9 +193,9 @@ impl KbCache {
     }
 }
 
-/// The payload of a cache file, if its header is for this build and key and the checksum
-/// holds.
-fn check_header(bytes: &[u8], key: u128) -> Result<&[u8], String> {
+/// The payload of a cache file and its checksum, if its header is for this build and key
+/// and the payload has the length the header says.
+fn check_header(bytes: &[u8], key: u128) -> Result<(&[u8], u128), String> {
     let prefix = &bytes[..bytes.len().min(MAGIC.len())];
     if !MAGIC.starts_with(prefix) {
         return Err("not a claimcheck cache file".into());
@@ -209,10 +222,7 @@ fn check_header(bytes: &[u8], key: u128) -> Result<&[u8], String> {
             payload.len()
         ));
     }
-    if xxhash_rust::xxh3::xxh3_128(payload) != checksum {
-        return Err("checksum mismatch".into());
-    }
-    Ok(payload)
+    Ok((payload, checksum))
 }
 
 struct Reader<'a> {
@@ -240,10 +250,14 @@ impl<'a> Reader<'a> {
 }
 
 // ---- the payload ----------------------------------------------------------------------
+//
+// The small tables (kinds, relations) are postcard. The big sections are columns: arrays
+// of little-endian `u32`s (or bytes), each preceded by its length, and strings cut from
+// one UTF-8 text at stored end offsets, so that decoding is a validated copy with no
+// varint or per-field dispatch, and one UTF-8 check per section instead of one per name.
 
 /// (file, start, end)
 type LocRaw = (u32, u32, u32);
-type DateRaw = (i16, i8, i8);
 
 #[derive(Serialize, Deserialize)]
 struct Head<S> {
@@ -254,7 +268,6 @@ struct Head<S> {
     entities: u32,
     facts: u32,
     positive_count: u32,
-    by_value_order: u32,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -274,47 +287,8 @@ struct RelationRaw<S> {
     loc: LocRaw,
 }
 
-#[derive(Serialize, Deserialize)]
-struct EntityRaw<S> {
-    name: S,
-    kind: u32,
-    aliases: Vec<(S, LocRaw)>,
-    one_holder_at_a_time: bool,
-    loc: LocRaw,
-    name_loc: LocRaw,
-}
-
-#[derive(Serialize, Deserialize)]
-enum ValueRaw<S> {
-    Entity(u32),
-    Date(DateRaw),
-    Number(f64),
-    Text(S),
-}
-
-#[derive(Serialize, Deserialize)]
-struct FactRaw<S> {
-    subject: u32,
-    relation: u32,
-    value: ValueRaw<S>,
-    from: Option<DateRaw>,
-    until: Option<DateRaw>,
-    on: Option<DateRaw>,
-    negated: bool,
-    loc: LocRaw,
-}
-
-type NamesRaw<S> = (Vec<(S, u32)>, Vec<(S, Vec<u32>)>);
-/// (relation or subject, entity or relation, start, end)
-type RangesRaw = Vec<(u32, u32, u32, u32)>;
-type ClosureRaw = Vec<(u32, u32, Vec<u32>)>;
-
 fn loc_raw(l: Loc) -> LocRaw {
     (l.file.0, l.span.start, l.span.end)
-}
-
-fn date_raw(d: Option<FactDate>) -> Option<DateRaw> {
-    d.map(FactDate::raw)
 }
 
 fn sorted<K: Ord, V>(mut v: Vec<(K, V)>) -> Vec<(K, V)> {
@@ -325,6 +299,263 @@ fn sorted<K: Ord, V>(mut v: Vec<(K, V)>) -> Vec<(K, V)> {
 fn postcard<T: Serialize>(value: &T) -> Vec<u8> {
     // serializing plain data into a Vec cannot fail
     postcard::to_allocvec(value).unwrap_or_default()
+}
+
+/// A date as one `u32` (year << 16 | month << 8 | day); 0, which is no valid date, for none.
+fn pack_date(d: Option<FactDate>) -> u32 {
+    d.map_or(0, |d| {
+        let (year, month, day) = d.raw();
+        (u32::from(year as u16) << 16) | (u32::from(month as u8) << 8) | u32::from(day as u8)
+    })
+}
+
+fn unpack_date(p: u32) -> R<Option<FactDate>> {
+    if p == 0 {
+        return Ok(None);
+    }
+    let raw = ((p >> 16) as u16 as i16, (p >> 8) as u8 as i8, p as u8 as i8);
+    FactDate::from_raw(raw)
+        .map(Some)
+        .ok_or_else(|| "an invalid date".to_string())
+}
+
+/// Value tags of facts; bit 2 marks a `not` fact.
+const VALUE_ENTITY: u8 = 0;
+const VALUE_DATE: u8 = 1;
+const VALUE_NUMBER: u8 = 2;
+const VALUE_TEXT: u8 = 3;
+const NEGATED: u8 = 4;
+
+/// A section being written.
+#[derive(Default)]
+struct Out(Vec<u8>);
+
+impl Out {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn len(&mut self, n: usize) {
+        self.0.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+
+    fn u32s(&mut self, values: &[u32]) {
+        self.len(values.len());
+        self.0.reserve(values.len() * 4);
+        for v in values {
+            self.u32(*v);
+        }
+    }
+
+    fn u64s(&mut self, values: &[u64]) {
+        self.len(values.len());
+        self.0.reserve(values.len() * 8);
+        for v in values {
+            self.0.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.len(bytes.len());
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+/// A column of little-endian `u32`s.
+#[derive(Clone, Copy)]
+struct U32s<'a>(&'a [u8]);
+
+impl<'a> U32s<'a> {
+    fn len(self) -> usize {
+        self.0.len() / 4
+    }
+
+    fn iter(self) -> impl ExactSizeIterator<Item = u32> + 'a {
+        self.0
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+
+    fn to_vec(self) -> Vec<u32> {
+        self.iter().collect()
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn len(&mut self, item: usize) -> R<usize> {
+        let n = u64::from_le_bytes(self.array()?);
+        usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_mul(item))
+            .ok_or_else(|| "a section length is out of range".to_string())
+    }
+
+    fn u32(&mut self) -> R<u32> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn u32s(&mut self) -> R<U32s<'a>> {
+        let n = self.len(4)?;
+        Ok(U32s(self.take(n)?))
+    }
+
+    fn u64s(&mut self) -> R<impl ExactSizeIterator<Item = u64> + 'a> {
+        let n = self.len(8)?;
+        Ok(self
+            .take(n)?
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])))
+    }
+
+    fn bytes(&mut self) -> R<&'a [u8]> {
+        let n = self.len(1)?;
+        self.take(n)
+    }
+
+    fn str(&mut self) -> R<&'a str> {
+        simdutf8::basic::from_utf8(self.bytes()?).map_err(|_| "a string is not UTF-8".to_string())
+    }
+
+    fn end(&self, what: &str) -> R<()> {
+        if self.at == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(format!("trailing bytes in the {what}"))
+        }
+    }
+}
+
+/// Strings cut from one text at increasing end offsets.
+struct Cuts<'a> {
+    text: &'a str,
+    ends: Vec<u32>,
+    next: usize,
+    at: usize,
+}
+
+impl<'a> Cuts<'a> {
+    fn new(text: &'a str, ends: U32s<'a>) -> Cuts<'a> {
+        Cuts {
+            text,
+            ends: ends.to_vec(),
+            next: 0,
+            at: 0,
+        }
+    }
+
+    fn next(&mut self) -> R<&'a str> {
+        let end = *self.ends.get(self.next).ok_or("too few strings")? as usize;
+        self.next += 1;
+        let s = self
+            .text
+            .get(self.at..end)
+            .ok_or("a string offset is out of range")?;
+        self.at = end;
+        Ok(s)
+    }
+
+    fn done(&self) -> R<()> {
+        if self.next == self.ends.len() && self.at == self.text.len() {
+            Ok(())
+        } else {
+            Err("strings left over".into())
+        }
+    }
+}
+
+fn encode_entities(kb: &KnowledgeBase) -> Vec<u8> {
+    let mut text = String::new();
+    let mut ends = Vec::with_capacity(kb.entities.len() * 3);
+    let (mut kinds, mut flags, mut alias_counts) = (Vec::new(), Vec::new(), Vec::new());
+    let mut locs = Vec::with_capacity(kb.entities.len() * 6);
+    let mut alias_locs = Vec::new();
+    for e in &kb.entities {
+        text.push_str(&e.name);
+        ends.push(text.len() as u32);
+        for a in &e.aliases {
+            text.push_str(&a.text);
+            ends.push(text.len() as u32);
+            let (f, s, t) = loc_raw(a.loc);
+            alias_locs.extend([f, s, t]);
+        }
+        kinds.push(e.kind.0);
+        flags.push(u8::from(e.one_holder_at_a_time));
+        alias_counts.push(e.aliases.len() as u32);
+        let ((f, s, t), (nf, ns, nt)) = (loc_raw(e.loc), loc_raw(e.name_loc));
+        locs.extend([f, s, t, nf, ns, nt]);
+    }
+    let mut out = Out::default();
+    out.bytes(text.as_bytes());
+    out.u32s(&ends);
+    out.u32s(&kinds);
+    out.bytes(&flags);
+    out.u32s(&alias_counts);
+    out.u32s(&locs);
+    out.u32s(&alias_locs);
+    out.0
+}
+
+fn encode_names(kb: &KnowledgeBase) -> Vec<u8> {
+    let (text, ends, first, shared) = kb.names.parts();
+    let mut out = Out::default();
+    out.bytes(text.as_bytes());
+    out.u32s(ends);
+    out.u32s(&first.iter().map(|e| e.0).collect::<Vec<_>>());
+    out.len(shared.len());
+    for (key, ids) in shared {
+        out.u32(key);
+        out.u32s(&ids.iter().map(|e| e.0).collect::<Vec<_>>());
+    }
+    out.0
+}
+
+fn encode_facts(kb: &KnowledgeBase) -> Vec<u8> {
+    let n = kb.facts.len();
+    let (mut subjects, mut relations) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut tags, mut values) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut dates, mut locs) = (Vec::with_capacity(n * 3), Vec::with_capacity(n * 3));
+    let mut text = String::new();
+    for f in &kb.facts {
+        subjects.push(f.subject.0);
+        relations.push(f.relation.0);
+        let (tag, value) = match &f.value {
+            FactValue::Entity(e) => (VALUE_ENTITY, u64::from(e.0)),
+            FactValue::Date(d) => (VALUE_DATE, u64::from(pack_date(Some(*d)))),
+            FactValue::Number(x) => (VALUE_NUMBER, x.to_bits()),
+            FactValue::Text(t) => {
+                text.push_str(t);
+                (VALUE_TEXT, text.len() as u64)
+            }
+        };
+        tags.push(tag | if f.negated { NEGATED } else { 0 });
+        values.push(value);
+        let v = f.validity;
+        dates.extend([pack_date(v.from), pack_date(v.until), pack_date(v.on)]);
+        let (file, start, end) = loc_raw(f.loc);
+        locs.extend([file, start, end]);
+    }
+    let mut out = Out::default();
+    out.u32s(&subjects);
+    out.u32s(&relations);
+    out.bytes(&tags);
+    out.u64s(&values);
+    out.u32s(&dates);
+    out.u32s(&locs);
+    out.bytes(text.as_bytes());
+    out.0
+}
+
+fn encode_indexes(kb: &KnowledgeBase) -> Vec<u8> {
+    let mut out = Out::default();
+    out.u32s(&kb.subject_starts);
+    out.u32s(&kb.by_value_order.iter().map(|f| f.0).collect::<Vec<_>>());
+    out.len(kb.closures.len());
+    for c in &kb.closures {
+        out.u32(c.relation.0);
+        out.u32s(&c.starts);
+        out.u32s(&c.reached.iter().map(|e| e.0).collect::<Vec<_>>());
+    }
+    out.0
 }
 
 /// The payload: a count, the section lengths, the sections. Maps are written sorted, so
@@ -373,86 +604,13 @@ fn encode(kb: &KnowledgeBase) -> Vec<u8> {
         entities: kb.entities.len() as u32,
         facts: kb.facts.len() as u32,
         positive_count: kb.positive_count as u32,
-        by_value_order: kb.by_value_order.len() as u32,
     };
-    let entities: Vec<EntityRaw<&str>> = kb
-        .entities
-        .iter()
-        .map(|e| EntityRaw {
-            name: &*e.name,
-            kind: e.kind.0,
-            aliases: e
-                .aliases
-                .iter()
-                .map(|a| (&*a.text, loc_raw(a.loc)))
-                .collect(),
-            one_holder_at_a_time: e.one_holder_at_a_time,
-            loc: loc_raw(e.loc),
-            name_loc: loc_raw(e.name_loc),
-        })
-        .collect();
-    let names: NamesRaw<&str> = (
-        sorted(kb.names.single.iter().map(|(k, v)| (&**k, v.0)).collect()),
-        sorted(
-            kb.names
-                .shared
-                .iter()
-                .map(|(k, v)| (&**k, v.iter().map(|e| e.0).collect()))
-                .collect(),
-        ),
-    );
-    let facts: Vec<FactRaw<&str>> = kb
-        .facts
-        .iter()
-        .map(|f| FactRaw {
-            subject: f.subject.0,
-            relation: f.relation.0,
-            value: match &f.value {
-                FactValue::Entity(e) => ValueRaw::Entity(e.0),
-                FactValue::Date(d) => ValueRaw::Date(d.raw()),
-                FactValue::Number(n) => ValueRaw::Number(*n),
-                FactValue::Text(t) => ValueRaw::Text(&**t),
-            },
-            from: date_raw(f.validity.from),
-            until: date_raw(f.validity.until),
-            on: date_raw(f.validity.on),
-            negated: f.negated,
-            loc: loc_raw(f.loc),
-        })
-        .collect();
-    let ranges = |m: &FxHashMap<(u32, u32), (u32, u32)>| -> RangesRaw {
-        let mut v: RangesRaw = m.iter().map(|(k, r)| (k.0, k.1, r.0, r.1)).collect();
-        v.sort_unstable();
-        v
-    };
-    let by_subject: FxHashMap<(u32, u32), (u32, u32)> = kb
-        .by_subject
-        .iter()
-        .map(|(k, r)| ((k.0.0, k.1.0), *r))
-        .collect();
-    let by_value: FxHashMap<(u32, u32), (u32, u32)> = kb
-        .by_value
-        .iter()
-        .map(|(k, r)| ((k.0.0, k.1.0), *r))
-        .collect();
-    let indexes: (RangesRaw, Vec<u32>, RangesRaw) = (
-        ranges(&by_subject),
-        kb.by_value_order.iter().map(|f| f.0).collect(),
-        ranges(&by_value),
-    );
-    let mut closure: ClosureRaw = kb
-        .closure
-        .iter()
-        .map(|(k, v)| (k.0.0, k.1.0, v.iter().map(|e| e.0).collect()))
-        .collect();
-    closure.sort_unstable_by_key(|c| (c.0, c.1));
     let sections: [Vec<u8>; SECTIONS] = [
         postcard(&head),
-        postcard(&entities),
-        postcard(&names),
-        postcard(&facts),
-        postcard(&indexes),
-        postcard(&closure),
+        encode_entities(kb),
+        encode_names(kb),
+        encode_facts(kb),
+        encode_indexes(kb),
     ];
     let mut out = Vec::with_capacity(sections.iter().map(Vec::len).sum::<usize>() + 64);
     out.extend_from_slice(&(SECTIONS as u32).to_le_bytes());
@@ -472,7 +630,6 @@ struct Bounds<'a> {
     relations: u32,
     entities: u32,
     facts: u32,
-    by_value_order: u32,
 }
 
 type R<T> = Result<T, String>;
@@ -512,22 +669,234 @@ impl Bounds<'_> {
         Self::id("entity", id, self.entities).map(EntityId)
     }
 
-    fn range(&self, start: u32, end: u32, len: u32) -> R<(u32, u32)> {
-        if start <= end && end <= len {
-            Ok((start, end))
+    fn entities(&self, ids: U32s<'_>) -> R<Vec<EntityId>> {
+        ids.iter().map(|e| self.entity(e)).collect()
+    }
+
+    /// Offsets from 0 to `last`, never decreasing, one per entity and one more.
+    fn starts(&self, starts: U32s<'_>, last: usize) -> R<Vec<u32>> {
+        let starts = starts.to_vec();
+        let ok = starts.len() == self.entities as usize + 1
+            && starts.first() == Some(&0)
+            && starts.last().is_some_and(|&l| l as usize == last)
+            && starts.windows(2).all(|w| w[0] <= w[1]);
+        if ok {
+            Ok(starts)
         } else {
             Err("an index range is out of range".into())
         }
     }
 }
 
-fn date(d: Option<DateRaw>) -> R<Option<FactDate>> {
-    d.map(|d| FactDate::from_raw(d).ok_or_else(|| "an invalid date".to_string()))
-        .transpose()
-}
-
 fn section<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &str) -> R<T> {
     postcard::from_bytes(bytes).map_err(|e| format!("cannot decode the {what}: {e}"))
+}
+
+fn decode_entities(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Entity>> {
+    let mut r = Reader { bytes, at: 0 };
+    let text = r.str()?;
+    let ends = r.u32s()?;
+    let kinds = r.u32s()?;
+    let flags = r.bytes()?;
+    let alias_counts = r.u32s()?;
+    let locs = r.u32s()?;
+    let alias_locs = r.u32s()?;
+    r.end("entities")?;
+    let n = b.entities as usize;
+    if kinds.len() != n || flags.len() != n || alias_counts.len() != n || locs.len() != 6 * n {
+        return Err("wrong number of entities".into());
+    }
+    let mut names = Cuts::new(text, ends);
+    let (kinds, alias_counts) = (kinds.to_vec(), alias_counts.to_vec());
+    let (locs, alias_locs) = (locs.to_vec(), alias_locs.to_vec());
+    let loc = |v: &[u32], i: usize| -> R<Loc> {
+        match v.get(3 * i..3 * i + 3) {
+            Some(&[f, s, e]) => b.loc((f, s, e)),
+            _ => Err("too few spans".into()),
+        }
+    };
+    let mut entities = Vec::with_capacity(n);
+    let mut alias_at = 0;
+    for i in 0..n {
+        let name = names.next()?;
+        let count = alias_counts[i] as usize;
+        let mut aliases = Vec::with_capacity(count.min(1024));
+        for _ in 0..count {
+            aliases.push(Alias {
+                text: names.next()?.into(),
+                loc: loc(&alias_locs, alias_at)?,
+            });
+            alias_at += 1;
+        }
+        entities.push(Entity {
+            name: name.into(),
+            kind: b.kind(kinds[i])?,
+            aliases,
+            one_holder_at_a_time: flags[i] != 0,
+            loc: loc(&locs, 2 * i)?,
+            name_loc: loc(&locs, 2 * i + 1)?,
+        });
+    }
+    names.done()?;
+    if alias_at * 3 != alias_locs.len() {
+        return Err("too many alias spans".into());
+    }
+    Ok(entities)
+}
+
+fn decode_names(bytes: &[u8], b: &Bounds<'_>) -> R<NameIndex> {
+    let mut r = Reader { bytes, at: 0 };
+    let text = r.str()?;
+    let ends = r.u32s()?.to_vec();
+    let first = b.entities(r.u32s()?)?;
+    let count = r.len(1)?;
+    let mut shared = FxHashMap::default();
+    for _ in 0..count {
+        let key = r.u32()?;
+        let ids = b.entities(r.u32s()?)?;
+        if ids.len() < 2 || shared.insert(key, ids).is_some() {
+            return Err("a shared name is not shared".into());
+        }
+    }
+    r.end("name index")?;
+    NameIndex::from_parts(text.to_string(), ends, first, shared)
+        .ok_or_else(|| "the name index does not fit together".to_string())
+}
+
+fn decode_facts(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Fact>> {
+    let mut r = Reader { bytes, at: 0 };
+    let subjects = r.u32s()?;
+    let relations = r.u32s()?;
+    let tags = r.bytes()?;
+    let values = r.u64s()?;
+    let dates = r.u32s()?;
+    let locs = r.u32s()?;
+    let text = r.str()?;
+    r.end("facts")?;
+    let n = b.facts as usize;
+    if subjects.len() != n
+        || relations.len() != n
+        || tags.len() != n
+        || values.len() != n
+        || dates.len() != 3 * n
+        || locs.len() != 3 * n
+    {
+        return Err("wrong number of facts".into());
+    }
+    let (subjects, relations) = (subjects.to_vec(), relations.to_vec());
+    let values: Vec<u64> = values.collect();
+    let (dates, locs) = (dates.to_vec(), locs.to_vec());
+    let mut text_at = 0usize;
+    let mut facts = Vec::with_capacity(n);
+    for i in 0..n {
+        let (tag, value) = (tags[i], values[i]);
+        let small = u32::try_from(value).unwrap_or(u32::MAX);
+        let value = match tag & !NEGATED {
+            VALUE_ENTITY => FactValue::Entity(b.entity(small)?),
+            VALUE_DATE => FactValue::Date(unpack_date(small)?.ok_or("an invalid date")?),
+            VALUE_NUMBER => FactValue::Number(f64::from_bits(value)),
+            VALUE_TEXT => {
+                let end = usize::try_from(value).unwrap_or(usize::MAX);
+                let t = text
+                    .get(text_at..end)
+                    .ok_or("a string offset is out of range")?;
+                text_at = end;
+                FactValue::Text(t.into())
+            }
+            _ => return Err("an unknown value type".into()),
+        };
+        facts.push(Fact {
+            subject: b.entity(subjects[i])?,
+            relation: b.relation(relations[i])?,
+            value,
+            validity: Validity {
+                from: unpack_date(dates[3 * i])?,
+                until: unpack_date(dates[3 * i + 1])?,
+                on: unpack_date(dates[3 * i + 2])?,
+            },
+            negated: tag & NEGATED != 0,
+            loc: b.loc((locs[3 * i], locs[3 * i + 1], locs[3 * i + 2]))?,
+        });
+    }
+    if text_at != text.len() {
+        return Err("strings left over".into());
+    }
+    Ok(facts)
+}
+
+type Indexes = (Vec<u32>, Vec<FactId>, Vec<Closure>);
+
+fn decode_indexes(bytes: &[u8], b: &Bounds<'_>, positive_count: usize) -> R<Indexes> {
+    let mut r = Reader { bytes, at: 0 };
+    let subject_starts = b.starts(r.u32s()?, positive_count)?;
+    let order = r
+        .u32s()?
+        .iter()
+        .map(|f| Bounds::id("fact", f, b.facts).map(FactId))
+        .collect::<R<Vec<_>>>()?;
+    let count = r.len(1)?;
+    let mut closures: Vec<Closure> = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
+        let relation = b.relation(r.u32()?)?;
+        if closures.last().is_some_and(|c| c.relation >= relation) {
+            return Err("the closures are out of order".into());
+        }
+        let starts = r.u32s()?;
+        let reached = b.entities(r.u32s()?)?;
+        let starts = b.starts(starts, reached.len())?;
+        closures.push(Closure {
+            relation,
+            starts,
+            reached,
+        });
+    }
+    r.end("indexes")?;
+    Ok((subject_starts, order, closures))
+}
+
+/// Checks the fact indexes against the facts: each subject's range holds its facts sorted
+/// by relation, and the value index lists positive entity-valued facts in key order.
+fn check_indexes(kb: &KnowledgeBase) -> R<()> {
+    let bad = || Err("the fact indexes do not match the facts".to_string());
+    let positive = &kb.facts[..kb.positive_count];
+    if positive.iter().any(|f| f.negated)
+        || kb.facts[kb.positive_count..].iter().any(|f| !f.negated)
+    {
+        return Err("a `not` fact among the positive ones".into());
+    }
+    for (s, w) in kb.subject_starts.windows(2).enumerate() {
+        let group = &positive[w[0] as usize..w[1] as usize];
+        if group.iter().any(|f| f.subject.index() != s)
+            || group.windows(2).any(|p| p[0].relation > p[1].relation)
+        {
+            return bad();
+        }
+    }
+    let mut previous = None;
+    for &id in &kb.by_value_order {
+        let Some(Fact {
+            relation,
+            value: FactValue::Entity(v),
+            negated: false,
+            ..
+        }) = positive.get(id.index())
+        else {
+            return bad();
+        };
+        let key = (*relation, *v);
+        if previous.is_some_and(|p| p > key) {
+            return bad();
+        }
+        previous = Some(key);
+    }
+    let wanted = positive
+        .iter()
+        .filter(|f| matches!(f.value, FactValue::Entity(_)))
+        .count();
+    if wanted != kb.by_value_order.len() {
+        return bad();
+    }
+    Ok(())
 }
 
 /// Decodes and checks a payload; `sources` are the rule texts the spans point into.
@@ -558,7 +927,6 @@ fn decode(payload: &[u8], sources: &SourceMap) -> R<KnowledgeBase> {
         relations: head.relations.len() as u32,
         entities: head.entities,
         facts: head.facts,
-        by_value_order: head.by_value_order,
     };
     if head.positive_count > head.facts {
         return Err("more positive facts than facts".into());
@@ -620,138 +988,25 @@ fn decode(payload: &[u8], sources: &SourceMap) -> R<KnowledgeBase> {
         .into_iter()
         .map(|(n, r)| Ok((n, b.relation(r)?)))
         .collect::<R<FxHashMap<_, _>>>()?;
+    let positive_count = head.positive_count as usize;
 
     // the big sections, on rayon's pool
-    let entities = || -> R<Vec<Entity>> {
-        let raw: Vec<EntityRaw<Box<str>>> = section(parts[1], "entities")?;
-        if raw.len() != b.entities as usize {
-            return Err("wrong number of entities".into());
-        }
-        raw.into_iter()
-            .map(|e| {
-                Ok(Entity {
-                    name: e.name,
-                    kind: b.kind(e.kind)?,
-                    aliases: e
-                        .aliases
-                        .into_iter()
-                        .map(|(text, loc)| {
-                            Ok(Alias {
-                                text,
-                                loc: b.loc(loc)?,
-                            })
-                        })
-                        .collect::<R<Vec<Alias>>>()?,
-                    one_holder_at_a_time: e.one_holder_at_a_time,
-                    loc: b.loc(e.loc)?,
-                    name_loc: b.loc(e.name_loc)?,
-                })
-            })
-            .collect()
-    };
-    let names = || -> R<NameIndex> {
-        let (single, shared): NamesRaw<Box<str>> = section(parts[2], "name index")?;
-        let mut index = NameIndex::default();
-        index.single.reserve(single.len());
-        for (k, e) in single {
-            index.single.insert(k, b.entity(e)?);
-        }
-        for (k, es) in shared {
-            let es = es.into_iter().map(|e| b.entity(e)).collect::<R<Vec<_>>>()?;
-            index.shared.insert(k, es);
-        }
-        Ok(index)
-    };
-    let facts = || -> R<Vec<Fact>> {
-        let raw: Vec<FactRaw<Box<str>>> = section(parts[3], "facts")?;
-        if raw.len() != b.facts as usize {
-            return Err("wrong number of facts".into());
-        }
-        raw.into_iter()
-            .map(|f| {
-                Ok(Fact {
-                    subject: b.entity(f.subject)?,
-                    relation: b.relation(f.relation)?,
-                    value: match f.value {
-                        ValueRaw::Entity(e) => FactValue::Entity(b.entity(e)?),
-                        ValueRaw::Date(d) => {
-                            FactValue::Date(date(Some(d))?.ok_or("an invalid date")?)
-                        }
-                        ValueRaw::Number(n) => FactValue::Number(n),
-                        ValueRaw::Text(t) => FactValue::Text(t),
-                    },
-                    validity: Validity {
-                        from: date(f.from)?,
-                        until: date(f.until)?,
-                        on: date(f.on)?,
-                    },
-                    negated: f.negated,
-                    loc: b.loc(f.loc)?,
-                })
-            })
-            .collect()
-    };
-    type Ranges<K> = FxHashMap<K, (u32, u32)>;
-    type Indexes = (
-        Ranges<(EntityId, RelationId)>,
-        Vec<FactId>,
-        Ranges<(RelationId, EntityId)>,
+    let ((entities, names), (facts, indexes)) = rayon::join(
+        || {
+            rayon::join(
+                || decode_entities(parts[1], &b),
+                || decode_names(parts[2], &b),
+            )
+        },
+        || {
+            rayon::join(
+                || decode_facts(parts[3], &b),
+                || decode_indexes(parts[4], &b, positive_count),
+            )
+        },
     );
-    let indexes = || -> R<Indexes> {
-        let (by_subject, order, by_value): (RangesRaw, Vec<u32>, RangesRaw) =
-            section(parts[4], "fact indexes")?;
-        if order.len() != b.by_value_order as usize {
-            return Err("wrong length of the value index".into());
-        }
-        let mut subjects = Ranges::default();
-        subjects.reserve(by_subject.len());
-        for (s, r, start, end) in by_subject {
-            subjects.insert(
-                (b.entity(s)?, b.relation(r)?),
-                b.range(start, end, b.facts)?,
-            );
-        }
-        let order = order
-            .into_iter()
-            .map(|f| Bounds::id("fact", f, b.facts).map(FactId))
-            .collect::<R<Vec<_>>>()?;
-        let mut values = Ranges::default();
-        values.reserve(by_value.len());
-        for (r, v, start, end) in by_value {
-            values.insert(
-                (b.relation(r)?, b.entity(v)?),
-                b.range(start, end, b.by_value_order)?,
-            );
-        }
-        Ok((subjects, order, values))
-    };
-    type Closure = FxHashMap<(RelationId, EntityId), Box<[EntityId]>>;
-    let closure = || -> R<Closure> {
-        let raw: ClosureRaw = section(parts[5], "closure")?;
-        let mut out = Closure::default();
-        out.reserve(raw.len());
-        for (r, e, up) in raw {
-            let up = up
-                .into_iter()
-                .map(|x| b.entity(x))
-                .collect::<R<Box<[_]>>>()?;
-            out.insert((b.relation(r)?, b.entity(e)?), up);
-        }
-        Ok(out)
-    };
-    let ((entities, names), (facts, (indexes, closure))) = rayon::join(
-        || rayon::join(entities, names),
-        || rayon::join(facts, || rayon::join(indexes, closure)),
-    );
-    let (by_subject, by_value_order, by_value) = indexes?;
-    let facts = facts?;
-    if facts[..head.positive_count as usize]
-        .iter()
-        .any(|f| f.negated)
-    {
-        return Err("a `not` fact among the positive ones".into());
-    }
-    Ok(KnowledgeBase {
+    let (subject_starts, by_value_order, closures) = indexes?;
+    let kb = KnowledgeBase {
         sources: SourceMap::default(),
         kinds,
         kind_index,
@@ -759,15 +1014,16 @@ fn decode(payload: &[u8], sources: &SourceMap) -> R<KnowledgeBase> {
         relation_index,
         entities: entities?,
         names: names?,
-        facts,
-        positive_count: head.positive_count as usize,
-        by_subject,
+        facts: facts?,
+        positive_count,
+        subject_starts,
         by_value_order,
-        by_value,
-        closure: closure?,
+        closures,
         known_quotes: std::sync::OnceLock::new(),
         person_names: std::sync::OnceLock::new(),
-    })
+    };
+    check_indexes(&kb)?;
+    Ok(kb)
 }
 
 /// The cache's own encoding of a knowledge base, for tests: equal knowledge bases give

@@ -165,6 +165,17 @@ pub struct Fact {
 }
 
 /// The compiled rules. Built by [`crate::rules::load`]; see the module docs for the API.
+///
+/// The indexes are flat arrays, not maps of boxed keys, so that building them is a few
+/// passes over the facts and loading them from the cache ([`cache`]) is a copy:
+///
+/// - facts are sorted by (subject, relation); `subject_starts` gives each subject's range
+///   and a binary search finds the relation within it;
+/// - `by_value_order` lists the entity-valued facts sorted by (relation, value), searched
+///   by binary search;
+/// - the closure of each transitive relation is one array of reached entities with an
+///   offset per entity;
+/// - the name index is an open-addressing hash table over one string of keys.
 #[derive(Debug)]
 pub struct KnowledgeBase {
     pub(crate) sources: SourceMap,
@@ -177,15 +188,35 @@ pub struct KnowledgeBase {
     /// Positive facts sorted by (subject, relation), then negated facts.
     pub(crate) facts: Vec<Fact>,
     pub(crate) positive_count: usize,
-    pub(crate) by_subject: FxHashMap<(EntityId, RelationId), (u32, u32)>,
-    /// Positive entity-valued facts sorted by (relation, value): indexes into `facts`.
+    /// `subject_starts[s]..subject_starts[s + 1]` are the positive facts of entity `s`
+    /// (one more item than there are entities; the last is `positive_count`).
+    pub(crate) subject_starts: Vec<u32>,
+    /// Positive entity-valued facts sorted by (relation, value), then rule-file position.
     pub(crate) by_value_order: Vec<FactId>,
-    pub(crate) by_value: FxHashMap<(RelationId, EntityId), (u32, u32)>,
-    /// For each transitive relation and entity: every entity reachable from it.
-    pub(crate) closure: FxHashMap<(RelationId, EntityId), Box<[EntityId]>>,
+    /// The closure of each transitive relation, in relation order.
+    pub(crate) closures: Vec<Closure>,
     /// Derived indexes, built on first use and shared by every article of a run.
     pub(crate) known_quotes: std::sync::OnceLock<Vec<KnownQuote>>,
     pub(crate) person_names: std::sync::OnceLock<PersonNames>,
+}
+
+/// Everything each entity reaches through one transitive relation, nearest first.
+#[derive(Debug)]
+pub(crate) struct Closure {
+    pub(crate) relation: RelationId,
+    /// `starts[e]..starts[e + 1]` index `reached` (one more item than there are entities).
+    pub(crate) starts: Vec<u32>,
+    pub(crate) reached: Vec<EntityId>,
+}
+
+impl Closure {
+    fn of(&self, entity: EntityId) -> &[EntityId] {
+        let i = entity.index();
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.reached.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 /// A quote the rules attribute (`quote "..." by "X"`), keyed for matching.
@@ -314,9 +345,27 @@ impl KnowledgeBase {
 
     /// The positive facts `subject relation _`, in rule-file order.
     pub fn facts(&self, subject: EntityId, relation: RelationId) -> &[Fact] {
-        match self.by_subject.get(&(subject, relation)) {
-            Some(&(start, end)) => &self.facts[start as usize..end as usize],
-            None => &[],
+        let s = subject.index();
+        let group = match (self.subject_starts.get(s), self.subject_starts.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.facts.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => return &[],
+        };
+        // a subject has few facts, sorted by relation
+        let start = group.partition_point(|f| f.relation < relation);
+        let rest = &group[start..];
+        &rest[..rest.partition_point(|f| f.relation == relation)]
+    }
+
+    /// The (relation, value) a fact of `by_value_order` is sorted by.
+    fn value_key(&self, id: FactId) -> (RelationId, EntityId) {
+        match self.facts.get(id.index()) {
+            Some(Fact {
+                relation,
+                value: FactValue::Entity(v),
+                ..
+            }) => (*relation, *v),
+            // never in the index (checked when it is built or loaded)
+            _ => (RelationId(u32::MAX), EntityId(u32::MAX)),
         }
     }
 
@@ -326,10 +375,11 @@ impl KnowledgeBase {
         relation: RelationId,
         value: EntityId,
     ) -> impl Iterator<Item = &Fact> + '_ {
-        let ids = match self.by_value.get(&(relation, value)) {
-            Some(&(start, end)) => &self.by_value_order[start as usize..end as usize],
-            None => &[],
-        };
+        let key = (relation, value);
+        let order = &self.by_value_order;
+        let start = order.partition_point(|&id| self.value_key(id) < key);
+        let rest = &order[start..];
+        let ids = &rest[..rest.partition_point(|&id| self.value_key(id) == key)];
         ids.iter().map(|&id| self.fact(id))
     }
 
@@ -338,19 +388,19 @@ impl KnowledgeBase {
         &self.facts[self.positive_count..]
     }
 
+    fn closure(&self, relation: RelationId) -> Option<&Closure> {
+        self.closures.iter().find(|c| c.relation == relation)
+    }
+
     /// Whether `inner` reaches `outer` through the transitive relation (`"Riyadh" in
     /// "Saudi Arabia"`), directly or through any chain. An entity is not within itself.
     pub fn within(&self, relation: RelationId, inner: EntityId, outer: EntityId) -> bool {
-        self.closure
-            .get(&(relation, inner))
-            .is_some_and(|up| up.contains(&outer))
+        self.reachable(relation, inner).contains(&outer)
     }
 
     /// Everything `inner` reaches through the transitive relation, nearest first.
     pub fn reachable(&self, relation: RelationId, inner: EntityId) -> &[EntityId] {
-        self.closure
-            .get(&(relation, inner))
-            .map_or(&[], |up| &up[..])
+        self.closure(relation).map_or(&[], |c| c.of(inner))
     }
 
     /// Every attributed quote, for matching quoted words in articles.
@@ -437,51 +487,197 @@ pub(crate) fn is_a(kinds: &[Kind], mut kind: KindId, ancestor: KindId) -> bool {
     false
 }
 
-/// Normalized name → entities. Most names name one entity; the few that name several
-/// (a country and a US state called Georgia) spill into a second map, which keeps one
-/// allocation per name off the common path.
+/// Normalized name → entities, as one flat hash table: the keys are cut from one string
+/// (`text`, ending at `ends`), each key's entity is in `first`, and the few keys that name
+/// several entities (a country and a US state called Georgia) have them all in `shared`.
+/// `slots` is an open-addressing table (linear probing, at most half full) of key numbers
+/// with 32 bits of each key's hash (xxh3, the same on every build). Building costs no
+/// allocation per name, and the cache stores the keys and rebuilds `slots` with one hash
+/// per key.
 #[derive(Debug, Default)]
 pub(crate) struct NameIndex {
-    single: FxHashMap<Box<str>, EntityId>,
-    shared: FxHashMap<Box<str>, Vec<EntityId>>,
+    text: String,
+    ends: Vec<u32>,
+    first: Vec<EntityId>,
+    shared: FxHashMap<u32, Vec<EntityId>>,
+    /// (key number, hash tag); `EMPTY` in the key number when free.
+    slots: Vec<(u32, u32)>,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+/// What the cache stores of a [`NameIndex`]: the key text, the key ends, each key's first
+/// entity, and the shared keys with all their entities.
+pub(crate) type NameParts<'a> = (
+    &'a str,
+    &'a [u32],
+    &'a [EntityId],
+    Vec<(u32, &'a [EntityId])>,
+);
+
+/// Where a key is in the slots, or the free slot where it would go.
+enum Probe {
+    Found(u32),
+    Vacant(usize),
+    /// No free slot (only an empty table).
+    Full,
+}
+
+fn name_hash(key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
 }
 
 impl NameIndex {
-    pub(crate) fn get(&self, key: &str) -> &[EntityId] {
-        // a key lives in exactly one of the maps; `shared` is small and often empty
-        if let Some(one) = self.single.get(key) {
-            return std::slice::from_ref(one);
-        }
-        if self.shared.is_empty() {
-            return &[];
-        }
-        self.shared.get(key).map_or(&[], |many| many)
+    /// The number of distinct keys.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
     }
 
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.single.reserve(additional);
+    /// Key number `i`.
+    pub(crate) fn key(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.ends.get(i).map_or(0, |&e| e as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    fn probe(&self, key: &str, hash: u64) -> Probe {
+        let len = self.slots.len();
+        if len == 0 {
+            return Probe::Full;
+        }
+        let mask = len - 1;
+        let tag = (hash >> 32) as u32;
+        let mut at = hash as usize & mask;
+        for _ in 0..len {
+            let (k, t) = self.slots[at];
+            if k == EMPTY {
+                return Probe::Vacant(at);
+            }
+            if t == tag && self.key(k as usize) == key {
+                return Probe::Found(k);
+            }
+            at = (at + 1) & mask;
+        }
+        Probe::Full
+    }
+
+    pub(crate) fn get(&self, key: &str) -> &[EntityId] {
+        match self.probe(key, name_hash(key)) {
+            Probe::Found(k) => {
+                if !self.shared.is_empty()
+                    && let Some(many) = self.shared.get(&k)
+                {
+                    return many;
+                }
+                self.first.get(k as usize).map_or(&[], std::slice::from_ref)
+            }
+            _ => &[],
+        }
+    }
+
+    /// Makes room for `additional` more keys (about `bytes` more bytes of them).
+    pub(crate) fn reserve(&mut self, additional: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(additional);
+        self.first.reserve(additional);
+        let wanted = ((self.len() + additional) * 2).next_power_of_two().max(16);
+        if wanted > self.slots.len() {
+            self.rebuild_slots(wanted);
+        }
+    }
+
+    /// Fills a table of `capacity` slots (a power of two) with every key.
+    fn rebuild_slots(&mut self, capacity: usize) {
+        self.slots.clear();
+        self.slots.resize(capacity, (EMPTY, 0));
+        let mask = capacity - 1;
+        for i in 0..self.len() {
+            let hash = name_hash(self.key(i));
+            let mut at = hash as usize & mask;
+            while self.slots[at].0 != EMPTY {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (i as u32, (hash >> 32) as u32);
+        }
     }
 
     /// Adds `entity` under `key`, unless it is there already.
-    pub(crate) fn insert(&mut self, key: String, entity: EntityId) {
-        if !self.shared.is_empty()
-            && let Some(many) = self.shared.get_mut(key.as_str())
+    pub(crate) fn insert(&mut self, key: &str, entity: EntityId) {
+        if (self.len() + 1) * 2 > self.slots.len() {
+            self.reserve(self.len().max(8), key.len());
+        }
+        let hash = name_hash(key);
+        match self.probe(key, hash) {
+            Probe::Found(k) => {
+                if let Some(many) = self.shared.get_mut(&k) {
+                    if !many.contains(&entity) {
+                        many.push(entity);
+                    }
+                } else if let Some(&existing) = self.first.get(k as usize)
+                    && existing != entity
+                {
+                    self.shared.insert(k, vec![existing, entity]);
+                }
+            }
+            Probe::Vacant(at) => {
+                let k = self.len() as u32;
+                self.text.push_str(key);
+                self.ends.push(self.text.len() as u32);
+                self.first.push(entity);
+                self.slots[at] = (k, (hash >> 32) as u32);
+            }
+            // `reserve` above keeps the table at most half full
+            Probe::Full => {}
+        }
+    }
+
+    /// The parts the cache stores: the key text, the key ends, each key's first entity,
+    /// and the shared keys (sorted by key number).
+    pub(crate) fn parts(&self) -> NameParts<'_> {
+        let mut shared: Vec<(u32, &[EntityId])> = self
+            .shared
+            .iter()
+            .map(|(&k, v)| (k, v.as_slice()))
+            .collect();
+        shared.sort_unstable_by_key(|s| s.0);
+        (&self.text, &self.ends, &self.first, shared)
+    }
+
+    /// The inverse of [`NameIndex::parts`]; `None` when they do not fit together.
+    pub(crate) fn from_parts(
+        text: String,
+        ends: Vec<u32>,
+        first: Vec<EntityId>,
+        shared: FxHashMap<u32, Vec<EntityId>>,
+    ) -> Option<NameIndex> {
+        if ends.len() != first.len()
+            || ends.len() >= EMPTY as usize
+            || shared.keys().any(|&k| k as usize >= ends.len())
         {
-            if !many.contains(&entity) {
-                many.push(entity);
-            }
-            return;
+            return None;
         }
-        match self.single.get(key.as_str()) {
-            None => {
-                self.single.insert(key.into_boxed_str(), entity);
+        let mut previous = 0;
+        for &end in &ends {
+            if end < previous || !text.is_char_boundary(end as usize) {
+                return None;
             }
-            Some(&existing) if existing == entity => {}
-            Some(&existing) => {
-                self.single.remove(key.as_str());
-                self.shared
-                    .insert(key.into_boxed_str(), vec![existing, entity]);
-            }
+            previous = end;
         }
+        if previous as usize != text.len() {
+            return None;
+        }
+        let mut index = NameIndex {
+            text,
+            ends,
+            first,
+            shared,
+            slots: Vec::new(),
+        };
+        let capacity = (index.len() * 2).next_power_of_two().max(16);
+        index.rebuild_slots(capacity);
+        Some(index)
     }
 }

@@ -120,13 +120,26 @@ impl FactDate {
     }
 
     /// The inverse of [`FactDate::raw`], validated like a written date.
+    /// Checked by arithmetic (no messages, no calendar library): the cache decodes
+    /// hundreds of thousands of dates.
     pub(crate) fn from_raw((year, month, day): (i16, i8, i8)) -> Option<FactDate> {
-        match (month, day) {
-            (0, 0) => FactDate::year(year),
-            (_, 0) => FactDate::month(year, month),
-            _ => FactDate::day(year, month, day),
-        }
-        .ok()
+        let valid = (1..=9999).contains(&year)
+            && match (month, day) {
+                (0, 0) => true,
+                (1..=12, 0) => true,
+                (1..=12, 1..=31) => {
+                    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+                    let days = match month {
+                        2 if leap => 29,
+                        2 => 28,
+                        4 | 6 | 9 | 11 => 30,
+                        _ => 31,
+                    };
+                    day <= days
+                }
+                _ => false,
+            };
+        valid.then_some(FactDate { year, month, day })
     }
 
     pub fn precision(self) -> Precision {

@@ -16,8 +16,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::kb::time::Validity;
 use crate::kb::{
-    Alias, Cardinality, Entity, EntityId, Fact, FactId, FactValue, Kind, KindId, KnowledgeBase,
-    NameIndex, Relation, RelationId, Tolerance, ValueType, is_a,
+    Alias, Cardinality, Closure, Entity, EntityId, Fact, FactId, FactValue, Kind, KindId,
+    KnowledgeBase, NameIndex, Relation, RelationId, Tolerance, ValueType, is_a,
 };
 use crate::rules::ast::{self, RelationModifier, SeverityName, Statement, Value};
 use crate::rules::diagnostic::{RuleDiagnostic, RuleErrors};
@@ -52,7 +52,7 @@ pub(crate) fn compile(
     c.declare_entities(files);
     c.add_facts(files);
     c.check_contradictions();
-    let closure = c.close_transitive_relations();
+    let closures = c.close_transitive_relations();
     if !c.diagnostics.is_empty() {
         let mut diagnostics = c.diagnostics;
         // File by file, top to bottom; problems without a place (unreadable paths) first.
@@ -63,7 +63,7 @@ pub(crate) fn compile(
             omitted: 0,
         });
     }
-    Ok(c.finish(sources, closure))
+    Ok(c.finish(sources, closures))
 }
 
 struct Compiler {
@@ -345,7 +345,11 @@ impl Compiler {
         // name then its aliases.
         let names: usize = decls.iter().map(|(_, e)| 1 + e.aliases.len()).sum();
         self.entities.reserve(decls.len());
-        self.names.reserve(names);
+        let bytes: usize = decls
+            .iter()
+            .map(|(_, e)| e.name.node.len() + e.aliases.iter().map(|a| a.node.len()).sum::<usize>())
+            .sum();
+        self.names.reserve(names, bytes);
         let keys: Vec<String> = if decls.len() < PARALLEL_FACTS {
             decls.iter().flat_map(|(_, e)| entity_keys(e)).collect()
         } else {
@@ -405,7 +409,7 @@ impl Compiler {
                     continue;
                 }
                 let id = EntityId(self.entities.len() as u32);
-                self.names.insert(key, id);
+                self.names.insert(&key, id);
                 self.entities.push(Entity {
                     name: (&*e.name.node).into(),
                     kind,
@@ -433,7 +437,7 @@ impl Compiler {
                         }
                         continue;
                     }
-                    self.names.insert(alias_key, id);
+                    self.names.insert(&alias_key, id);
                     self.entities[id.index()].aliases.push(Alias {
                         text: (&*alias.node).into(),
                         loc: loc(file, alias.span),
@@ -845,10 +849,12 @@ impl Compiler {
 
     fn check_contradictions(&mut self) {
         let mut found = Vec::new();
-        // One holder at a time: group the facts whose value is such an entity.
-        let mut holders: FxHashMap<EntityId, Vec<usize>> = FxHashMap::default();
-        // `one` / `one at a time` relations: group by subject and relation.
-        let mut per_subject: FxHashMap<(EntityId, RelationId), Vec<usize>> = FxHashMap::default();
+        // One holder at a time: the facts whose value is such an entity, by value.
+        // Keys packed into integers (value << 32 | fact; subject << 64 | relation << 32 |
+        // fact), sorted, then cut into groups: no map, no allocation per key.
+        let mut holders: Vec<u64> = Vec::new();
+        // `one` / `one at a time` relations: the facts by subject and relation.
+        let mut per_subject: Vec<u128> = Vec::new();
         for (i, f) in self.facts.iter().enumerate() {
             if f.negated {
                 continue;
@@ -856,17 +862,23 @@ impl Compiler {
             if let FactValue::Entity(v) = f.value
                 && self.entities[v.index()].one_holder_at_a_time
             {
-                holders.entry(v).or_default().push(i);
+                holders.push((u64::from(v.0) << 32) | i as u64);
             }
             if self.relations[f.relation.index()].cardinality != Cardinality::Many {
-                per_subject
-                    .entry((f.subject, f.relation))
-                    .or_default()
-                    .push(i);
+                per_subject.push(
+                    (u128::from(f.subject.0) << 64) | (u128::from(f.relation.0) << 32) | i as u128,
+                );
             }
         }
-        let mut holder_groups: Vec<_> = holders.into_iter().collect();
-        holder_groups.sort_by_key(|(v, _)| *v);
+        holders.sort_unstable();
+        per_subject.sort_unstable();
+        let fact_of = |k: u64| (k & u64::from(u32::MAX)) as usize;
+        let holder_groups = holders.chunk_by(|a, b| a >> 32 == b >> 32).map(|g| {
+            (
+                EntityId((g[0] >> 32) as u32),
+                g.iter().map(|&k| fact_of(k)).collect::<Vec<usize>>(),
+            )
+        });
         for (title, facts) in holder_groups {
             // Sweep by start: each term is compared with the earlier term that reaches
             // furthest, so a title with thousands of holders costs n log n, not n².
@@ -908,11 +920,18 @@ impl Compiler {
                 }
             }
         }
-        let mut subject_groups: Vec<_> = per_subject
-            .into_iter()
-            .filter(|(_, v)| v.len() > 1)
-            .collect();
-        subject_groups.sort_by_key(|(k, _)| *k);
+        let subject_groups = per_subject
+            .chunk_by(|a, b| a >> 32 == b >> 32)
+            .filter(|g| g.len() > 1)
+            .map(|g| {
+                let (subject, relation) = ((g[0] >> 64) as u32, (g[0] >> 32) as u32);
+                (
+                    (EntityId(subject), RelationId(relation)),
+                    g.iter()
+                        .map(|&k| (k & u128::from(u32::MAX)) as usize)
+                        .collect::<Vec<usize>>(),
+                )
+            });
         for ((subject, relation), facts) in subject_groups {
             let rel = &self.relations[relation.index()];
             for (n, &a) in facts.iter().enumerate() {
@@ -975,46 +994,82 @@ impl Compiler {
     }
 
     /// For each transitive relation, every entity reachable from each subject. Reports cycles.
-    fn close_transitive_relations(&mut self) -> FxHashMap<(RelationId, EntityId), Box<[EntityId]>> {
-        let mut closure = FxHashMap::default();
+    fn close_transitive_relations(&mut self) -> Vec<Closure> {
+        let mut closures = Vec::new();
+        let entities = self.entities.len();
         for (r, relation) in self.relations.iter().enumerate() {
             if !relation.transitive {
                 continue;
             }
             let relation_id = RelationId(r as u32);
-            let mut edges: FxHashMap<EntityId, Vec<(EntityId, usize)>> = FxHashMap::default();
-            for (i, f) in self.facts.iter().enumerate() {
-                if f.relation == relation_id
-                    && !f.negated
-                    && let FactValue::Entity(v) = f.value
-                {
-                    edges.entry(f.subject).or_default().push((v, i));
+            // the edges, grouped by subject in fact order (a counting sort)
+            let mut edge_starts = vec![0u32; entities + 1];
+            let is_edge = |f: &Fact| f.relation == relation_id && !f.negated;
+            for f in &self.facts {
+                if is_edge(f) && matches!(f.value, FactValue::Entity(_)) {
+                    edge_starts[f.subject.index() + 1] += 1;
                 }
             }
-            let mut subjects: Vec<EntityId> = edges.keys().copied().collect();
-            subjects.sort();
+            for i in 1..edge_starts.len() {
+                edge_starts[i] += edge_starts[i - 1];
+            }
+            let mut next = edge_starts.clone();
+            let mut edges = vec![(EntityId(0), 0usize); edge_starts[entities] as usize];
+            for (i, f) in self.facts.iter().enumerate() {
+                if is_edge(f)
+                    && let FactValue::Entity(v) = f.value
+                {
+                    let at = &mut next[f.subject.index()];
+                    edges[*at as usize] = (v, i);
+                    *at += 1;
+                }
+            }
+            let edges_of = |e: EntityId| {
+                let i = e.index();
+                &edges[edge_starts[i] as usize..edge_starts[i + 1] as usize]
+            };
+            let mut closure = Closure {
+                relation: relation_id,
+                starts: Vec::with_capacity(entities + 1),
+                reached: Vec::new(),
+            };
+            closure.starts.push(0);
             // entities already shown in a reported cycle: each cycle is reported once
             let mut in_reported_cycle: FxHashSet<EntityId> = FxHashSet::default();
-            for start in subjects {
-                // Breadth-first from `start`, nearest first; `parent` remembers how each
-                // entity was reached (the fact and the entity before it), to show a cycle.
-                let mut seen: Vec<EntityId> = Vec::new();
-                let mut parent: FxHashMap<EntityId, (EntityId, usize)> = FxHashMap::default();
-                let mut queue = std::collections::VecDeque::from([start]);
+            // Breadth-first from each subject, nearest first; `parent` remembers how each
+            // entity was reached (the fact and the entity before it), to show a cycle. The
+            // reached entities are appended to the closure, which is the queue.
+            let mut parent: FxHashMap<EntityId, (EntityId, usize)> = FxHashMap::default();
+            for s in 0..entities {
+                let start = EntityId(s as u32);
+                let first = closure.reached.len();
+                if edges_of(start).is_empty() {
+                    closure.starts.push(first as u32);
+                    continue;
+                }
+                parent.clear();
                 let mut cycle: Option<(EntityId, usize)> = None;
-                while let Some(node) = queue.pop_front() {
-                    for &(next, fact) in edges.get(&node).map_or(&[][..], |v| v) {
+                let mut at = first;
+                let mut node = start;
+                loop {
+                    for &(next, fact) in edges_of(node) {
                         if next == start {
                             cycle.get_or_insert((node, fact));
                             continue;
                         }
-                        if next != start && !parent.contains_key(&next) {
-                            parent.insert(next, (node, fact));
-                            seen.push(next);
-                            queue.push_back(next);
+                        if let std::collections::hash_map::Entry::Vacant(slot) = parent.entry(next)
+                        {
+                            slot.insert((node, fact));
+                            closure.reached.push(next);
                         }
                     }
+                    let Some(&queued) = closure.reached.get(at) else {
+                        break;
+                    };
+                    node = queued;
+                    at += 1;
                 }
+                closure.starts.push(closure.reached.len() as u32);
                 if let Some((last, closing)) = cycle
                     && !in_reported_cycle.contains(&start)
                 {
@@ -1047,17 +1102,13 @@ impl Compiler {
                     }
                     self.diagnostics.push(d);
                 }
-                closure.insert((relation_id, start), seen.into_boxed_slice());
             }
+            closures.push(closure);
         }
-        closure
+        closures
     }
 
-    fn finish(
-        self,
-        sources: SourceMap,
-        closure: FxHashMap<(RelationId, EntityId), Box<[EntityId]>>,
-    ) -> KnowledgeBase {
+    fn finish(self, sources: SourceMap, closures: Vec<Closure>) -> KnowledgeBase {
         // Facts grouped by subject with a counting sort over indices (subjects are dense
         // ids), then by relation within each subject, `not` facts last; all stable, so
         // facts about one subject and relation keep their rule-file order. The facts
@@ -1095,40 +1146,30 @@ impl Compiler {
         }
         permute(&mut facts, order);
         let positive_count = facts.iter().take_while(|f| !f.negated).count();
-        let mut by_subject =
-            FxHashMap::with_capacity_and_hasher(positive_count / 2, Default::default());
-        let mut start = 0;
-        while start < positive_count {
-            let key = (facts[start].subject, facts[start].relation);
-            let mut end = start + 1;
-            while end < positive_count && (facts[end].subject, facts[end].relation) == key {
-                end += 1;
-            }
-            by_subject.insert(key, (start as u32, end as u32));
-            start = end;
-        }
+        // group `entities` holds the `not` facts, so the first `entities + 1` group starts
+        // are each subject's range of positive facts
+        let mut subject_starts = starts;
+        subject_starts.truncate(self.entities.len() + 1);
         // (relation, value) → facts, in rule-file order; the keys are computed once
-        let mut keyed: Vec<((RelationId, EntityId), Loc, FactId)> = facts[..positive_count]
+        // packed into two integers, which compare faster than nested tuples: (relation,
+        // value, file, start) and (end, fact)
+        let mut keyed: Vec<(u128, u64)> = facts[..positive_count]
             .iter()
             .enumerate()
             .filter_map(|(i, f)| match f.value {
-                FactValue::Entity(v) => Some(((f.relation, v), f.loc, FactId(i as u32))),
+                FactValue::Entity(v) => Some((
+                    (u128::from(f.relation.0) << 96)
+                        | (u128::from(v.0) << 64)
+                        | (u128::from(f.loc.file.0) << 32)
+                        | u128::from(f.loc.span.start),
+                    (u64::from(f.loc.span.end) << 32) | i as u64,
+                )),
                 _ => None,
             })
             .collect();
         keyed.sort_unstable();
-        let mut by_value = FxHashMap::with_capacity_and_hasher(keyed.len() / 2, Default::default());
-        let mut start = 0;
-        while start < keyed.len() {
-            let key = keyed[start].0;
-            let mut end = start + 1;
-            while end < keyed.len() && keyed[end].0 == key {
-                end += 1;
-            }
-            by_value.insert(key, (start as u32, end as u32));
-            start = end;
-        }
-        let by_value_order: Vec<FactId> = keyed.into_iter().map(|(_, _, id)| id).collect();
+        let by_value_order: Vec<FactId> =
+            keyed.into_iter().map(|(_, id)| FactId(id as u32)).collect();
         KnowledgeBase {
             sources,
             kinds: self.kinds,
@@ -1139,10 +1180,9 @@ impl Compiler {
             names: self.names,
             facts,
             positive_count,
-            by_subject,
+            subject_starts,
             by_value_order,
-            by_value,
-            closure,
+            closures,
             known_quotes: std::sync::OnceLock::new(),
             person_names: std::sync::OnceLock::new(),
         }

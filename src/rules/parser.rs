@@ -33,8 +33,16 @@ pub struct SyntaxError {
 pub fn imports(text: &str) -> Vec<(String, Span)> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let p = P { base: text };
-    lines(body)
-        .filter(|line| line.starts_with("use") && line[3..].starts_with([' ', '\t']))
+    let bytes = body.as_bytes();
+    // Only lines that start with `use` matter: look for the word, not at every line (a
+    // loaded file is scanned for imports before the cache is asked for its compiled form).
+    memchr::memmem::find_iter(bytes, b"use")
+        .filter(|&at| at == 0 || matches!(bytes[at - 1], b'\n' | b'\r'))
+        .map(|at| {
+            let end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+            &body[at..end]
+        })
+        .filter(|line| line[3..].starts_with([' ', '\t']))
         .filter_map(|line| match p.use_statement(line) {
             Ok((_, Statement::Use(u))) => Some((u.path.node.into_owned(), u.span)),
             _ => None,

@@ -420,3 +420,21 @@ fn past_the_cap_errors_are_counted_not_kept() {
     let (_, all, none) = super::parse_counted(&text, usize::MAX);
     assert_eq!((all.len(), none), (10, 0));
 }
+
+#[test]
+fn imports_are_use_lines_after_any_line_end() {
+    let text = "\u{feff}use \"a.rules\"\nkind x\r\nuse \"b.rules\"\ruse\t\"c.rules\"\n  use \"no.rules\"\nuser \"no\"\nsay use \"no\"\nuse \"d.rules\"";
+    let found: Vec<(String, &str)> = super::imports(text)
+        .into_iter()
+        .map(|(path, span)| (path, &text[span.start as usize..span.end as usize]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("a.rules".to_string(), "use \"a.rules\""),
+            ("b.rules".to_string(), "use \"b.rules\""),
+            ("c.rules".to_string(), "use\t\"c.rules\""),
+            ("d.rules".to_string(), "use \"d.rules\""),
+        ]
+    );
+}
