@@ -188,7 +188,10 @@ static ANCHORS: LazyLock<Regex> = LazyLock::new(|| {
         .collect();
     // a lazy DFA scans this faster than an Aho-Corasick automaton; leftmost-first like it
     #[allow(clippy::expect_used, reason = "constant words, built by every test")]
-    Regex::new(&format!("(?i-u:{})", words.join("|"))).expect("anchor regex compiles")
+    // a run of digits is one anchor: each of its digits would be tried as a start anyway
+    // (the search below tries every position up to an anchor's end), and one match per
+    // number instead of per digit saves a search restart each
+    Regex::new(&format!("(?i-u:[0-9]+|{})", words.join("|"))).expect("anchor regex compiles")
 });
 
 /// How many tokens may come before an anchor the anchor regex found.
@@ -296,7 +299,7 @@ fn each_match(
     let mut next = 0;
     for anchor in ANCHORS.find_iter(text) {
         let reach = match anchor.as_str().as_bytes() {
-            [b] if b.is_ascii_digit() => 2,
+            [b, ..] if b.is_ascii_digit() => 2,
             _ => reach_of(anchor.as_str()),
         };
         let mut i = next.max(tokens_back(bytes, anchor.start(), reach));
