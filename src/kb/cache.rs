@@ -767,6 +767,7 @@ fn decode(payload: &[u8], sources: &SourceMap) -> R<KnowledgeBase> {
         closure: closure?,
         known_quotes: std::sync::OnceLock::new(),
         person_names: std::sync::OnceLock::new(),
+        check_index: std::sync::OnceLock::new(),
     })
 }
 

@@ -1145,6 +1145,7 @@ impl Compiler {
             closure,
             known_quotes: std::sync::OnceLock::new(),
             person_names: std::sync::OnceLock::new(),
+            check_index: std::sync::OnceLock::new(),
         }
     }
 }
