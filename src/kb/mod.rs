@@ -413,7 +413,11 @@ impl KnowledgeBase {
             let mut seen = rustc_hash::FxHashSet::default();
             for (first, id) in &names.first_names {
                 if seen.insert((first.as_str(), *id)) {
-                    names.by_first_name.entry(first.clone()).or_default().push(*id);
+                    names
+                        .by_first_name
+                        .entry(first.clone())
+                        .or_default()
+                        .push(*id);
                 }
             }
             names

@@ -162,20 +162,23 @@ pub trait RunWriter {
     fn end(self: Box<Self>, totals: &Totals, errors: &[FileError]) -> io::Result<()>;
 }
 
+/// What a line format writes after its parts (the unreadable files).
+pub(crate) type EndFn = fn(&mut dyn Write, &[FileError]) -> io::Result<()>;
+
 /// Parts written one after the other with `separator` between non-empty ones: the writer of
 /// the line formats (human, short, github), whose end is `end` (`None`: nothing).
 pub(crate) struct Joined<'w> {
     out: &'w mut dyn Write,
     separator: &'static [u8],
     first: bool,
-    end: Option<fn(&mut dyn Write, &[FileError]) -> io::Result<()>>,
+    end: Option<EndFn>,
 }
 
 impl<'w> Joined<'w> {
     pub(crate) fn new(
         out: &'w mut dyn Write,
         separator: &'static [u8],
-        end: Option<fn(&mut dyn Write, &[FileError]) -> io::Result<()>>,
+        end: Option<EndFn>,
     ) -> Joined<'w> {
         Joined {
             out,
