@@ -7,6 +7,7 @@
 mod date_conflict;
 mod elapsed_time_conflict;
 mod headline_unsupported;
+mod index;
 mod known_false;
 mod missing_date;
 mod name_misspelled;
@@ -19,6 +20,8 @@ mod unused_suppression;
 mod weekday_conflict;
 
 use serde::Serialize;
+
+pub use index::CheckIndex;
 
 use crate::article::Article;
 use crate::extract::Extraction;

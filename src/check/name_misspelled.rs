@@ -37,6 +37,7 @@ declare_check! {
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let kb = cx.kb;
     let names = kb.person_names();
+    let index = super::CheckIndex::get(kb);
     // the people the article names: a near miss must be about one of them, or follow one of
     // the person's first names
     let mut named: Vec<EntityId> = cx
@@ -68,9 +69,14 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if particle || len < 5 || names.is_surname(word) || !kb.lookup(word).is_empty() {
             continue;
         }
-        let after_first_name = match n {
-            0 => &[][..],
-            _ => names.with_first_name(words[n - 1].1),
+        let limit = if len >= 8 { 2 } else { 1 };
+        let after_first_name = match (n, word.chars().next()) {
+            (0, _) | (_, None) => &[][..],
+            (_, Some(initial)) => index.surnames_after(
+                words[n - 1].1,
+                initial,
+                len.saturating_sub(limit)..=len + limit,
+            ),
         };
         // the nearest surname, then the first entity, for a stable answer; the people the
         // article names are searched once per distinct word, so an article that repeats a
@@ -80,7 +86,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .or_insert_with(|| nearest(names, named.iter().copied(), word));
         let near = from_named
             .into_iter()
-            .chain(nearest(names, after_first_name.iter().copied(), word))
+            .chain(nearest_of(names, after_first_name, word))
             .min()
             .map(|(_, id, t)| (t, id));
         let Some((target, id)) = near else { continue };
@@ -139,6 +145,23 @@ fn nearest<'a>(
     people
         .flat_map(|id| names.surnames_of(id).map(move |t| (t, id)))
         .filter(|(t, _)| t.chars().next() == first && t.chars().count().abs_diff(len) <= limit)
+        .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
+        .filter(|&(d, _, _)| d <= limit)
+        .min()
+}
+
+/// [`nearest`] over surnames from the index (already of the word's initial and near its
+/// length): the same answer as over their people's surnames.
+fn nearest_of<'a>(
+    names: &'a PersonNames,
+    surnames: &[super::index::Surname],
+    word: &str,
+) -> Option<(usize, EntityId, &'a str)> {
+    let len = word.chars().count();
+    let limit = if len >= 8 { 2 } else { 1 };
+    surnames
+        .iter()
+        .filter_map(|s| Some((names.surnames.get(s.index)?.0.as_str(), s.person)))
         .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
         .filter(|&(d, _, _)| d <= limit)
         .min()

@@ -35,6 +35,7 @@ declare_check! {
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let kb = cx.kb;
     let known = kb.known_quotes();
+    let index = super::CheckIndex::get(kb);
     let mut seen: Vec<(String, EntityId, crate::span::Span)> = Vec::new();
     for claim in &cx.extraction.claims {
         let ClaimBody::Quote(q) = &claim.body else {
@@ -52,13 +53,11 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // against the rules
-        let matched = known.iter().find(|k| {
-            k.key == key
-                || (q.partial && k.key.contains(&key))
-                || (!q.partial
-                    && key.contains(k.key.as_str())
-                    && k.key.split_whitespace().count() >= 5)
-        });
+        // the first known quote that is the same words, holds them (a partial quote) or is
+        // held in them (five words or more), found through the index
+        let matched = index
+            .matching_quote(known, &key, q.partial)
+            .and_then(|i| known.get(i));
         if let Some(crate::kb::KnownQuote {
             speaker: said_by,
             loc,

@@ -10,7 +10,7 @@ use crate::check::{CheckSettings, Context, find_check, run_checks};
 use crate::extract::Extractor;
 use crate::files::{self, FileError};
 use crate::kb::time::FactDate;
-use crate::report::{FileReport, Github, Human, Json, Renderer, RunReport, Sarif, Short};
+use crate::report::{FileReport, Github, Human, Json, Renderer, RunReport, Sarif, Short, Totals};
 use crate::severity::Severity;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -309,17 +309,13 @@ pub fn run(
                 return Ok(Exit::Error);
             }
         };
-        return finish(
-            RunReport {
-                kb: &kb,
-                files: reports,
-                errors,
-            },
-            &opts,
-            color,
-            out,
-            err,
-        );
+        let run = RunReport {
+            kb: &kb,
+            files: reports,
+            errors,
+        };
+        renderer(opts.format, color).render(&run, out)?;
+        return finish(run.totals(), &run.errors, &opts, err);
     }
     let (mut paths, mut errors) = files::collect(&opts.paths);
     if let Some(filter) = &opts.filter {
@@ -329,52 +325,58 @@ pub fn run(
     if let Some(shard) = opts.shard {
         paths = shard.select(paths);
     }
-    // Files are checked in parallel; collecting keeps path order whatever the thread count.
-    let results: Vec<Result<FileReport, FileError>> = paths
-        .par_iter()
-        .map(|path| {
-            let article = files::read_article(path, opts.max_file_size)?;
-            let extraction = extractor.extract(&article, opts.date);
-            let cx = Context {
-                kb: &kb,
-                article: &article,
-                extraction: &extraction,
-                date: extraction.date,
-            };
-            let findings = run_checks(&cx, &settings);
-            Ok(FileReport { article, findings })
-        })
-        .collect();
-    let mut reports = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(report) => reports.push(report),
-            Err(e) => errors.push(e),
+    let renderer = renderer(opts.format, color);
+    let sources = kb.sources();
+    let mut writer = renderer.begin(out)?;
+    let mut totals = Totals::default();
+    // Files are checked in parallel a chunk at a time; collecting keeps path order whatever
+    // the thread count. Each file's part of the output is rendered on the thread that checked
+    // it, and its article dropped there, so memory holds a chunk of rendered parts, not the
+    // corpus. Parts are written before the next chunk is checked.
+    let chunk = rayon::current_num_threads().max(1) * FILES_PER_THREAD;
+    let mut unreadable = Vec::new();
+    for paths in paths.chunks(chunk) {
+        let parts: Vec<Result<(Vec<u8>, Totals), FileError>> = paths
+            .par_iter()
+            .map(|path| {
+                let article = files::read_article(path, opts.max_file_size)?;
+                let extraction = extractor.extract(&article, opts.date);
+                let cx = Context {
+                    kb: &kb,
+                    article: &article,
+                    extraction: &extraction,
+                    date: extraction.date,
+                };
+                let findings = run_checks(&cx, &settings);
+                drop(extraction);
+                let file = FileReport { article, findings };
+                Ok((renderer.file(sources, &file), Totals::of(&file.findings)))
+            })
+            .collect();
+        for part in parts {
+            match part {
+                Ok((part, counts)) => {
+                    totals.merge(&counts);
+                    writer.part(part)?;
+                }
+                Err(e) => unreadable.push(e),
+            }
         }
     }
+    // walk errors first, then read errors, each in path order, as one sorted list
+    errors.extend(unreadable);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
-    finish(
-        RunReport {
-            kb: &kb,
-            files: reports,
-            errors,
-        },
-        &opts,
-        color,
-        out,
-        err,
-    )
+    writer.end(&totals, &errors)?;
+    finish(totals, &errors, &opts, err)
 }
 
-/// Renders a run and decides the exit code.
-fn finish(
-    run: RunReport<'_>,
-    opts: &CheckOptions,
-    color: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> io::Result<Exit> {
-    let renderer: Box<dyn Renderer> = match opts.format {
+/// Files checked per thread before their parts are written: enough that threads rarely wait
+/// for the slowest file of a chunk, few enough that the rendered parts stay small.
+const FILES_PER_THREAD: usize = 64;
+
+/// The renderer of a format.
+fn renderer(format: CheckFormat, color: bool) -> Box<dyn Renderer> {
+    match format {
         CheckFormat::Human => Box::new(Human {
             color,
             width: crate::render::report_width(),
@@ -383,22 +385,25 @@ fn finish(
         CheckFormat::Json => Box::new(Json),
         CheckFormat::Sarif => Box::new(Sarif),
         CheckFormat::Github => Box::new(Github),
-    };
-    renderer.render(&run, out)?;
+    }
+}
+
+/// Prints unreadable files and the summary (line formats) and decides the exit code.
+fn finish(
+    totals: Totals,
+    errors: &[FileError],
+    opts: &CheckOptions,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
     if matches!(
         opts.format,
         CheckFormat::Human | CheckFormat::Short | CheckFormat::Github
     ) {
-        super::extract::print_file_errors(&run.errors, err)?;
-        writeln!(err, "{}", run.summary())?;
+        super::extract::print_file_errors(errors, err)?;
+        writeln!(err, "{}", totals.summary(errors.len()))?;
     }
-    let failed = threshold(opts.fail_on).is_some_and(|t| {
-        run.files
-            .iter()
-            .flat_map(|f| &f.findings)
-            .any(|f| f.severity >= t)
-    });
-    Ok(if !run.errors.is_empty() {
+    let failed = threshold(opts.fail_on).is_some_and(|t| totals.reaches(t));
+    Ok(if !errors.is_empty() {
         Exit::Error
     } else if failed {
         Exit::Findings

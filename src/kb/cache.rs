@@ -1021,6 +1021,7 @@ fn decode(payload: &[u8], sources: &SourceMap) -> R<KnowledgeBase> {
         closures,
         known_quotes: std::sync::OnceLock::new(),
         person_names: std::sync::OnceLock::new(),
+        check_index: std::sync::OnceLock::new(),
     };
     check_indexes(&kb)?;
     Ok(kb)

@@ -198,6 +198,7 @@ pub struct KnowledgeBase {
     /// Derived indexes, built on first use and shared by every article of a run.
     pub(crate) known_quotes: std::sync::OnceLock<Vec<KnownQuote>>,
     pub(crate) person_names: std::sync::OnceLock<PersonNames>,
+    pub(crate) check_index: std::sync::OnceLock<crate::check::CheckIndex>,
 }
 
 /// Everything each entity reaches through one transitive relation, nearest first.
@@ -457,10 +458,16 @@ impl KnowledgeBase {
                 names.surname_set.insert(surname.clone());
                 names.surnames_by_person.entry(*id).or_default().push(i);
             }
+            // each person once per first name, in order (a set: a common first name has
+            // thousands of people in a large knowledge base)
+            let mut seen = rustc_hash::FxHashSet::default();
             for (first, id) in &names.first_names {
-                let ids = names.by_first_name.entry(first.clone()).or_default();
-                if !ids.contains(id) {
-                    ids.push(*id);
+                if seen.insert((first.as_str(), *id)) {
+                    names
+                        .by_first_name
+                        .entry(first.clone())
+                        .or_default()
+                        .push(*id);
                 }
             }
             names

@@ -3,8 +3,10 @@
 
 use std::io::{self, Write};
 
-use super::{Renderer, RunReport};
+use super::{FileReport, Joined, Renderer, RunWriter};
+use crate::files::FileError;
 use crate::severity::Severity;
+use crate::source::SourceMap;
 
 pub struct Github;
 
@@ -21,39 +23,48 @@ fn escape_property(s: &str) -> String {
 }
 
 impl Renderer for Github {
-    fn render(&self, run: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-        for file in &run.files {
-            let a = &file.article;
-            for f in &file.findings {
-                let command = match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Note => "notice",
-                };
-                let (start, end) = (a.position(f.span.start), a.position(f.span.end));
-                writeln!(
-                    out,
-                    "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                    escape_property(&a.path),
-                    start.line,
-                    start.column,
-                    end.line,
-                    end.column,
-                    escape_property(&format!("claimcheck {}", f.check)),
-                    escape_data(&f.message)
-                )?;
-            }
-        }
-        for e in &run.errors {
-            writeln!(
+    fn file(&self, _sources: &SourceMap, file: &FileReport) -> Vec<u8> {
+        let a = &file.article;
+        let mut out = Vec::new();
+        for f in &file.findings {
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
+            };
+            let (start, end) = (a.position(f.span.start), a.position(f.span.end));
+            // writing to a Vec cannot fail
+            let _ = writeln!(
                 out,
-                "::error file={},title=claimcheck::{}",
-                escape_property(&e.path),
-                escape_data(&e.message)
-            )?;
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                escape_property(&a.path),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                escape_property(&format!("claimcheck {}", f.check)),
+                escape_data(&f.message)
+            );
         }
-        Ok(())
+        out
     }
+
+    fn begin<'w>(&self, out: &'w mut dyn Write) -> io::Result<Box<dyn RunWriter + 'w>> {
+        Ok(Box::new(Joined::new(out, b"", Some(write_errors))))
+    }
+}
+
+/// One annotation per unreadable file, after the findings.
+fn write_errors(out: &mut dyn Write, errors: &[FileError]) -> io::Result<()> {
+    for e in errors {
+        writeln!(
+            out,
+            "::error file={},title=claimcheck::{}",
+            escape_property(&e.path),
+            escape_data(&e.message)
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

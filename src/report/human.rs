@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 
-use super::{Renderer, RunReport};
+use super::{FileReport, Joined, Renderer, RunWriter};
 use crate::check::Finding;
 use crate::render::{self, IndexedSource, Snippet};
 use crate::severity::Severity;
+use crate::source::SourceMap;
 
 /// Labels drawn under one finding; miette's layout is quadratic in their number, and a
 /// snippet with more is unreadable anyway. The JSON and SARIF reports keep them all.
@@ -22,49 +23,53 @@ pub struct Human {
 }
 
 impl Renderer for Human {
-    fn render(&self, run: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let handler = render::handler(self.color, self.width);
-        let sources = run.kb.sources();
-        let mut first = true;
-        for file in &run.files {
-            let article = IndexedSource::new(
-                &file.article.path,
-                Arc::clone(&file.article.text),
-                Arc::new(file.article.lines.clone()),
-            );
-            for f in &file.findings {
-                let hidden = f.labels.len().saturating_sub(MAX_LABELS);
-                let help = match (&f.help, hidden) {
-                    (help, 0) => help.clone(),
-                    (Some(help), n) => Some(format!(
-                        "{help}\n({n} more places not shown here; --format json lists them all)"
-                    )),
-                    (None, n) => Some(format!(
-                        "{n} more places not shown here; --format json lists them all"
-                    )),
-                };
-                let report = FindingReport {
-                    finding: f,
-                    help,
-                    source: article.clone(),
-                    evidence: f
-                        .evidence
-                        .iter()
-                        .map(|e| Snippet {
-                            message: format!("the rules: {}", e.message),
-                            source: sources.get(e.loc.file).named_source(),
-                            span: e.loc.span,
-                        })
-                        .collect(),
-                };
-                if !first {
-                    writeln!(out)?;
-                }
-                first = false;
-                write!(out, "{}", render::render(&handler, &report))?;
-            }
+    fn file(&self, sources: &SourceMap, file: &FileReport) -> Vec<u8> {
+        if file.findings.is_empty() {
+            return Vec::new();
         }
-        Ok(())
+        let handler = render::handler(self.color, self.width);
+        let article = IndexedSource::new(
+            &file.article.path,
+            Arc::clone(&file.article.text),
+            Arc::new(file.article.lines.clone()),
+        );
+        let mut out = String::new();
+        for (i, f) in file.findings.iter().enumerate() {
+            let hidden = f.labels.len().saturating_sub(MAX_LABELS);
+            let help = match (&f.help, hidden) {
+                (help, 0) => help.clone(),
+                (Some(help), n) => Some(format!(
+                    "{help}\n({n} more places not shown here; --format json lists them all)"
+                )),
+                (None, n) => Some(format!(
+                    "{n} more places not shown here; --format json lists them all"
+                )),
+            };
+            let report = FindingReport {
+                finding: f,
+                help,
+                source: article.clone(),
+                evidence: f
+                    .evidence
+                    .iter()
+                    .map(|e| Snippet {
+                        message: format!("the rules: {}", e.message),
+                        source: sources.get(e.loc.file).named_source(),
+                        span: e.loc.span,
+                    })
+                    .collect(),
+            };
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&render::render(&handler, &report));
+        }
+        out.into_bytes()
+    }
+
+    /// Findings are separated by a blank line, across files too.
+    fn begin<'w>(&self, out: &'w mut dyn Write) -> io::Result<Box<dyn RunWriter + 'w>> {
+        Ok(Box::new(Joined::new(out, b"\n", None)))
     }
 }
 

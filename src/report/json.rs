@@ -5,22 +5,18 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Renderer, RunReport};
+use super::{FileReport, Renderer, RunWriter, Totals, pretty_at};
 use crate::article::Article;
 use crate::check::{ClaimSummary, Finding};
+use crate::files::FileError;
 use crate::severity::Severity;
 use crate::source::SourceMap;
 use crate::span::{Position, Span};
 
 pub struct Json;
 
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    findings: Vec<FindingJson<'a>>,
-    errors: Vec<ErrorJson<'a>>,
-    summary: Summary,
-}
+// The document, version 1, is an object with `version`, `findings`, `errors` and `summary`,
+// in that order, pretty-printed; `JsonWriter` writes it a part at a time.
 
 /// One finding as the JSON report writes it (also a record of `check --stdin-jsonl`).
 #[derive(Serialize)]
@@ -110,34 +106,72 @@ pub(crate) fn finding_json<'a>(
 }
 
 impl Renderer for Json {
-    fn render(&self, run: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let sources = run.kb.sources();
-        let mut findings = Vec::new();
-        for file in &run.files {
-            for f in &file.findings {
-                findings.push(finding_json(sources, &file.article, f));
+    /// The file's findings as elements of the document's `findings` array, pretty-printed at
+    /// their depth and separated as serde_json separates them.
+    fn file(&self, sources: &SourceMap, file: &FileReport) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, f) in file.findings.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(ELEMENT_SEPARATOR);
             }
+            // a finding is plain data: serializing it into a Vec cannot fail
+            let _ = pretty_at(&finding_json(sources, &file.article, f), 2, &mut out);
         }
-        let document = Document {
-            version: 1,
-            findings,
-            errors: run
-                .errors
-                .iter()
-                .map(|e| ErrorJson {
-                    path: &e.path,
-                    message: &e.message,
-                })
-                .collect(),
-            summary: Summary {
-                files: run.files.len(),
-                errors: run.count(Severity::Error),
-                warnings: run.count(Severity::Warning),
-                notes: run.count(Severity::Note),
-            },
+        out
+    }
+
+    /// The document is written as `serde_json::to_writer_pretty` writes [`Document`]: the
+    /// start up to `"findings": [`, then the findings as files are done, then the rest.
+    fn begin<'w>(&self, out: &'w mut dyn Write) -> io::Result<Box<dyn RunWriter + 'w>> {
+        out.write_all(b"{\n  \"version\": 1,\n  \"findings\": [")?;
+        Ok(Box::new(JsonWriter { out, first: true }))
+    }
+}
+
+/// Between two elements of the `findings` array.
+const ELEMENT_SEPARATOR: &[u8] = b",\n    ";
+
+struct JsonWriter<'w> {
+    out: &'w mut dyn Write,
+    first: bool,
+}
+
+impl RunWriter for JsonWriter<'_> {
+    fn part(&mut self, part: Vec<u8>) -> io::Result<()> {
+        if part.is_empty() {
+            return Ok(());
+        }
+        self.out.write_all(if self.first {
+            b"\n    "
+        } else {
+            ELEMENT_SEPARATOR
+        })?;
+        self.first = false;
+        self.out.write_all(&part)
+    }
+
+    fn end(self: Box<Self>, totals: &Totals, errors: &[FileError]) -> io::Result<()> {
+        let errors: Vec<ErrorJson<'_>> = errors
+            .iter()
+            .map(|e| ErrorJson {
+                path: &e.path,
+                message: &e.message,
+            })
+            .collect();
+        let summary = Summary {
+            files: totals.files,
+            errors: totals.errors,
+            warnings: totals.warnings,
+            notes: totals.notes,
         };
-        // `From` keeps an I/O error's kind (a broken pipe stays one, and exits quietly)
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
-        writeln!(out)
+        let mut rest = Vec::new();
+        rest.extend_from_slice(if self.first { b"]" } else { b"\n  ]" });
+        rest.extend_from_slice(b",\n  \"errors\": ");
+        pretty_at(&errors, 1, &mut rest)?;
+        rest.extend_from_slice(b",\n  \"summary\": ");
+        pretty_at(&summary, 1, &mut rest)?;
+        rest.extend_from_slice(b"\n}\n");
+        // an I/O error keeps its kind (a broken pipe stays one, and exits quietly)
+        self.out.write_all(&rest)
     }
 }

@@ -8,10 +8,11 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Renderer, RunReport};
+use super::{FileReport, Renderer, RunWriter, Totals, pretty_at};
 use crate::check::{CHECKS, documentation};
+use crate::files::FileError;
 use crate::severity::Severity;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, SourceMap};
 use crate::span::Span;
 
 pub struct Sarif;
@@ -55,71 +56,117 @@ fn fingerprint(check: &str, path: &str, text: &str, message: &str) -> String {
     format!("{:016x}", h.finish())
 }
 
-impl Renderer for Sarif {
-    fn render(&self, run: &RunReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let sources = run.kb.sources();
-        let rules: Vec<Value> = CHECKS
-            .iter()
-            .map(|c| {
-                let doc = documentation(c);
-                let summary = doc
-                    .lines()
-                    .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
-                    .take_while(|l| !l.trim().is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                json!({
-                    "id": c.name,
-                    "name": c.name,
-                    "shortDescription": {"text": summary},
-                    "fullDescription": {"text": summary},
-                    "help": {"text": doc, "markdown": doc},
-                    "defaultConfiguration": {"level": level(c.default_severity)},
-                })
+/// The `rules` of the tool's driver: every check with its documentation.
+fn rules() -> Vec<Value> {
+    CHECKS
+        .iter()
+        .map(|c| {
+            let doc = documentation(c);
+            let summary = doc
+                .lines()
+                .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            json!({
+                "id": c.name,
+                "name": c.name,
+                "shortDescription": {"text": summary},
+                "fullDescription": {"text": summary},
+                "help": {"text": doc, "markdown": doc},
+                "defaultConfiguration": {"level": level(c.default_severity)},
             })
-            .collect();
-        let mut results = Vec::new();
-        for file in &run.files {
-            let a = &file.article;
-            for f in &file.findings {
-                let related: Vec<Value> = f
-                    .labels
-                    .iter()
-                    .map(|l| (uri(&a.path), region(|o| a.position(o), &a.text, l.span), l.message.clone()))
-                    .chain(f.evidence.iter().map(|e| {
-                        let source: &SourceFile = sources.get(e.loc.file);
-                        (uri(source.name()), region(|o| source.position(o), source.text(), e.loc.span), e.message.clone())
-                    }))
-                    .enumerate()
-                    .map(|(i, (uri, region, message))| {
-                        json!({
-                            "id": i + 1,
-                            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region},
-                            "message": {"text": message},
-                        })
+        })
+        .collect()
+}
+
+/// Where a run's `results` go: `invocations` comes before them (keys are sorted) and tells
+/// whether every file was read, so the results are kept until the end.
+const RESULTS: &str = "\"results\": []";
+
+impl Renderer for Sarif {
+    /// The file's results, compact, one a line (compact JSON has no newline).
+    fn file(&self, sources: &SourceMap, file: &FileReport) -> Vec<u8> {
+        let a = &file.article;
+        let mut out = Vec::new();
+        for f in &file.findings {
+            let related: Vec<Value> = f
+                .labels
+                .iter()
+                .map(|l| {
+                    (
+                        uri(&a.path),
+                        region(|o| a.position(o), &a.text, l.span),
+                        l.message.clone(),
+                    )
+                })
+                .chain(f.evidence.iter().map(|e| {
+                    let source: &SourceFile = sources.get(e.loc.file);
+                    (
+                        uri(source.name()),
+                        region(|o| source.position(o), source.text(), e.loc.span),
+                        e.message.clone(),
+                    )
+                }))
+                .enumerate()
+                .map(|(i, (uri, region, message))| {
+                    json!({
+                        "id": i + 1,
+                        "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region},
+                        "message": {"text": message},
                     })
-                    .collect();
-                let rule_index = CHECKS.iter().position(|c| c.name == f.check).unwrap_or(0);
-                results.push(json!({
-                    "ruleId": f.check,
-                    "ruleIndex": rule_index,
-                    "level": level(f.severity),
-                    "message": {"text": f.message},
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri(&a.path)},
-                            "region": region(|o| a.position(o), &a.text, f.span),
-                        }
-                    }],
-                    "relatedLocations": related,
-                    "partialFingerprints": {
-                        "claimcheckFinding/v1": fingerprint(f.check, &a.path, a.slice(f.span), &f.message),
-                    },
-                }));
+                })
+                .collect();
+            let rule_index = CHECKS.iter().position(|c| c.name == f.check).unwrap_or(0);
+            let result = json!({
+                "ruleId": f.check,
+                "ruleIndex": rule_index,
+                "level": level(f.severity),
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&a.path)},
+                        "region": region(|o| a.position(o), &a.text, f.span),
+                    }
+                }],
+                "relatedLocations": related,
+                "partialFingerprints": {
+                    "claimcheckFinding/v1": fingerprint(f.check, &a.path, a.slice(f.span), &f.message),
+                },
+            });
+            if !out.is_empty() {
+                out.push(b'\n');
             }
+            // a Value into a Vec cannot fail
+            let _ = serde_json::to_writer(&mut out, &result);
         }
-        let notifications: Vec<Value> = run
-            .errors
+        out
+    }
+
+    fn begin<'w>(&self, out: &'w mut dyn Write) -> io::Result<Box<dyn RunWriter + 'w>> {
+        Ok(Box::new(SarifWriter {
+            out,
+            results: Vec::new(),
+        }))
+    }
+}
+
+struct SarifWriter<'w> {
+    out: &'w mut dyn Write,
+    /// The parts so far, compact.
+    results: Vec<Vec<u8>>,
+}
+
+impl RunWriter for SarifWriter<'_> {
+    fn part(&mut self, part: Vec<u8>) -> io::Result<()> {
+        if !part.is_empty() {
+            self.results.push(part);
+        }
+        Ok(())
+    }
+
+    fn end(self: Box<Self>, _totals: &Totals, errors: &[FileError]) -> io::Result<()> {
+        let notifications: Vec<Value> = errors
             .iter()
             .map(|e| {
                 json!({
@@ -137,18 +184,39 @@ impl Renderer for Sarif {
                     "name": "claimcheck",
                     "version": env!("CARGO_PKG_VERSION"),
                     "informationUri": "https://github.com/claimcheck/claimcheck",
-                    "rules": rules,
+                    "rules": rules(),
                 }},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [{
-                    "executionSuccessful": run.errors.is_empty(),
+                    "executionSuccessful": errors.is_empty(),
                     "toolExecutionNotifications": notifications,
                 }],
-                "results": results,
+                "results": [],
             }],
         });
-        // `From` keeps an I/O error's kind (a broken pipe stays one, and exits quietly)
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
-        writeln!(out)
+        let text = serde_json::to_string_pretty(&document).map_err(io::Error::from)?;
+        // The key `"results"` is written once, unescaped, by the structure; a string that
+        // contains it is escaped (`\"results\"`).
+        let (before, after) = text.split_once(RESULTS).unwrap_or((&text, ""));
+        let mut head = before.as_bytes().to_vec();
+        head.extend_from_slice(b"\"results\": [");
+        // an I/O error keeps its kind (a broken pipe stays one, and exits quietly)
+        self.out.write_all(&head)?;
+        let mut first = true;
+        let mut element = Vec::new();
+        for part in &self.results {
+            for line in part.split(|&b| b == b'\n') {
+                let value: Value = serde_json::from_slice(line).map_err(io::Error::from)?;
+                element.clear();
+                element.extend_from_slice(if first { b"\n        " } else { b",\n        " });
+                first = false;
+                pretty_at(&value, 4, &mut element)?;
+                self.out.write_all(&element)?;
+            }
+        }
+        self.out
+            .write_all(if first { b"]" } else { b"\n      ]" })?;
+        self.out.write_all(after.as_bytes())?;
+        writeln!(self.out)
     }
 }

@@ -1185,6 +1185,7 @@ impl Compiler {
             closures,
             known_quotes: std::sync::OnceLock::new(),
             person_names: std::sync::OnceLock::new(),
+            check_index: std::sync::OnceLock::new(),
         }
     }
 }

@@ -1,0 +1,209 @@
+//! Indexes the checks need for every article, built once per knowledge base (on first use,
+//! shared by every thread) so that a check's cost per article does not grow with the
+//! knowledge base: known quotes by their words, and people's surnames by first name,
+//! initial and length.
+
+use rustc_hash::FxHashMap;
+
+use crate::kb::{EntityId, KnowledgeBase, KnownQuote, PersonNames};
+
+/// The checks' indexes over one knowledge base.
+#[derive(Debug, Default)]
+pub struct CheckIndex {
+    quotes: QuoteIndex,
+    /// For each first name, the surnames of the people with that first name, sorted by
+    /// (initial, length in chars): see [`CheckIndex::surnames_after`].
+    first_names: FxHashMap<String, Vec<Surname>>,
+}
+
+/// One surname of one person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Surname {
+    pub initial: char,
+    pub chars: usize,
+    pub person: EntityId,
+    /// Index into `PersonNames::surnames`.
+    pub index: usize,
+}
+
+impl CheckIndex {
+    pub(crate) fn get(kb: &KnowledgeBase) -> &CheckIndex {
+        kb.check_index.get_or_init(|| CheckIndex::new(kb))
+    }
+
+    fn new(kb: &KnowledgeBase) -> CheckIndex {
+        CheckIndex {
+            quotes: QuoteIndex::new(kb.known_quotes()),
+            first_names: first_names(kb.person_names()),
+        }
+    }
+
+    /// The surnames of the people with first name `first`, with initial `initial` and a
+    /// length in chars within `lengths`.
+    pub(crate) fn surnames_after(
+        &self,
+        first: &str,
+        initial: char,
+        lengths: std::ops::RangeInclusive<usize>,
+    ) -> &[Surname] {
+        let Some(all) = self.first_names.get(first) else {
+            return &[];
+        };
+        let from = all.partition_point(|s| (s.initial, s.chars) < (initial, *lengths.start()));
+        let to = all.partition_point(|s| (s.initial, s.chars) <= (initial, *lengths.end()));
+        all.get(from..to.max(from)).unwrap_or(&[])
+    }
+
+    /// The first known quote (by index into `KnowledgeBase::known_quotes`) that `key` matches:
+    /// equal, contained in it when `partial`, or containing it (five words or more) when not.
+    pub(crate) fn matching_quote(
+        &self,
+        known: &[KnownQuote],
+        key: &str,
+        partial: bool,
+    ) -> Option<usize> {
+        self.quotes.matching(known, key, partial)
+    }
+}
+
+fn first_names(names: &PersonNames) -> FxHashMap<String, Vec<Surname>> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut people: FxHashMap<&str, Vec<EntityId>> = FxHashMap::default();
+    for (first, id) in &names.first_names {
+        if seen.insert((first.as_str(), *id)) {
+            people.entry(first.as_str()).or_default().push(*id);
+        }
+    }
+    let mut by_person: FxHashMap<EntityId, Vec<usize>> = FxHashMap::default();
+    for (i, (_, id)) in names.surnames.iter().enumerate() {
+        by_person.entry(*id).or_default().push(i);
+    }
+    people
+        .into_iter()
+        .map(|(first, ids)| {
+            let mut surnames: Vec<Surname> = ids
+                .iter()
+                .flat_map(|id| by_person.get(id).into_iter().flatten())
+                .filter_map(|&index| {
+                    let (text, person) = names.surnames.get(index)?;
+                    Some(Surname {
+                        initial: text.chars().next()?,
+                        chars: text.chars().count(),
+                        person: *person,
+                        index,
+                    })
+                })
+                .collect();
+            surnames.sort_unstable();
+            (first.to_string(), surnames)
+        })
+        .collect()
+}
+
+/// Known quotes, keyed three ways for `quote-misattributed`'s one question: the first known
+/// quote (in the knowledge base's order) whose key equals a claim's key, contains it (a
+/// partial quote) or is contained in it (a whole quote, known key of five words or more).
+/// Sorted arrays rather than maps of lists: one allocation each, a few MB for 100k entities.
+#[derive(Debug, Default)]
+struct QuoteIndex {
+    /// Known quotes by key (the first of each key).
+    exact: FxHashMap<Box<str>, u32>,
+    /// (4-byte run of a known key, quote), sorted, without duplicates.
+    grams: Vec<(u32, u32)>,
+    /// (first 8 bytes of a known key of five words or more, quote), sorted.
+    prefixes: Vec<(u64, u32)>,
+}
+
+fn gram(bytes: &[u8]) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?))
+}
+
+fn prefix(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?))
+}
+
+/// The entries listed under `key` in a sorted (key, quote) array: quotes ascending.
+fn listed<K: Ord + Copy>(pairs: &[(K, u32)], key: K) -> &[(K, u32)] {
+    let from = pairs.partition_point(|&(k, _)| k < key);
+    let to = pairs.partition_point(|&(k, _)| k <= key);
+    pairs.get(from..to.max(from)).unwrap_or(&[])
+}
+
+impl QuoteIndex {
+    fn new(known: &[KnownQuote]) -> QuoteIndex {
+        let mut index = QuoteIndex::default();
+        for (i, k) in known.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            index.exact.entry(k.key.as_str().into()).or_insert(i);
+            let bytes = k.key.as_bytes();
+            index
+                .grams
+                .extend((0..bytes.len()).filter_map(|s| Some((gram(&bytes[s..])?, i))));
+            if k.key.split_whitespace().count() >= 5
+                && let Some(p) = prefix(bytes)
+            {
+                index.prefixes.push((p, i));
+            }
+        }
+        // one u64 per pair sorts faster than a tuple
+        let mut packed: Vec<u64> = index
+            .grams
+            .iter()
+            .map(|&(g, i)| (u64::from(g) << 32) | u64::from(i))
+            .collect();
+        packed.sort_unstable();
+        packed.dedup();
+        index.grams = packed
+            .into_iter()
+            .map(|p| ((p >> 32) as u32, p as u32))
+            .collect();
+        index.grams.shrink_to_fit();
+        index.prefixes.sort_unstable();
+        index
+    }
+
+    fn matching(&self, known: &[KnownQuote], key: &str, partial: bool) -> Option<usize> {
+        let mut best = self.exact.get(key).map(|&i| i as usize);
+        let mut consider = |i: usize| {
+            if best.is_none_or(|b| i < b) {
+                best = Some(i);
+            }
+        };
+        let bytes = key.as_bytes();
+        if partial {
+            // a known key that contains `key` holds each of its 4-byte runs: search the
+            // quotes of the rarest run (a key shorter than a run is searched for everywhere)
+            let rarest = (0..bytes.len())
+                .filter_map(|s| gram(&bytes[s..]))
+                .map(|g| listed(&self.grams, g))
+                .min_by_key(|l| l.len());
+            let found = match rarest {
+                Some(list) => list
+                    .iter()
+                    .map(|&(_, i)| i as usize)
+                    .find(|&i| known.get(i).is_some_and(|k| k.key.contains(key))),
+                None => known.iter().position(|k| k.key.contains(key)),
+            };
+            if let Some(i) = found {
+                consider(i);
+            }
+        } else {
+            // a known key of five words or more within `key` starts at some byte of it
+            for s in 0..bytes.len() {
+                let Some(p) = prefix(&bytes[s..]) else { break };
+                let found = listed(&self.prefixes, p)
+                    .iter()
+                    .map(|&(_, i)| i as usize)
+                    .find(|&i| {
+                        known
+                            .get(i)
+                            .is_some_and(|k| bytes[s..].starts_with(k.key.as_bytes()))
+                    });
+                if let Some(i) = found {
+                    consider(i);
+                }
+            }
+        }
+        best
+    }
+}
