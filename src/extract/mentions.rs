@@ -90,13 +90,31 @@ impl TextHash {
 /// the index and in the text, so equal words, in any ASCII case, get equal keys).
 #[inline]
 fn word_key(word: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = word.len().min(8);
-    buf[..n].copy_from_slice(&word[..n]);
-    let x = u64::from_le_bytes(buf) | 0x2020_2020_2020_2020;
-    (x ^ (word.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        .wrapping_mul(0x2545_F491_4F6C_DD1D)
-        >> 20
+    word_key_in(word, 0, word.len())
+}
+
+/// [`word_key`] of `bytes[start..end]`, read with one 8-byte load when the buffer has eight
+/// bytes from `start` (the bytes past the word masked off), which avoids copying a short word
+/// into a buffer and reading it back.
+#[inline]
+fn word_key_in(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let len = end - start;
+    let x = match bytes.get(start..start + 8) {
+        Some(eight) => {
+            let mut x = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
+            if len < 8 {
+                x &= (1u64 << (8 * len)) - 1;
+            }
+            x
+        }
+        None => {
+            let mut buf = [0u8; 8];
+            let n = len.min(8);
+            buf[..n].copy_from_slice(&bytes[start..start + n]);
+            u64::from_le_bytes(buf)
+        }
+    } | 0x2020_2020_2020_2020;
+    (x ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0x2545_F491_4F6C_DD1D) >> 20
 }
 
 /// Bytes that are part of a word on their own: ASCII letters, digits, `_`. Bytes of 0x80 and
@@ -321,7 +339,7 @@ impl MentionIndex {
                 break;
             }
             at = end;
-            let bit = word_key(&bytes[start..end]) as usize & (self.words_seen.len() * 64 - 1);
+            let bit = word_key_in(bytes, start, end) as usize & (self.words_seen.len() * 64 - 1);
             if self.words_seen[bit / 64] & (1 << (bit % 64)) == 0 {
                 continue;
             }
@@ -607,4 +625,20 @@ mod tests {
             prop_assert_eq!(normalize(&text), reference(&text));
         });
     }
+    #[test]
+    fn word_keys_read_in_place_equal_keys_of_the_word_alone() {
+        let text = b"a Putin MACRON zelenskyy x Sergey-Lavrov 2025 end";
+        for start in 0..text.len() {
+            for end in start + 1..=text.len().min(start + 12) {
+                assert_eq!(
+                    word_key_in(text, start, end),
+                    word_key(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
+        assert_eq!(word_key(b"Putin"), word_key(b"PUTIN"));
+        assert_ne!(word_key(b"Putin"), word_key(b"Putinx"));
+    }
 }
+
