@@ -212,12 +212,18 @@ impl Article {
                 words.push(Span::new(start + s, start + e));
             });
         }
-        // blocks come in order and do not overlap; this keeps the words sorted and unique
-        // should a reader ever break that (a no-op pass over sorted words)
-        if !words.is_sorted_by_key(|w| (w.start, w.end)) {
+        // blocks come in order and do not overlap, so the words are sorted and unique; should
+        // a reader ever break that, they are sorted and deduplicated
+        let mut end = 0;
+        let ordered = blocks.iter().all(|b| {
+            let ok = end <= b.span.start && b.span.start <= b.span.end;
+            end = b.span.end;
+            ok
+        });
+        if !ordered {
             words.sort_unstable_by_key(|w| (w.start, w.end));
+            words.dedup();
         }
-        words.dedup();
         let lines = LineIndex::new(&text);
         let mut article = Article {
             path: path.to_string(),
