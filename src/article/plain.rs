@@ -154,7 +154,8 @@ pub(crate) fn is_title_like(line: &str) -> bool {
         if words > 16 {
             return false;
         }
-        if w.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+        // at least four letters: the count stops at the fourth
+        if w.chars().filter(|c| c.is_alphabetic()).nth(3).is_some() {
             long += 1;
             if w.chars()
                 .find(|c| c.is_alphabetic())
@@ -167,7 +168,7 @@ pub(crate) fn is_title_like(line: &str) -> bool {
     if words == 0
         || long == 0
         || capitalized * 4 < long * 3
-        || line.chars().count() > 120
+        || (line.len() > 120 && line.chars().count() > 120)
         || is_byline_or_credit(line)
         || PLACE_DATELINE.is_match(line)
     {
