@@ -179,20 +179,9 @@ pub fn split_text(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
-    let piece = &text[start..end];
-    let bytes = piece.as_bytes();
-    // most pieces start and end with a visible ASCII byte: nothing to trim, nothing to decode
-    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
-        && first.is_ascii_graphic()
-        && last.is_ascii_graphic()
-    {
-        out.push((start, end));
-        return;
-    }
-    let lead = piece.len() - piece.trim_start().len();
-    let trimmed = piece.trim();
-    if !trimmed.is_empty() {
-        out.push((start + lead, start + lead + trimmed.len()));
+    let range = super::trim_range(&text[start..end]);
+    if !range.is_empty() {
+        out.push((start + range.start, start + range.end));
     }
 }
 
