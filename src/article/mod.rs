@@ -385,6 +385,10 @@ pub(crate) fn trim_range(text: &str) -> std::ops::Range<usize> {
         // a non-ASCII character at an end, maybe white space: the careful way
         let rest = text.get(start..end).unwrap_or("");
         let trimmed_start = rest.trim_start();
+        if trimmed_start.is_empty() {
+            // all white space: empty at the end, as `str::trim_start`
+            return text.len()..text.len();
+        }
         let lead = rest.len() - trimmed_start.len();
         return start + lead..start + lead + trimmed_start.trim_end().len();
     }
