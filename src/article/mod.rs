@@ -212,12 +212,18 @@ impl Article {
                 words.push(Span::new(start + s, start + e));
             });
         }
-        // blocks come in order and do not overlap; this keeps the words sorted and unique
-        // should a reader ever break that (a no-op pass over sorted words)
-        if !words.is_sorted_by_key(|w| (w.start, w.end)) {
+        // blocks come in order and do not overlap, so the words are sorted and unique; should
+        // a reader ever break that, they are sorted and deduplicated
+        let mut end = 0;
+        let ordered = blocks.iter().all(|b| {
+            let ok = end <= b.span.start && b.span.start <= b.span.end;
+            end = b.span.end;
+            ok
+        });
+        if !ordered {
             words.sort_unstable_by_key(|w| (w.start, w.end));
+            words.dedup();
         }
-        words.dedup();
         let lines = LineIndex::new(&text);
         let mut article = Article {
             path: path.to_string(),
@@ -359,6 +365,36 @@ impl Mask {
     }
 }
 
+/// `text` without leading and trailing white space (as [`str::trim`]), as the byte range it
+/// keeps: ASCII white space is skipped byte by byte, and only a non-ASCII character at either
+/// end is decoded.
+#[inline]
+pub(crate) fn trim_range(text: &str) -> std::ops::Range<usize> {
+    // the ASCII characters that `char::is_whitespace` accepts
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() && space(bytes[start]) {
+        start += 1;
+    }
+    let mut end = bytes.len();
+    while end > start && space(bytes[end - 1]) {
+        end -= 1;
+    }
+    if bytes.get(start).is_some_and(|&b| b >= 0x80) || (end > start && bytes[end - 1] >= 0x80) {
+        // a non-ASCII character at an end, maybe white space: the careful way
+        let rest = text.get(start..end).unwrap_or("");
+        let trimmed_start = rest.trim_start();
+        if trimmed_start.is_empty() {
+            // all white space: empty at the end, as `str::trim_start`
+            return text.len()..text.len();
+        }
+        let lead = rest.len() - trimmed_start.len();
+        return start + lead..start + lead + trimmed_start.trim_end().len();
+    }
+    start..end
+}
+
 /// The headline is the title, else the first block (a heading, the first line of a plain
 /// text, or a title-like first paragraph), and any headings that follow it before the first
 /// paragraph.
@@ -380,5 +416,41 @@ fn mark_headline(blocks: &mut [Block], text: &str) {
             break;
         }
         block.headline = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_range;
+
+    /// What `trim_range` must return: the range of `str::trim`'s result.
+    fn reference(text: &str) -> std::ops::Range<usize> {
+        let lead = text.len() - text.trim_start().len();
+        lead..lead + text.trim().len()
+    }
+
+    #[test]
+    fn trim_range_is_trim() {
+        for text in [
+            "",
+            " ",
+            "  a b  ",
+            "\t\x0B\x0Cx\r\n",
+            "\u{a0}x\u{a0}",
+            " \u{2003} x \u{3000}",
+            "\u{201c}x\u{201d}",
+            "\u{85}",
+            "\x1Cx\x1F",
+            " \u{e9} ",
+        ] {
+            assert_eq!(trim_range(text), reference(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_range_agrees_with_trim(text in "[ \t\n\r\x0B\x0C\x1Cab.\u{a0}\u{85}\u{2003}\u{e9}\u{201d}]{0,12}") {
+            proptest::prop_assert_eq!(trim_range(&text), reference(&text));
+        }
     }
 }

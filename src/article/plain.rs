@@ -1,7 +1,7 @@
 //! Plain-text articles: the first line is the headline, short title-like lines standing alone
 //! are headings, `•`, `-` and `*` lines are list items, and other runs of lines are paragraphs.
 
-use super::{Block, BlockKind, Comment, Mask};
+use super::{Block, BlockKind, Comment, Mask, trim_range};
 use crate::span::Span;
 
 pub(crate) fn read(
@@ -12,7 +12,7 @@ pub(crate) fn read(
     comments: &mut Vec<Comment>,
 ) {
     let lines: Vec<(usize, &str)> = lines(text, body_start).collect();
-    let blank = |i: usize| lines.get(i).is_none_or(|(_, l)| l.trim().is_empty());
+    let blank = |i: usize| lines.get(i).is_none_or(|(_, l)| trim_range(l).is_empty());
     let mut paragraph: Option<Span> = None;
     let mut first = true;
     let push = |kind: BlockKind, span: Span, blocks: &mut Vec<Block>| {
@@ -24,14 +24,15 @@ pub(crate) fn read(
         });
     };
     for (i, &(offset, line)) in lines.iter().enumerate() {
-        let content = line.trim();
+        let trimmed = trim_range(line);
+        let lead = trimmed.start;
+        let content = line.get(trimmed).unwrap_or("");
         if content.is_empty() {
             if let Some(p) = paragraph.take() {
                 push(BlockKind::Paragraph, p, blocks);
             }
             continue;
         }
-        let lead = line.len() - line.trim_start().len();
         let span = Span::new(offset + lead, offset + lead + content.len());
         // a line that is an HTML comment (suppressions, test annotations) is not prose
         // (`<!--->` is not one: its marks overlap)
@@ -83,7 +84,13 @@ pub(crate) fn read(
 /// Plain-text exports often start with the first paragraph instead.
 fn looks_like_a_headline(line: &str) -> bool {
     let end = line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
-    let words = line.split_whitespace().count();
+    // counted to 26 only: a first line may be a whole article, and past 25 words it is body
+    // text whatever the rest
+    let words = line.split_whitespace().take(26).count();
+    let body_text = end.ends_with(':') || words > 25 || (end.ends_with('.') && words > 6);
+    if body_text {
+        return false;
+    }
     // at least two real words: share counters and bylines are not headlines
     let real_words = line
         .split_whitespace()
@@ -92,8 +99,7 @@ fn looks_like_a_headline(line: &str) -> bool {
                 && !w.chars().any(|c| c.is_ascii_digit())
         })
         .count();
-    let body_text = end.ends_with(':') || words > 25 || (end.ends_with('.') && words > 6);
-    real_words >= 2 && !body_text && !is_byline_or_credit(line) && !PLACE_DATELINE.is_match(line)
+    real_words >= 2 && !is_byline_or_credit(line) && !PLACE_DATELINE.is_match(line)
 }
 
 /// `By: Press Trust of India | New Delhi`, `John Moore / Getty Images`: a byline or a photo
@@ -142,17 +148,92 @@ pub(crate) fn is_title_like(line: &str) -> bool {
     if line.len() > 120 * 4 {
         return false;
     }
-    let end = line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
-    if end.ends_with(['.', ',', ';', ':', '!', '?']) {
+    // the last character, unless it is a closing quote or bracket: ASCII without decoding
+    let ends_like_a_sentence = match line.as_bytes().last() {
+        Some(&b) if b < 0x80 && !matches!(b, b'"' | b'\'' | b')') => {
+            matches!(b, b'.' | b',' | b';' | b':' | b'!' | b'?')
+        }
+        _ => line
+            .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')'])
+            .ends_with(['.', ',', ';', ':', '!', '?']),
+    };
+    if ends_like_a_sentence {
         return false;
     }
+    let Some((words, long, capitalized)) = title_counts(line) else {
+        return false;
+    };
+    if words == 0
+        || long == 0
+        || capitalized * 4 < long * 3
+        || (line.len() > 120 && line.chars().count() > 120)
+        || is_byline_or_credit(line)
+        || PLACE_DATELINE.is_match(line)
+    {
+        return false;
+    }
+    true
+}
+
+/// For [`is_title_like`]: the words of `line` (split at white space), those of four letters
+/// or more, and those of them whose first letter is a capital; `None` past 16 words. One pass
+/// over the characters, ASCII without decoding.
+fn title_counts(line: &str) -> Option<(usize, usize, usize)> {
+    let mut words = 0usize;
+    let mut long = 0usize;
+    let mut capitalized = 0usize;
+    let mut in_word = false;
+    let mut letters = 0usize;
+    let mut first_upper = false;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let c = match bytes.get(i) {
+            None => ' ',
+            Some(&b) if b < 0x80 => b as char,
+            Some(_) => line
+                .get(i..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or(' '),
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            if in_word && letters >= 4 {
+                long += 1;
+                capitalized += usize::from(first_upper);
+            }
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            in_word = true;
+            words += 1;
+            if words > 16 {
+                return None;
+            }
+            letters = 0;
+        }
+        if c.is_alphabetic() {
+            if letters == 0 {
+                first_upper = c.is_uppercase();
+            }
+            letters += 1;
+        }
+    }
+    Some((words, long, capitalized))
+}
+
+/// The word counts of [`is_title_like`] the simple way: words, words of four letters or more,
+/// and those of them whose first letter is a capital; `None` past 16 words.
+#[cfg(test)]
+fn title_counts_reference(line: &str) -> Option<(usize, usize, usize)> {
     let mut words = 0usize;
     let mut long = 0usize;
     let mut capitalized = 0usize;
     for w in line.split_whitespace() {
         words += 1;
         if words > 16 {
-            return false;
+            return None;
         }
         if w.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
             long += 1;
@@ -164,16 +245,7 @@ pub(crate) fn is_title_like(line: &str) -> bool {
             }
         }
     }
-    if words == 0
-        || long == 0
-        || capitalized * 4 < long * 3
-        || line.chars().count() > 120
-        || is_byline_or_credit(line)
-        || PLACE_DATELINE.is_match(line)
-    {
-        return false;
-    }
-    true
+    Some((words, long, capitalized))
 }
 
 /// Lines from `start`, with their offsets, without line endings (`\n`, `\r\n`, lone `\r`).
@@ -198,7 +270,21 @@ fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_title_like, looks_like_a_headline};
+    use super::{is_title_like, looks_like_a_headline, title_counts, title_counts_reference};
+
+    proptest::proptest! {
+        #[test]
+        fn title_counts_agree_with_the_reference(
+            line in "[a-zA-Z0-9 \t.,'\u{e9}\u{c9}\u{a0}\u{2003}\u{201c}\u{3b1}\u{391}]{0,120}"
+        ) {
+            proptest::prop_assert_eq!(title_counts(&line), title_counts_reference(&line));
+        }
+
+        #[test]
+        fn title_counts_agree_on_any_text(line in "\\PC{0,60}") {
+            proptest::prop_assert_eq!(title_counts(&line), title_counts_reference(&line));
+        }
+    }
     use crate::article::{Article, BlockKind, Format};
 
     #[test]

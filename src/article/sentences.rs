@@ -7,7 +7,9 @@
 use super::{Block, Sentence};
 use crate::span::Span;
 
-/// Words after which a period does not end a sentence.
+/// Words after which a period does not end a sentence (matched by [`is_listed_abbreviation`];
+/// a test keeps the two the same).
+#[cfg(test)]
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr",
     "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Amb", "St", "Mt", "Ft", "No", "Nos", "Vol", "Jr",
@@ -177,11 +179,9 @@ pub fn split_text(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
-    let piece = &text[start..end];
-    let lead = piece.len() - piece.trim_start().len();
-    let trimmed = piece.trim();
-    if !trimmed.is_empty() {
-        out.push((start + lead, start + lead + trimmed.len()));
+    let range = super::trim_range(&text[start..end]);
+    if !range.is_empty() {
+        out.push((start + range.start, start + range.end));
     }
 }
 
@@ -207,7 +207,78 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
     if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
         return true;
     }
-    ABBREVIATIONS.contains(&word)
+    is_listed_abbreviation(word)
+}
+
+/// Whether `word` is in [`ABBREVIATIONS`]: a `match`, which compares lengths before bytes.
+fn is_listed_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Prof"
+            | "Gen"
+            | "Lt"
+            | "Col"
+            | "Maj"
+            | "Capt"
+            | "Sgt"
+            | "Adm"
+            | "Cmdr"
+            | "Gov"
+            | "Sen"
+            | "Rep"
+            | "Rev"
+            | "Hon"
+            | "Pres"
+            | "Amb"
+            | "St"
+            | "Mt"
+            | "Ft"
+            | "No"
+            | "Nos"
+            | "Vol"
+            | "Jr"
+            | "Sr"
+            | "Inc"
+            | "Corp"
+            | "Co"
+            | "Ltd"
+            | "vs"
+            | "etc"
+            | "approx"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "Mon"
+            | "Tue"
+            | "Tues"
+            | "Wed"
+            | "Thu"
+            | "Thurs"
+            | "Fri"
+            | "Sat"
+            | "Sun"
+            | "Ave"
+            | "Blvd"
+            | "Dept"
+            | "Univ"
+            | "Fig"
+            | "al"
+            | "cf"
+            | "e.g"
+            | "i.e"
+    )
 }
 
 #[cfg(test)]
@@ -264,6 +335,16 @@ mod tests {
             sentences("He said \"we are done.\" Then left."),
             ["He said \"we are done.\"", "Then left."]
         );
+    }
+
+    #[test]
+    fn the_abbreviation_match_is_the_list() {
+        for word in super::ABBREVIATIONS {
+            assert!(super::is_listed_abbreviation(word), "{word}");
+        }
+        for word in ["M", "Mrs.", "mr", "Sept.", "Thursday", "e", "eg", ""] {
+            assert!(!super::is_listed_abbreviation(word), "{word}");
+        }
     }
 
     #[test]

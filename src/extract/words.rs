@@ -58,7 +58,9 @@ impl WordList {
 }
 
 /// ASCII bytes that are part of a word: letters, digits, `'` and `-`. Bytes of 0x80 and above
-/// start or continue a multi-byte character, which is decoded.
+/// start or continue a multi-byte character, which is decoded. The table of the reference
+/// tokenizer, against which the chunked one is tested.
+#[cfg(test)]
 static WORD_BYTE: [bool; 128] = {
     let mut t = [false; 128];
     let mut b = 0;
@@ -78,40 +80,138 @@ pub fn word_spans(text: &str, base: usize) -> Vec<(usize, usize)> {
 }
 
 /// Calls `f(start, end)` for each word of `text` (as [`word_spans`]), in order.
+///
+/// The text is read [`CHUNK`] bytes at a time: each chunk is classified into a bit mask of
+/// word bytes by compares over a fixed-size array (SIMD), and words start and end where the
+/// mask changes. Only the rare chunks with bytes of 0x80 and above decode characters.
 #[inline]
 pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
-    let is_word = |c: char| c.is_alphanumeric() || c == '\u{2019}';
+    let len = bytes.len();
+    // whether the byte before the chunk is part of a word, and where that word started
+    let mut in_word = false;
+    let mut start = 0;
+    // word bits of the first bytes of the next chunk: a word character that straddles
+    let mut carry = 0u32;
     let mut i = 0;
-    while i < bytes.len() {
-        // to the next word character: ASCII bytes by table, others decoded
-        match bytes[i..]
-            .iter()
-            .position(|&b| b >= 0x80 || WORD_BYTE[b as usize])
+    while i < len {
+        let chunk: [u8; CHUNK] = match bytes[i..].first_chunk::<CHUNK>() {
+            Some(c) => *c,
+            None => {
+                // the tail, padded with NUL bytes (not word bytes)
+                let mut c = [0u8; CHUNK];
+                c[..len - i].copy_from_slice(&bytes[i..]);
+                c
+            }
+        };
+        let mut flags = [0u8; CHUNK];
+        for (flag, &b) in flags.iter_mut().zip(&chunk) {
+            *flag = is_word_byte(b) as u8;
+        }
+        let mut word = pack(&flags);
+        if chunk.iter().fold(0u8, |acc, &b| acc | b) >= 0x80 {
+            word |= non_ascii_words(text, i, &chunk, &mut carry);
+        } else {
+            carry = 0;
+        }
+        // a set bit where the mask changes: a word starts or ends there, in turn
+        let mut changes = word ^ ((word << 1) | in_word as u32);
+        if in_word && changes != 0 {
+            f(start, i + changes.trailing_zeros() as usize);
+            changes &= changes - 1;
+            in_word = false;
+        }
+        while changes != 0 {
+            let at = i + changes.trailing_zeros() as usize;
+            changes &= changes - 1;
+            if changes == 0 {
+                // the word goes on into the next chunk
+                start = at;
+                in_word = true;
+                break;
+            }
+            f(at, i + changes.trailing_zeros() as usize);
+            changes &= changes - 1;
+        }
+        i += CHUNK;
+    }
+    if in_word {
+        f(start, len);
+    }
+}
+
+/// Bytes [`for_each_word`] classifies at once.
+const CHUNK: usize = 32;
+
+/// Whether an ASCII byte is part of a word (as [`WORD_BYTE`]), as arithmetic that compiles to
+/// SIMD compares; false for bytes of 0x80 and above.
+#[inline(always)]
+fn is_word_byte(b: u8) -> bool {
+    ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'\'') | (b == b'-')
+}
+
+/// Bit `j` set when byte `j` of the chunk is 1 (every byte 0 or 1): eight bytes at a time
+/// gathered into one by a multiplication.
+#[inline(always)]
+fn pack(v: &[u8; CHUNK]) -> u32 {
+    let mut m = 0u32;
+    for (k, group) in v.chunks_exact(8).enumerate() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(group);
+        let x = u64::from_le_bytes(eight);
+        m |= ((x.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
+    }
+    m
+}
+
+/// The word bits of the non-ASCII bytes of the chunk at `i`: every byte of a letter, digit or
+/// `’`. `carry` has the bits of the first bytes of this chunk, when a word character started
+/// in the chunk before, and is set for the next chunk.
+#[cold]
+fn non_ascii_words(text: &str, i: usize, chunk: &[u8; CHUNK], carry: &mut u32) -> u32 {
+    let mut word = *carry;
+    *carry = 0;
+    for (j, &b) in chunk.iter().enumerate() {
+        // the first byte of a multi-byte character
+        if b >= 0xC0
+            && let Some(c) = text.get(i + j..).and_then(|rest| rest.chars().next())
+            && is_word_char(c)
         {
-            Some(skip) => i += skip,
-            None => break,
+            let bits = ((1u64 << c.len_utf8()) - 1) << j;
+            word |= bits as u32;
+            *carry = (bits >> CHUNK) as u32;
         }
-        if bytes[i] >= 0x80 {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            if !is_word(c) {
-                i += c.len_utf8();
-                continue;
+    }
+    word
+}
+
+/// Characters that are part of a word, besides ASCII word bytes.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\u{2019}'
+}
+
+/// [`for_each_word`] a byte or character at a time: the reference of the property test.
+#[cfg(test)]
+fn for_each_word_reference(text: &str, mut f: impl FnMut(usize, usize)) {
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let word = if c.is_ascii() {
+            WORD_BYTE[c as usize]
+        } else {
+            is_word_char(c)
+        };
+        match (word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                f(s, i);
+                start = None;
             }
+            _ => {}
         }
-        // a word starts at `i`: to its end
-        let start = i;
-        loop {
-            i += bytes[i..]
-                .iter()
-                .position(|&b| b >= 0x80 || !WORD_BYTE[b as usize])
-                .unwrap_or(bytes.len() - i);
-            match text[i..].chars().next() {
-                Some(c) if c as u32 >= 0x80 && is_word(c) => i += c.len_utf8(),
-                _ => break,
-            }
-        }
-        f(start, i);
+    }
+    if let Some(s) = start {
+        f(s, text.len());
     }
 }
 
@@ -129,5 +229,40 @@ mod tests {
         assert_eq!(words, ["Putin's", "aide", "ex-minister", "2025"]);
         assert!(in_list("SAID", &["said", "told"]));
         assert!(!in_list("sai", &["said"]));
+    }
+
+    #[test]
+    fn words_across_chunks_and_non_ascii() {
+        let text = "A caf\u{e9} na\u{ef}ve 2,000-strong \u{201c}Kyiv\u{2019}s\u{201d} \u{2014} \u{c9}lys\u{e9}e\u{2019}s \u{1f600} \u{43c}\u{438}\u{440} end";
+        for pad in 0..40 {
+            let padded = format!("{}{text}", " ".repeat(pad));
+            let mut fast = Vec::new();
+            for_each_word(&padded, |s, e| fast.push((s, e)));
+            let mut slow = Vec::new();
+            for_each_word_reference(&padded, |s, e| slow.push((s, e)));
+            assert_eq!(fast, slow, "{pad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunked_words_agree_with_the_reference(
+            text in "[a-zA-Z0-9 '\\-.,\u{e9}\u{2019}\u{201c}\u{201d}\u{2014}\u{1f600}\u{43c}\u{a0}\n]{0,120}"
+        ) {
+            let mut fast = Vec::new();
+            for_each_word(&text, |s, e| fast.push((s, e)));
+            let mut slow = Vec::new();
+            for_each_word_reference(&text, |s, e| slow.push((s, e)));
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn chunked_words_agree_on_any_text(text in "\\PC{0,80}") {
+            let mut fast = Vec::new();
+            for_each_word(&text, |s, e| fast.push((s, e)));
+            let mut slow = Vec::new();
+            for_each_word_reference(&text, |s, e| slow.push((s, e)));
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 }
