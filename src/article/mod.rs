@@ -442,6 +442,8 @@ mod tests {
             "\u{85}",
             "\x1Cx\x1F",
             " \u{e9} ",
+            // found by the property test: all white space, ending in ASCII
+            "\u{a0} ",
         ] {
             assert_eq!(trim_range(text), reference(text), "{text:?}");
         }
