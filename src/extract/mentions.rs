@@ -641,4 +641,3 @@ mod tests {
         assert_ne!(word_key(b"Putin"), word_key(b"Putinx"));
     }
 }
-
