@@ -36,12 +36,23 @@ struct Pattern {
 /// What an ASCII-lowercased text is to the index.
 #[derive(Default)]
 struct Entry {
-    /// The text, to tell apart two texts with the same hash.
-    text: Box<str>,
+    /// The text, to tell apart two texts with the same hash: the first `len` bytes of
+    /// pattern `pattern`'s text, in any ASCII case (no string of its own per entry).
+    pattern: u32,
+    len: u32,
     /// Patterns with this text (ascending).
     patterns: Vec<u32>,
     /// The byte length of the longest pattern whose first word this text is (0: none).
     longest: u32,
+}
+
+impl Entry {
+    fn text<'p>(&self, patterns: &'p [Pattern]) -> &'p str {
+        patterns
+            .get(self.pattern as usize)
+            .and_then(|p| p.text.get(..self.len as usize))
+            .unwrap_or("")
+    }
 }
 
 /// Every name in a knowledge base, by text. Matching looks up each word of the article:
@@ -188,18 +199,28 @@ impl MentionIndex {
         let mut entries: Vec<Entry> = Vec::with_capacity(patterns.len());
         let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
         by_hash.reserve(patterns.len());
-        // the entry of a text, made on first use; texts whose hashes collide get one entry
-        // each, the second behind a probe of the next hash values
-        let mut entry_of = |text: &str, entries: &mut Vec<Entry>| -> usize {
-            let mut h = TextHash::of(text.as_bytes()).0;
+        // the entry of the first `len` bytes of pattern `i`'s text (in any ASCII case), made on
+        // first use; texts whose hashes collide get one entry each, the second behind a probe
+        // of the next hash values
+        let mut entry_of = |i: usize, len: usize, entries: &mut Vec<Entry>| -> usize {
+            let text = &patterns[i].text.as_bytes()[..len];
+            let mut h = TextHash::of(text).0;
             loop {
                 match by_hash.get(&h) {
-                    Some(&e) if &*entries[e as usize].text == text => return e as usize,
+                    Some(&e)
+                        if entries[e as usize]
+                            .text(&patterns)
+                            .as_bytes()
+                            .eq_ignore_ascii_case(text) =>
+                    {
+                        return e as usize;
+                    }
                     Some(_) => h = h.wrapping_add(1),
                     None => {
                         by_hash.insert(h, entries.len() as u32);
                         entries.push(Entry {
-                            text: text.into(),
+                            pattern: i as u32,
+                            len: len as u32,
                             ..Entry::default()
                         });
                         return entries.len() - 1;
@@ -209,20 +230,22 @@ impl MentionIndex {
         };
         let mut odd = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            let lower = p.text.to_ascii_lowercase();
-            let first_len = lower
+            // lowercasing keeps byte offsets, and the hash and comparisons ignore ASCII case
+            let len = p.text.len();
+            let first_len = p
+                .text
                 .char_indices()
                 .find(|&(_, c)| !is_word_char(c))
-                .map_or(lower.len(), |(at, _)| at);
+                .map_or(len, |(at, _)| at);
             if first_len == 0 {
                 odd.push(i as u32);
                 continue;
             }
-            if first_len < lower.len() {
-                let first = entry_of(&lower[..first_len], &mut entries);
-                entries[first].longest = entries[first].longest.max(lower.len() as u32);
+            if first_len < len {
+                let first = entry_of(i, first_len, &mut entries);
+                entries[first].longest = entries[first].longest.max(len as u32);
             }
-            let entry = entry_of(&lower, &mut entries);
+            let entry = entry_of(i, len, &mut entries);
             entries[entry].patterns.push(i as u32);
             entries[entry].longest = entries[entry].longest.max(first_len as u32);
         }
@@ -245,14 +268,15 @@ impl MentionIndex {
             let bit = (h as usize) & (bits - 1);
             seen[bit / 64] |= 1 << (bit % 64);
         }
-        let single: Vec<&Entry> = entries
+        let single: Vec<&str> = entries
             .iter()
-            .filter(|e| e.text.chars().all(is_word_char))
+            .map(|e| e.text(&patterns))
+            .filter(|text| text.chars().all(is_word_char))
             .collect();
         let bits = (single.len() * 16).next_power_of_two().max(1 << 12);
         let mut words_seen = vec![0u64; bits / 64];
-        for e in single {
-            let bit = word_key(e.text.as_bytes()) as usize & (bits - 1);
+        for text in single {
+            let bit = word_key(text.as_bytes()) as usize & (bits - 1);
             words_seen[bit / 64] |= 1 << (bit % 64);
         }
         MentionIndex {
@@ -282,9 +306,9 @@ impl MentionIndex {
         loop {
             let &e = self.by_hash.get(&h)?;
             let entry = &self.entries[e as usize];
-            if entry.text.len() == end - start
+            if entry.len as usize == end - start
                 && entry
-                    .text
+                    .text(&self.patterns)
                     .as_bytes()
                     .eq_ignore_ascii_case(&norm.as_bytes()[start..end])
             {
