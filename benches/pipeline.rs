@@ -83,7 +83,6 @@ fn article_read_extract_check(bencher: Bencher) {
             kb: &kb,
             article: &article,
             extraction: &extraction,
-            date: extraction.date,
         };
         run_checks(&cx, &settings).len()
     });

@@ -193,7 +193,6 @@ fn main() {
                 kb: &kb,
                 article: &article,
                 extraction: &x,
-                date: x.date,
             };
             for f in claimcheck::check::run_checks(&cx, &settings) {
                 *per_check.entry(f.check).or_default() += 1;
@@ -249,7 +248,6 @@ fn main() {
                                     kb: &kb,
                                     article: &article,
                                     extraction: &x,
-                                    date: x.date,
                                 };
                                 claimcheck::check::run_checks(&cx, &settings).len()
                             } else {

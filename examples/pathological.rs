@@ -141,7 +141,6 @@ fn main() {
                         kb: &kb,
                         article: &article,
                         extraction: &extraction,
-                        date: extraction.date,
                     };
                     let findings = run_checks(&cx, &CheckSettings::default());
                     let run = RunReport {

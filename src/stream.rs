@@ -265,7 +265,6 @@ fn check_line(
         kb: extractor.kb,
         article: &article,
         extraction: &extraction,
-        date: extraction.date,
     };
     let sources = extractor.kb.sources();
     for f in run_checks(&cx, settings) {

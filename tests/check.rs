@@ -19,7 +19,6 @@ fn check_with(kb: &KnowledgeBase, text: &str, date: Option<&str>) -> Vec<Finding
         kb,
         article: &article,
         extraction: &x,
-        date: x.date,
     };
     run_checks(&cx, &CheckSettings::default())
 }
@@ -210,7 +209,6 @@ fn settings_change_severity_or_turn_checks_off() {
         kb: &kb,
         article: &article,
         extraction: &x,
-        date: x.date,
     };
     let off = CheckSettings {
         overrides: vec![("title-conflict", None), ("missing-date", None)],
@@ -241,7 +239,6 @@ fn found_text(text: &str, date: Option<&str>) -> Vec<(&'static str, String)> {
         kb: &kb,
         article: &article,
         extraction: &x,
-        date: x.date,
     };
     run_checks(&cx, &CheckSettings::default())
         .into_iter()

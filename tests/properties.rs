@@ -369,7 +369,7 @@ proptest! {
         let date = FactDate::parse("2025-02-20").ok();
         let extraction = extractor.extract(&article, date);
         invariants::check_extraction(&article, &extraction);
-        let cx = Context { kb, article: &article, extraction: &extraction, date: extraction.date };
+        let cx = Context { kb, article: &article, extraction: &extraction };
         let findings = run_checks(&cx, &CheckSettings::default());
         invariants::check_findings(&article, kb, &findings);
     }

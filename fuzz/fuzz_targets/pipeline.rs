@@ -67,7 +67,6 @@ fuzz_target!(|data: &[u8]| {
         kb,
         article: &article,
         extraction: &extraction,
-        date: extraction.date,
     };
     let findings = run_checks(&cx, &CheckSettings::default());
     invariants::check_findings(&article, kb, &findings);

@@ -30,7 +30,7 @@ declare_check! {
 }
 
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(today) = cx.date else { return };
+    let Some(today) = cx.date() else { return };
     for claim in &cx.extraction.claims {
         let ClaimBody::Date(d) = &claim.body else {
             continue;

@@ -44,7 +44,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             f.subject == *subject
                 && f.relation == relation
                 && f.value == FactValue::Entity(*value)
-                && cx.date.is_none_or(|d| {
+                && cx.date().is_none_or(|d| {
                     f.validity.is_always() || f.validity.holds_at(d) != crate::kb::time::Truth::No
                 })
         });

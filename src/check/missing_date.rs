@@ -30,7 +30,7 @@ declare_check! {
 }
 
 pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    if cx.date.is_some() {
+    if cx.date().is_some() {
         return;
     }
     // point at the start of the article's first block

@@ -73,8 +73,14 @@ pub struct Context<'a> {
     pub kb: &'a KnowledgeBase,
     pub article: &'a Article,
     pub extraction: &'a Extraction,
-    /// The date claims are judged at, if any.
-    pub date: Option<FactDate>,
+}
+
+impl Context<'_> {
+    /// The date claims are judged at, if any: the extraction's (`--date`, else front matter,
+    /// else dateline; for `--claims`, the claims file's).
+    pub fn date(&self) -> Option<FactDate> {
+        self.extraction.date
+    }
 }
 
 /// A check in the catalogue.

@@ -123,7 +123,7 @@ fn shortened_titles(cx: &Context<'_>, facts: &[Fact], written: &str) -> Vec<Enti
 
 fn judge(cx: &Context<'_>, t: &TitleClaim, matching: &[&Fact]) -> Option<Verdict> {
     let never = matching.is_empty();
-    match (t.qualifier, cx.date) {
+    match (t.qualifier, cx.date()) {
         (None, None) => never.then_some(Verdict::NotAtDate),
         (None, Some(date)) => matching
             .iter()
@@ -168,14 +168,14 @@ fn finding(
         FactValue::Entity(v) => kb.entity(v).name.to_string(),
         _ => String::new(),
     };
-    let held_then: Vec<&Fact> = match cx.date {
+    let held_then: Vec<&Fact> = match cx.date() {
         Some(date) => facts
             .iter()
             .filter(|f| f.validity.holds_at(date) == Truth::Yes)
             .collect(),
         None => Vec::new(),
     };
-    let at = cx.date.map(|d| d.to_string());
+    let at = cx.date().map(|d| d.to_string());
     let message = match (&verdict, &at) {
         (Verdict::NotAtDate, Some(d)) if !held_then.is_empty() => {
             let titles: Vec<String> = held_then.iter().map(|f| title_name(f)).collect();

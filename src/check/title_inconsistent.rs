@@ -35,7 +35,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(holds) = kb.relation_by_name("holds") else {
         return;
     };
-    if cx.date.is_some() {
+    if cx.date().is_some() {
         return;
     }
     // (person, title, span, claim text) of every plain title the rules give the person

@@ -78,7 +78,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         let name = &kb.entity(event).name;
         let at = cx
-            .date
+            .date()
             .map_or(String::new(), |a| format!(" (judged at {a})"));
         let message = if actual != named {
             format!("{name} took place on {known}, a {actual}, not a {named}{at}")

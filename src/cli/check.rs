@@ -231,7 +231,6 @@ fn read_claims(
             kb,
             article: &article,
             extraction: &extraction,
-            date,
         };
         let findings = run_checks(&cx, settings);
         reports.push(FileReport { article, findings });
@@ -345,7 +344,6 @@ pub fn run(
                     kb: &kb,
                     article: &article,
                     extraction: &extraction,
-                    date: extraction.date,
                 };
                 let findings = run_checks(&cx, &settings);
                 drop(extraction);

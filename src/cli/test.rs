@@ -77,7 +77,6 @@ pub fn run_fixtures(paths: &[PathBuf]) -> TestRun {
             kb,
             article: &article,
             extraction: &extraction,
-            date: extraction.date,
         };
         let findings = run_checks(&cx, &CheckSettings::default());
         let outcome = compare(&article, &findings, &expectations);
