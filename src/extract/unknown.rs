@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::cursor::WordCursor;
 use super::mentions::Mention;
 use crate::article::Article;
 use crate::span::Span;
@@ -13,102 +14,99 @@ pub struct UnknownName {
     pub span: Span,
 }
 
-/// Capitalized words that start sentences, or are too common to be names.
-const STOPWORDS: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "He",
-    "She",
-    "It",
-    "They",
-    "We",
-    "I",
-    "You",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "Or",
-    "If",
-    "As",
-    "So",
-    "For",
-    "Of",
-    "To",
-    "By",
-    "With",
-    "From",
-    "After",
-    "Before",
-    "However",
-    "Meanwhile",
-    "While",
-    "When",
-    "Where",
-    "What",
-    "Who",
-    "Why",
-    "How",
-    "His",
-    "Her",
-    "Their",
-    "Our",
-    "Its",
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Both",
-    "All",
-    "Some",
-    "There",
-    "Here",
-    "Then",
-    "Also",
-    "Only",
-    "Following",
-    "Ahead",
-    "Any",
-    "Each",
-    "Every",
-    "One",
-    "Two",
-    "Three",
-    "Not",
-    "No",
-    "Yes",
-];
-
-static STOPWORD_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
-
+/// Capitalized words that start sentences, or are too common to be names. A `match` on
+/// the string compiles to a switch on its length and a few compares: cheaper than hashing it.
 fn is_stopword(word: &str) -> bool {
-    STOPWORD_SET.contains(word)
+    matches!(
+        word,
+        "The"
+            | "A"
+            | "An"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "He"
+            | "She"
+            | "It"
+            | "They"
+            | "We"
+            | "I"
+            | "You"
+            | "In"
+            | "On"
+            | "At"
+            | "But"
+            | "And"
+            | "Or"
+            | "If"
+            | "As"
+            | "So"
+            | "For"
+            | "Of"
+            | "To"
+            | "By"
+            | "With"
+            | "From"
+            | "After"
+            | "Before"
+            | "However"
+            | "Meanwhile"
+            | "While"
+            | "When"
+            | "Where"
+            | "What"
+            | "Who"
+            | "Why"
+            | "How"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Our"
+            | "Its"
+            | "Mr"
+            | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Monday"
+            | "Tuesday"
+            | "Wednesday"
+            | "Thursday"
+            | "Friday"
+            | "Saturday"
+            | "Sunday"
+            | "January"
+            | "February"
+            | "March"
+            | "April"
+            | "May"
+            | "June"
+            | "July"
+            | "August"
+            | "September"
+            | "October"
+            | "November"
+            | "December"
+            | "Both"
+            | "All"
+            | "Some"
+            | "There"
+            | "Here"
+            | "Then"
+            | "Also"
+            | "Only"
+            | "Following"
+            | "Ahead"
+            | "Any"
+            | "Each"
+            | "Every"
+            | "One"
+            | "Two"
+            | "Three"
+            | "Not"
+            | "No"
+            | "Yes"
+    )
 }
 
 const DEMONYM_ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "an"];
@@ -116,6 +114,8 @@ const DEMONYM_ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "an"];
 pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
     let text = &article.prose;
     let mut out = Vec::new();
+    // sentences come in order, so their words are found by walking the word table once
+    let mut cursor = WordCursor::default();
     for sentence in &article.sentences {
         let block = &article.blocks[sentence.block as usize];
         // title case in headings makes every word look like a name
@@ -125,7 +125,7 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
         {
             continue;
         }
-        let words = article.words_in(sentence.span);
+        let words = cursor.words_in(article, sentence.span);
         // mentions before this sentence's words are passed once: `m` only moves forward
         let mut m = mentions.partition_point(|m| m.span.end <= sentence.span.start);
         let mut run: Option<(usize, usize, usize)> = None; // start, end, first word index
