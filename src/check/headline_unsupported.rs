@@ -102,24 +102,9 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    // numbers: digits in the headline that the body never writes (in digits or words)
-    // each number as written and without a suffix (`5th` → `5`)
-    let mut body_numbers: FxHashSet<String> = FxHashSet::default();
-    for span in &body {
-        for (s, e) in word_spans(article.prose_of(*span), span.start as usize) {
-            let w = &article.prose[s..e];
-            if w.bytes().any(|b| b.is_ascii_digit()) {
-                let n = w.replace(',', "");
-                body_numbers.insert(
-                    n.trim_end_matches(|c: char| !c.is_ascii_digit())
-                        .to_string(),
-                );
-                body_numbers.insert(n);
-            } else if let Some(n) = NUMBER_WORDS.iter().position(|n| n.eq_ignore_ascii_case(w)) {
-                body_numbers.insert(n.to_string());
-            }
-        }
-    }
+    // numbers: digits in the headline that the body never writes (in digits or words);
+    // the body's numbers are gathered only when a headline number needs them
+    let mut body_numbers: Option<FxHashSet<String>> = None;
     // numbers inside dates are for the date checks: the extracted absolute dates
     let mut dates: Vec<Span> = cx
         .extraction
@@ -169,6 +154,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let n = w.replace(',', "");
+            let body_numbers = body_numbers.get_or_insert_with(|| numbers_in(article, &body));
             if !body_numbers.contains(&n) && missing_names.insert(n.clone()) {
                 missing.push((Span::new(s, e), n));
             }
@@ -206,4 +192,26 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         help: Some("support the headline in the body, or change the headline".into()),
         claim: None,
     });
+}
+
+/// The numbers written in `body`: each number as written without commas and without a
+/// suffix (`5th` gives `5th` and `5`), and number words as digits.
+fn numbers_in(article: &crate::article::Article, body: &[Span]) -> FxHashSet<String> {
+    let mut body_numbers: FxHashSet<String> = FxHashSet::default();
+    for span in body {
+        for (s, e) in word_spans(article.prose_of(*span), span.start as usize) {
+            let w = &article.prose[s..e];
+            if w.bytes().any(|b| b.is_ascii_digit()) {
+                let n = w.replace(',', "");
+                body_numbers.insert(
+                    n.trim_end_matches(|c: char| !c.is_ascii_digit())
+                        .to_string(),
+                );
+                body_numbers.insert(n);
+            } else if let Some(n) = NUMBER_WORDS.iter().position(|n| n.eq_ignore_ascii_case(w)) {
+                body_numbers.insert(n.to_string());
+            }
+        }
+    }
+    body_numbers
 }

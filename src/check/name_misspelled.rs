@@ -53,10 +53,16 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for unknown in &cx.extraction.unknown {
         // a misspelled surname stands last in its name, and not before a particle: `Osama`
         // in `Osama bin Laden` or `Osama Smith` is a first name
-        let words: Vec<(usize, &str)> = words_with_offsets(&unknown.text).collect();
-        let Some((n, &(offset, word))) = words.iter().enumerate().next_back() else {
-            continue;
+        // the last word, its offset, and the word before it (if any)
+        let (offset, word, previous) = match unknown.text.rsplit_once(' ') {
+            Some((head, last)) => (head.len() + 1, last, head.rsplit(' ').next()),
+            None => (0, unknown.text.as_str(), None),
         };
+        // the cheap tests first: most unknown names are short or known surnames
+        let len = word.chars().count();
+        if len < 5 || names.is_surname(word) {
+            continue;
+        }
         let after = &cx.article.prose[unknown.span.end as usize..];
         let particle = after
             .strip_prefix(' ')
@@ -65,18 +71,15 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 let head = w.split('-').next().unwrap_or(w);
                 crate::extract::words::in_list(head, NAME_PARTICLES)
             });
-        let len = word.chars().count();
-        if particle || len < 5 || names.is_surname(word) || !kb.lookup(word).is_empty() {
+        if particle || !kb.lookup(word).is_empty() {
             continue;
         }
         let limit = if len >= 8 { 2 } else { 1 };
-        let after_first_name = match (n, word.chars().next()) {
-            (0, _) | (_, None) => &[][..],
-            (_, Some(initial)) => index.surnames_after(
-                words[n - 1].1,
-                initial,
-                len.saturating_sub(limit)..=len + limit,
-            ),
+        let after_first_name = match (previous, word.chars().next()) {
+            (None, _) | (_, None) => &[][..],
+            (Some(previous), Some(initial)) => {
+                index.surnames_after(previous, initial, len.saturating_sub(limit)..=len + limit)
+            }
         };
         // the nearest surname, then the first entity, for a stable answer; the people the
         // article names are searched once per distinct word, so an article that repeats a
@@ -165,12 +168,4 @@ fn nearest_of<'a>(
         .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
         .filter(|&(d, _, _)| d <= limit)
         .min()
-}
-
-fn words_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(' ').scan(0usize, |offset, w| {
-        let here = *offset;
-        *offset += w.len() + 1;
-        Some((here, w))
-    })
 }
