@@ -135,11 +135,9 @@ impl<'kb> Extractor<'kb> {
             .filter(|m| self.mention_is(m, self.kinds.event))
             .map(|m| (m.span, self.mention_ref(article, m, self.kinds.event)))
             .collect();
-        let mut cursor = cursor::WordCursor::default();
         for sentence in &article.sentences {
             let headline = article.blocks[sentence.block as usize].headline;
             let in_sentence = mentions_within(&mentions, sentence.span);
-            let words = cursor.words_in(article, sentence.span);
             let mut push = |body: ClaimBody| {
                 claims.push(Claim {
                     body,
@@ -150,7 +148,7 @@ impl<'kb> Extractor<'kb> {
             for c in titles::claims_in(self, article, sentence.span, in_sentence) {
                 push(ClaimBody::Title(c));
             }
-            for c in places::claims_in(self, article, sentence.span, words, in_sentence) {
+            for c in places::claims_in(self, article, sentence.span, in_sentence) {
                 push(ClaimBody::Place(c));
             }
             for c in dates::claims_in(article, sentence.span, today, &events) {

@@ -45,22 +45,21 @@ fn mention_at(mentions: &[Mention], at: usize) -> Option<&Mention> {
         .filter(|m| m.span.start as usize == at)
 }
 
-/// Place claims for one sentence, whose words are `words` (from the article's word table).
 pub fn claims_in(
     x: &Extractor<'_>,
     article: &Article,
     sentence: Span,
-    words: &[Span],
     mentions: &[Mention],
 ) -> Vec<PlaceClaim> {
     let text = &article.prose;
     let mut out = Vec::new();
     let s = sentence.slice(text);
-    // most sentences place nothing: skip them before looking at words
+    // most sentences place nothing: skip them before splitting words
     if IN.find(s.as_bytes()).is_none() && AT.find(s.as_bytes()).is_none() {
         return out;
     }
     let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
+    let words = article.words_in(sentence);
     for (i, word) in words.iter().enumerate() {
         let (ws, we) = (word.start as usize, word.end as usize);
         if !TRIGGERS.contains(&text[ws..we]) {
