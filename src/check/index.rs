@@ -67,29 +67,18 @@ impl CheckIndex {
 }
 
 fn first_names(names: &PersonNames) -> FxHashMap<String, Vec<Surname>> {
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut people: FxHashMap<&str, Vec<EntityId>> = FxHashMap::default();
-    for (first, id) in &names.first_names {
-        if seen.insert((first.as_str(), *id)) {
-            people.entry(first.as_str()).or_default().push(*id);
-        }
-    }
-    let mut by_person: FxHashMap<EntityId, Vec<usize>> = FxHashMap::default();
-    for (i, (_, id)) in names.surnames.iter().enumerate() {
-        by_person.entry(*id).or_default().push(i);
-    }
-    people
-        .into_iter()
-        .map(|(first, ids)| {
-            let mut surnames: Vec<Surname> = ids
+    names
+        .first_name_groups()
+        .map(|(first, people)| {
+            let mut surnames: Vec<Surname> = people
                 .iter()
-                .flat_map(|id| by_person.get(id).into_iter().flatten())
-                .filter_map(|&index| {
-                    let (text, person) = names.surnames.get(index)?;
+                .flat_map(|&person| names.surname_indexes(person))
+                .filter_map(|index| {
+                    let (text, person) = names.surname(index)?;
                     Some(Surname {
                         initial: text.chars().next()?,
                         chars: text.chars().count(),
-                        person: *person,
+                        person,
                         index,
                     })
                 })

@@ -164,7 +164,7 @@ fn nearest_of<'a>(
     let limit = if len >= 8 { 2 } else { 1 };
     surnames
         .iter()
-        .filter_map(|s| Some((names.surnames.get(s.index)?.0.as_str(), s.person)))
+        .filter_map(|s| Some((names.surname(s.index)?.0, s.person)))
         .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
         .filter(|&(d, _, _)| d <= limit)
         .min()

@@ -233,35 +233,167 @@ pub struct KnownQuote {
 
 /// The words of known people's names: surnames (the last word of each name, five letters or
 /// more) and first names (the first word of each name of two words or more).
+///
+/// Built once per knowledge base, so it is flat: the words are cut from one string, a
+/// person's surnames are one run of `surnames` (people are visited in order), and the sets
+/// are a hash table of indexes and sorted arrays, with no allocation per name.
 #[derive(Debug, Default)]
 pub struct PersonNames {
-    pub surnames: Vec<(String, EntityId)>,
-    pub first_names: Vec<(String, EntityId)>,
-    surname_set: rustc_hash::FxHashSet<String>,
-    /// Indexes into `surnames`, by person.
-    surnames_by_person: rustc_hash::FxHashMap<EntityId, Vec<usize>>,
-    /// The people with each first name.
-    by_first_name: rustc_hash::FxHashMap<String, Vec<EntityId>>,
+    /// Every word, end to end.
+    text: String,
+    /// Surnames as (start, end) in `text` and their person, in entity order, each once per
+    /// person.
+    surnames: Vec<(u32, u32, EntityId)>,
+    /// First names as (start, end) in `text` and their person, in entity order.
+    first_names: Vec<(u32, u32, EntityId)>,
+    /// One index into `surnames` per distinct surname, by the surname's hash.
+    surname_set: hashbrown::HashTable<u32>,
+    /// (person, start, end): the person's run of `surnames`, ascending by person.
+    surnames_by_person: Vec<(EntityId, u32, u32)>,
+    /// (first name number << 32 | person), sorted, one per pair: the people of each first
+    /// name, ascending.
+    by_first_name: Vec<u64>,
+    /// For each first name number, the index in `first_names` of one name with it.
+    first_name_text: Vec<u32>,
+}
+
+fn hash_str(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
 }
 
 impl PersonNames {
+    fn build(kb: &KnowledgeBase) -> PersonNames {
+        let mut names = PersonNames::default();
+        let Some(person) = kb.kind_by_name("person") else {
+            return names;
+        };
+        let push = |text: &mut String, word: &str| {
+            let start = text.len() as u32;
+            text.push_str(word);
+            (start, text.len() as u32)
+        };
+        for (id, entity) in kb.entities() {
+            if !kb.is_a(entity.kind, person) {
+                continue;
+            }
+            let from = names.surnames.len() as u32;
+            for name in entity.names() {
+                let mut words = name.split_whitespace();
+                let Some(first) = words.next() else { continue };
+                let last = words.next_back();
+                let surname = last.unwrap_or(first);
+                // a person's aliases often share a surname: it is kept once per person
+                let run = &names.surnames[from as usize..];
+                let known = run
+                    .iter()
+                    .any(|&(s, e, _)| &names.text[s as usize..e as usize] == surname);
+                if !known && surname.chars().count() >= 5 {
+                    let (s, e) = push(&mut names.text, surname);
+                    names.surnames.push((s, e, id));
+                }
+                if last.is_some() {
+                    let (s, e) = push(&mut names.text, first);
+                    names.first_names.push((s, e, id));
+                }
+            }
+            let to = names.surnames.len() as u32;
+            if to > from {
+                names.surnames_by_person.push((id, from, to));
+            }
+        }
+        let text = &names.text;
+        let word = |&(s, e, _): &(u32, u32, EntityId)| &text[s as usize..e as usize];
+        for (i, surname) in names.surnames.iter().enumerate() {
+            let key = word(surname);
+            let hash = hash_str(key);
+            let found = names
+                .surname_set
+                .find(hash, |&j| word(&names.surnames[j as usize]) == key);
+            if found.is_none() {
+                names.surname_set.insert_unique(hash, i as u32, |&j| {
+                    hash_str(word(&names.surnames[j as usize]))
+                });
+            }
+        }
+        // first names numbered in order of appearance (by their hash), then (number, person)
+        // pairs sorted as packed integers: each person once per first name, ascending
+        let mut numbers: hashbrown::HashTable<(u32, u32)> = hashbrown::HashTable::new();
+        let mut pairs: Vec<u64> = Vec::with_capacity(names.first_names.len());
+        for (i, first) in names.first_names.iter().enumerate() {
+            let key = word(first);
+            let hash = hash_str(key);
+            let next = numbers.len() as u32;
+            let entry = numbers.entry(
+                hash,
+                |&(_, j)| word(&names.first_names[j as usize]) == key,
+                |&(_, j)| hash_str(word(&names.first_names[j as usize])),
+            );
+            let number = entry.or_insert((next, i as u32)).get().0;
+            pairs.push((u64::from(number) << 32) | u64::from(first.2.0));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut representative = vec![0u32; numbers.len()];
+        for &(number, i) in &numbers {
+            representative[number as usize] = i;
+        }
+        names.first_name_text = representative;
+        names.by_first_name = pairs;
+        names
+    }
+
+    fn word(&self, (start, end): (u32, u32)) -> &str {
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The number of surnames: indexes for [`PersonNames::surname`].
+    pub fn surname_count(&self) -> usize {
+        self.surnames.len()
+    }
+
+    /// Surname `index` and its person.
+    pub fn surname(&self, index: usize) -> Option<(&str, EntityId)> {
+        let &(s, e, id) = self.surnames.get(index)?;
+        Some((self.word((s, e)), id))
+    }
+
     /// Whether `word` is some person's surname.
     pub fn is_surname(&self, word: &str) -> bool {
-        self.surname_set.contains(word)
+        self.surname_set
+            .find(hash_str(word), |&j| {
+                self.surname(j as usize).is_some_and(|(t, _)| t == word)
+            })
+            .is_some()
     }
 
-    /// A person's surnames (of every name and alias).
+    /// The indexes (for [`PersonNames::surname`]) of a person's surnames (of every name
+    /// and alias).
+    pub fn surname_indexes(&self, person: EntityId) -> std::ops::Range<usize> {
+        let i = self.surnames_by_person.partition_point(|&(p, _, _)| p < person);
+        match self.surnames_by_person.get(i) {
+            Some(&(p, from, to)) if p == person => from as usize..to as usize,
+            _ => 0..0,
+        }
+    }
+
+    /// A person's surnames (of every name and alias, each once).
     pub fn surnames_of(&self, person: EntityId) -> impl Iterator<Item = &str> {
-        self.surnames_by_person
-            .get(&person)
-            .into_iter()
-            .flatten()
-            .map(|&i| self.surnames[i].0.as_str())
+        self.surname_indexes(person)
+            .filter_map(|i| self.surname(i).map(|(t, _)| t))
     }
 
-    /// The people one of whose names starts with `first`.
-    pub fn with_first_name(&self, first: &str) -> &[EntityId] {
-        self.by_first_name.get(first).map_or(&[], Vec::as_slice)
+    /// Every first name with the people one of whose names starts with it (each once,
+    /// ascending).
+    pub fn first_name_groups(&self) -> impl Iterator<Item = (&str, Vec<EntityId>)> {
+        self.by_first_name
+            .chunk_by(|a, b| a >> 32 == b >> 32)
+            .filter_map(|group| {
+                let number = usize::try_from(group.first()? >> 32).ok()?;
+                let &(s, e, _) = self.first_names.get(*self.first_name_text.get(number)? as usize)?;
+                let people = group.iter().map(|&p| EntityId(p as u32)).collect();
+                Some((self.word((s, e)), people))
+            })
     }
 }
 
@@ -435,43 +567,7 @@ impl KnowledgeBase {
 
     /// The words of known people's names, for near-miss spelling checks.
     pub fn person_names(&self) -> &PersonNames {
-        self.person_names.get_or_init(|| {
-            let mut names = PersonNames::default();
-            let Some(person) = self.kind_by_name("person") else {
-                return names;
-            };
-            for (id, entity) in self.entities() {
-                if !self.is_a(entity.kind, person) {
-                    continue;
-                }
-                for name in entity.names() {
-                    let words: Vec<&str> = name.split_whitespace().collect();
-                    if let Some(last) = words.last().filter(|w| w.chars().count() >= 5) {
-                        names.surnames.push((last.to_string(), id));
-                    }
-                    if words.len() > 1 {
-                        names.first_names.push((words[0].to_string(), id));
-                    }
-                }
-            }
-            for (i, (surname, id)) in names.surnames.iter().enumerate() {
-                names.surname_set.insert(surname.clone());
-                names.surnames_by_person.entry(*id).or_default().push(i);
-            }
-            // each person once per first name, in order (a set: a common first name has
-            // thousands of people in a large knowledge base)
-            let mut seen = rustc_hash::FxHashSet::default();
-            for (first, id) in &names.first_names {
-                if seen.insert((first.as_str(), *id)) {
-                    names
-                        .by_first_name
-                        .entry(first.clone())
-                        .or_default()
-                        .push(*id);
-                }
-            }
-            names
-        })
+        self.person_names.get_or_init(|| PersonNames::build(self))
     }
 
     /// The text of a rule line, for evidence.
