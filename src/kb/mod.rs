@@ -370,7 +370,9 @@ impl PersonNames {
     /// The indexes (for [`PersonNames::surname`]) of a person's surnames (of every name
     /// and alias).
     pub fn surname_indexes(&self, person: EntityId) -> std::ops::Range<usize> {
-        let i = self.surnames_by_person.partition_point(|&(p, _, _)| p < person);
+        let i = self
+            .surnames_by_person
+            .partition_point(|&(p, _, _)| p < person);
         match self.surnames_by_person.get(i) {
             Some(&(p, from, to)) if p == person => from as usize..to as usize,
             _ => 0..0,
@@ -390,7 +392,9 @@ impl PersonNames {
             .chunk_by(|a, b| a >> 32 == b >> 32)
             .filter_map(|group| {
                 let number = usize::try_from(group.first()? >> 32).ok()?;
-                let &(s, e, _) = self.first_names.get(*self.first_name_text.get(number)? as usize)?;
+                let &(s, e, _) = self
+                    .first_names
+                    .get(*self.first_name_text.get(number)? as usize)?;
                 let people = group.iter().map(|&p| EntityId(p as u32)).collect();
                 Some((self.word((s, e)), people))
             })
