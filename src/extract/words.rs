@@ -6,53 +6,40 @@ pub fn in_list(word: &str, list: &[&str]) -> bool {
         .any(|w| w.len() == word.len() && w.eq_ignore_ascii_case(word))
 }
 
-/// A list of lower-case ASCII words, with a quick rejection by length and first letter before
-/// the list is compared (most words of a text are in no list).
+/// A list of lower-case ASCII words, with a quick rejection by first letter and length
+/// together before the list is compared (most words of a text are in no list).
 pub struct WordList {
     words: &'static [&'static str],
-    /// Bit `n`: some word starts with the `n`th letter.
-    letters: u32,
-    min: usize,
-    max: usize,
+    /// For each letter, bit `n`: some word of `n` bytes starts with it (words are shorter
+    /// than 32 bytes; a longer one is never found).
+    shapes: [u32; 26],
 }
 
 impl WordList {
     pub const fn new(words: &'static [&'static str]) -> WordList {
-        let mut letters = 0u32;
-        let mut min = usize::MAX;
-        let mut max = 0;
+        let mut shapes = [0u32; 26];
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
-            if !w.is_empty() && w[0].is_ascii_lowercase() {
-                letters |= 1 << (w[0] - b'a');
-            }
-            if w.len() < min {
-                min = w.len();
-            }
-            if w.len() > max {
-                max = w.len();
+            if !w.is_empty() && w[0].is_ascii_lowercase() && w.len() < 32 {
+                shapes[(w[0] - b'a') as usize] |= 1 << w.len();
             }
             i += 1;
         }
-        WordList {
-            words,
-            letters,
-            min,
-            max,
-        }
+        WordList { words, shapes }
     }
 
     /// Whether `word` is in the list, ignoring ASCII case.
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
         let b = word.as_bytes();
-        if b.len() < self.min || b.len() > self.max {
+        let Some(&first) = b.first() else {
             return false;
-        }
-        let first = b[0].to_ascii_lowercase();
+        };
+        let first = first.to_ascii_lowercase();
         first.is_ascii_lowercase()
-            && self.letters & (1 << (first - b'a')) != 0
+            && b.len() < 32
+            && self.shapes[(first - b'a') as usize] & (1 << b.len()) != 0
             && in_list(word, self.words)
     }
 }
