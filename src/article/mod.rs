@@ -187,7 +187,8 @@ impl Article {
         let lines = LineIndex::new(&text);
         let front = frontmatter::parse(&text);
         let body_start = front.as_ref().map_or(0, |f| f.end);
-        let mut blocks = Vec::new();
+        // at most one block per line, and about one per two lines in news text
+        let mut blocks = Vec::with_capacity(lines.line_count() / 2 + 2);
         let mut comments = Vec::new();
         if let Some(title) = front.as_ref().and_then(|f| f.title) {
             prose.show(&text, title);

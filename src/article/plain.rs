@@ -404,26 +404,25 @@ fn title_counts_reference(line: &str) -> Option<(usize, usize, usize)> {
 /// (after a final line break) is no line.
 fn lines_at<'t>(text: &'t str, starts: &'t [u32]) -> impl Iterator<Item = (usize, &'t str)> + 't {
     let bytes = text.as_bytes();
-    starts
-        .iter()
-        .enumerate()
-        .take_while(|&(_, &s)| (s as usize) < text.len())
-        .map(move |(k, &s)| {
-            let s = s as usize;
-            let end = match starts.get(k + 1) {
-                // the line break before the next line: `\n`, `\r\n` or a lone `\r`
-                Some(&next) => {
-                    let next = next as usize;
-                    if next >= s + 2 && bytes.get(next - 2..next) == Some(b"\r\n") {
-                        next - 2
-                    } else {
-                        next.saturating_sub(1).max(s)
-                    }
+    // the starts are in order: those before the end of the text are a prefix (and a range of
+    // known length extends a vector without a check per line)
+    let count = starts.partition_point(|&s| (s as usize) < text.len());
+    starts[..count].iter().enumerate().map(move |(k, &s)| {
+        let s = s as usize;
+        let end = match starts.get(k + 1) {
+            // the line break before the next line: `\n`, `\r\n` or a lone `\r`
+            Some(&next) => {
+                let next = next as usize;
+                if next >= s + 2 && bytes.get(next - 2..next) == Some(b"\r\n") {
+                    next - 2
+                } else {
+                    next.saturating_sub(1).max(s)
                 }
-                None => text.len(),
-            };
-            (s, text.get(s..end).unwrap_or(""))
-        })
+            }
+            None => text.len(),
+        };
+        (s, text.get(s..end).unwrap_or(""))
+    })
 }
 
 /// Lines from `start`, with their offsets, without line endings (`\n`, `\r\n`, lone `\r`).
