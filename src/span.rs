@@ -96,13 +96,27 @@ fn count_chars(bytes: &[u8]) -> usize {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
-                line_starts.push(to_u32(i + 1));
+        // about one line per 64 bytes of prose: one allocation, mostly
+        let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
+        line_starts.push(0);
+        if memchr::memchr(b'\r', bytes).is_none() {
+            // no carriage returns (the common case): every line feed ends a line
+            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| to_u32(i + 1)));
+        } else {
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                    line_starts.push(to_u32(i + 1));
+                }
             }
         }
         let mut checkpoints = Vec::new();
+        if bytes.len() <= CHECKPOINT_STRIDE {
+            // no line is longer than the stride
+            return LineIndex {
+                line_starts,
+                checkpoints,
+            };
+        }
         for (n, &start) in line_starts.iter().enumerate() {
             let end = line_starts.get(n + 1).map_or(bytes.len(), |&e| e as usize);
             let mut from = if n == 0 && text.starts_with('\u{feff}') {
@@ -152,6 +166,11 @@ impl LineIndex {
             line: to_u32(line + 1),
             column: to_u32(column + 1),
         }
+    }
+
+    /// The byte offset at which each line starts, in order (the first is 0).
+    pub(crate) fn line_starts(&self) -> &[u32] {
+        &self.line_starts
     }
 
     /// The 0-based line that contains byte `offset`.
@@ -222,6 +241,46 @@ mod tests {
                 naive(offset),
                 "byte {offset}"
             );
+        }
+    }
+
+    /// The line starts the simple way: after every `\n`, and after every `\r` not followed
+    /// by `\n`.
+    fn line_starts_reference(text: &str) -> Vec<u32> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i as u32 + 1);
+            }
+        }
+        starts
+    }
+
+    #[test]
+    fn line_starts_with_and_without_carriage_returns() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "\r",
+            "\r\n",
+            "a\nb\n",
+            "a\r\nb\rc\n\n",
+            "\n\r\r\n",
+        ] {
+            assert_eq!(
+                LineIndex::new(text).line_starts(),
+                line_starts_reference(text)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_starts_agree_with_the_reference(text in "[ab \u{e9}\n\r]{0,80}") {
+            let index = LineIndex::new(&text);
+            proptest::prop_assert_eq!(index.line_starts(), line_starts_reference(&text));
         }
     }
 

@@ -12,7 +12,9 @@ pub mod plain;
 pub mod sentences;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use memchr::memmem;
 
 use serde::Serialize;
 
@@ -182,9 +184,11 @@ impl Article {
     pub fn parse(path: &str, format: Format, text: String) -> Article {
         let text: Arc<str> = text.into();
         let mut prose = Mask::new(&text);
+        let lines = LineIndex::new(&text);
         let front = frontmatter::parse(&text);
         let body_start = front.as_ref().map_or(0, |f| f.end);
-        let mut blocks = Vec::new();
+        // at most one block per line, and about one per two lines in news text
+        let mut blocks = Vec::with_capacity(lines.line_count() / 2 + 2);
         let mut comments = Vec::new();
         if let Some(title) = front.as_ref().and_then(|f| f.title) {
             prose.show(&text, title);
@@ -199,18 +203,40 @@ impl Article {
             Format::Markdown => {
                 markdown::read(&text, body_start, &mut prose, &mut blocks, &mut comments)
             }
-            Format::Text => plain::read(&text, body_start, &mut prose, &mut blocks, &mut comments),
+            Format::Text => plain::read(
+                &text,
+                body_start,
+                lines.line_starts(),
+                &mut prose,
+                &mut blocks,
+                &mut comments,
+            ),
         }
         prose.hide_urls();
         let prose = prose.into_string();
         mark_headline(&mut blocks, &text);
         let sentences = sentences::split(&prose, &blocks);
-        let mut words = Vec::with_capacity(prose.len() / 6);
+        // about one word per 6 bytes of prose: room for a little more, so that it is one
+        // allocation
+        let mut words = Vec::with_capacity(prose.len() / 5 + 8);
+        let fits_u32 = u32::try_from(prose.len()).is_ok();
         for block in &blocks {
             let start = block.span.start as usize;
-            crate::extract::words::for_each_word(block.span.slice(&prose), |s, e| {
-                words.push(Span::new(start + s, start + e));
-            });
+            let text = block.span.slice(&prose);
+            if fits_u32 {
+                // every offset fits: no saturating conversion per word (as `Span::new`)
+                let start = start as u32;
+                crate::extract::words::for_each_word(text, |s, e| {
+                    words.push(Span {
+                        start: start + s as u32,
+                        end: start + e as u32,
+                    });
+                });
+            } else {
+                crate::extract::words::for_each_word(text, |s, e| {
+                    words.push(Span::new(start + s, start + e));
+                });
+            }
         }
         // blocks come in order and do not overlap, so the words are sorted and unique; should
         // a reader ever break that, they are sorted and deduplicated
@@ -224,7 +250,6 @@ impl Article {
             words.sort_unstable_by_key(|w| (w.start, w.end));
             words.dedup();
         }
-        let lines = LineIndex::new(&text);
         let mut article = Article {
             path: path.to_string(),
             format,
@@ -321,14 +346,19 @@ impl Mask {
     fn hide_urls(&mut self) {
         // every URL starts with `http` or `www.`: two substring searches, each result kept
         // until passed, so the text is scanned about twice in all
-        let next = |from: usize, needle: &[u8], bytes: &[u8]| {
+        // the searchers are built once, not per search
+        static HTTP: LazyLock<memmem::Finder<'static>> =
+            LazyLock::new(|| memmem::Finder::new(b"http"));
+        static WWW: LazyLock<memmem::Finder<'static>> =
+            LazyLock::new(|| memmem::Finder::new(b"www."));
+        let next = |from: usize, finder: &memmem::Finder<'static>, bytes: &[u8]| {
             bytes
                 .get(from..)
-                .and_then(|rest| memchr::memmem::find(rest, needle))
+                .and_then(|rest| finder.find(rest))
                 .map(|p| from + p)
         };
-        let mut http = next(0, b"http", &self.0);
-        let mut www = next(0, b"www.", &self.0);
+        let mut http = next(0, &HTTP, &self.0);
+        let mut www = next(0, &WWW, &self.0);
         loop {
             let i = match (http, www) {
                 (Some(a), Some(b)) => a.min(b),
@@ -351,10 +381,10 @@ impl Mask {
                 after = i + len;
             }
             if http.is_some_and(|h| h < after) {
-                http = next(after, b"http", &self.0);
+                http = next(after, &HTTP, &self.0);
             }
             if www.is_some_and(|w| w < after) {
-                www = next(after, b"www.", &self.0);
+                www = next(after, &WWW, &self.0);
             }
         }
     }

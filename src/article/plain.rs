@@ -4,15 +4,32 @@
 use super::{Block, BlockKind, Comment, Mask, trim_range};
 use crate::span::Span;
 
+/// Reads the body from `body_start`; `line_starts` are the text's (as
+/// [`crate::span::LineIndex`] has them), so the lines are not searched for again.
 pub(crate) fn read(
     text: &str,
     body_start: usize,
+    line_starts: &[u32],
     prose: &mut Mask,
     blocks: &mut Vec<Block>,
     comments: &mut Vec<Comment>,
 ) {
-    let lines: Vec<(usize, &str)> = lines(text, body_start).collect();
-    let blank = |i: usize| lines.get(i).is_none_or(|(_, l)| trim_range(l).is_empty());
+    let lines: Vec<(usize, &str)> = match u32::try_from(body_start)
+        .ok()
+        .and_then(|start| line_starts.binary_search(&start).ok())
+    {
+        Some(first) => {
+            let starts = &line_starts[first..];
+            let mut lines = Vec::with_capacity(starts.len());
+            lines.extend(lines_at(text, starts));
+            lines
+        }
+        // the body does not start a line (front matter that ends the text): search
+        None => lines(text, body_start).collect(),
+    };
+    // the trimmed range of the next line, when the look-ahead for a standalone line has
+    // computed it
+    let mut next_trimmed: Option<std::ops::Range<usize>> = None;
     let mut paragraph: Option<Span> = None;
     let mut first = true;
     let push = |kind: BlockKind, span: Span, blocks: &mut Vec<Block>| {
@@ -24,7 +41,7 @@ pub(crate) fn read(
         });
     };
     for (i, &(offset, line)) in lines.iter().enumerate() {
-        let trimmed = trim_range(line);
+        let trimmed = next_trimmed.take().unwrap_or_else(|| trim_range(line));
         let lead = trimmed.start;
         let content = line.get(trimmed).unwrap_or("");
         if content.is_empty() {
@@ -60,7 +77,12 @@ pub(crate) fn read(
             continue;
         }
         prose.show(text, span);
-        let standalone = paragraph.is_none() && blank(i + 1);
+        let standalone = paragraph.is_none() && {
+            let next = lines.get(i + 1).map(|(_, l)| trim_range(l));
+            let blank = next.as_ref().is_none_or(|r| r.is_empty());
+            next_trimmed = next;
+            blank
+        };
         // The first line is the headline, unless it reads like body text: a long line that
         // ends with a period (a plain-text export that starts with the first paragraph).
         let headline = first && looks_like_a_headline(content);
@@ -86,20 +108,93 @@ fn looks_like_a_headline(line: &str) -> bool {
     let end = line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
     // counted to 26 only: a first line may be a whole article, and past 25 words it is body
     // text whatever the rest
-    let words = line.split_whitespace().take(26).count();
+    let words = words_to(line, 26);
     let body_text = end.ends_with(':') || words > 25 || (end.ends_with('.') && words > 6);
     if body_text {
         return false;
     }
-    // at least two real words: share counters and bylines are not headlines
-    let real_words = line
-        .split_whitespace()
-        .filter(|w| {
-            w.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                && !w.chars().any(|c| c.is_ascii_digit())
-        })
-        .count();
+    // at least two real words: share counters and bylines are not headlines (25 words or
+    // fewer here, so all are counted)
+    let (_, real_words) = headline_word_counts(line);
     real_words >= 2 && !is_byline_or_credit(line) && !PLACE_DATELINE.is_match(line)
+}
+
+/// The words of `line` (split at white space, as `str::split_whitespace`), counted to `cap`
+/// only: ASCII bytes without decoding.
+fn words_to(line: &str, cap: usize) -> usize {
+    let bytes = line.as_bytes();
+    let mut words = 0usize;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = if b < 0x80 {
+            i += 1;
+            // the ASCII characters of `char::is_whitespace`
+            matches!(b, b'\t'..=b'\r' | b' ')
+        } else {
+            let c = line
+                .get(i..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or(' ');
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
+        if space {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words >= cap {
+                break;
+            }
+        }
+    }
+    words
+}
+
+/// For [`looks_like_a_headline`], in one pass over the characters (ASCII without decoding):
+/// the words of `line` (split at white space) counted to 26, and the real words among them
+/// (three letters or more, no ASCII digit), which are all counted when there are 25 words or
+/// fewer.
+fn headline_word_counts(line: &str) -> (usize, usize) {
+    let mut words = 0usize;
+    let mut real = 0usize;
+    let mut in_word = false;
+    let mut letters = 0usize;
+    let mut digit = false;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let c = match bytes.get(i) {
+            None => ' ',
+            Some(&b) if b < 0x80 => b as char,
+            Some(_) => line
+                .get(i..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or(' '),
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            if in_word && letters >= 3 && !digit {
+                real += 1;
+            }
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            in_word = true;
+            words += 1;
+            if words > 25 {
+                return (26, real);
+            }
+            letters = 0;
+            digit = false;
+        }
+        letters += usize::from(c.is_alphabetic());
+        digit |= c.is_ascii_digit();
+    }
+    (words, real)
 }
 
 /// `By: Press Trust of India | New Delhi`, `John Moore / Getty Images`: a byline or a photo
@@ -188,16 +283,25 @@ fn title_counts(line: &str) -> Option<(usize, usize, usize)> {
     let bytes = line.as_bytes();
     let mut i = 0;
     while i <= bytes.len() {
-        let c = match bytes.get(i) {
-            None => ' ',
-            Some(&b) if b < 0x80 => b as char,
-            Some(_) => line
-                .get(i..)
-                .and_then(|rest| rest.chars().next())
-                .unwrap_or(' '),
+        let class = match bytes.get(i) {
+            None => {
+                i += 1;
+                SPACE
+            }
+            Some(&b) if b < 0x80 => {
+                i += 1;
+                ASCII_CLASS[b as usize]
+            }
+            Some(_) => {
+                let c = line
+                    .get(i..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or(' ');
+                i += c.len_utf8();
+                char_class(c)
+            }
         };
-        i += c.len_utf8();
-        if c.is_whitespace() {
+        if class == SPACE {
             if in_word && letters >= 4 {
                 long += 1;
                 capitalized += usize::from(first_upper);
@@ -213,14 +317,60 @@ fn title_counts(line: &str) -> Option<(usize, usize, usize)> {
             }
             letters = 0;
         }
-        if c.is_alphabetic() {
+        if class >= LOWER {
             if letters == 0 {
-                first_upper = c.is_uppercase();
+                first_upper = class == UPPER;
             }
             letters += 1;
         }
     }
     Some((words, long, capitalized))
+}
+
+/// The classes of characters for [`title_counts`]: white space, other, and letters (lower
+/// case, which is every letter that is not upper case, and upper case).
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+const LOWER: u8 = 2;
+const UPPER: u8 = 3;
+
+/// [`char_class`] of every ASCII character.
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'\t'..=b'\r' | b' ' => SPACE,
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The class of `c` for [`title_counts`]. Dashes, curly quotes, bullets and the ellipsis
+/// (`U+2010..=U+2027`) are told without the Unicode tables (a test compares every character
+/// with [`char_class_reference`]).
+fn char_class(c: char) -> u8 {
+    if ('\u{2010}'..='\u{2027}').contains(&c) {
+        return OTHER;
+    }
+    char_class_reference(c)
+}
+
+/// [`char_class`] from the Unicode tables alone.
+fn char_class_reference(c: char) -> u8 {
+    if c.is_whitespace() {
+        SPACE
+    } else if !c.is_alphabetic() {
+        OTHER
+    } else if c.is_uppercase() {
+        UPPER
+    } else {
+        LOWER
+    }
 }
 
 /// The word counts of [`is_title_like`] the simple way: words, words of four letters or more,
@@ -248,6 +398,33 @@ fn title_counts_reference(line: &str) -> Option<(usize, usize, usize)> {
     Some((words, long, capitalized))
 }
 
+/// The lines that start at `starts` (line starts of `text`, in order, as
+/// [`crate::span::LineIndex`] has them), with their offsets, without line endings: what
+/// [`lines`] finds from the first of them, without searching. A start at the end of the text
+/// (after a final line break) is no line.
+fn lines_at<'t>(text: &'t str, starts: &'t [u32]) -> impl Iterator<Item = (usize, &'t str)> + 't {
+    let bytes = text.as_bytes();
+    // the starts are in order: those before the end of the text are a prefix (and a range of
+    // known length extends a vector without a check per line)
+    let count = starts.partition_point(|&s| (s as usize) < text.len());
+    starts[..count].iter().enumerate().map(move |(k, &s)| {
+        let s = s as usize;
+        let end = match starts.get(k + 1) {
+            // the line break before the next line: `\n`, `\r\n` or a lone `\r`
+            Some(&next) => {
+                let next = next as usize;
+                if next >= s + 2 && bytes.get(next - 2..next) == Some(b"\r\n") {
+                    next - 2
+                } else {
+                    next.saturating_sub(1).max(s)
+                }
+            }
+            None => text.len(),
+        };
+        (s, text.get(s..end).unwrap_or(""))
+    })
+}
+
 /// Lines from `start`, with their offsets, without line endings (`\n`, `\r\n`, lone `\r`).
 fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
     let mut pos = start;
@@ -270,7 +447,133 @@ fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_title_like, looks_like_a_headline, title_counts, title_counts_reference};
+    use super::{
+        headline_word_counts, is_title_like, lines, lines_at, looks_like_a_headline, title_counts,
+        title_counts_reference,
+    };
+    use crate::span::LineIndex;
+
+    /// The counts of [`headline_word_counts`] the simple way: words (to 26) and real words.
+    fn headline_word_counts_reference(line: &str) -> (usize, usize) {
+        let words = line.split_whitespace().take(26).count();
+        let real_words = line
+            .split_whitespace()
+            .filter(|w| {
+                w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                    && !w.chars().any(|c| c.is_ascii_digit())
+            })
+            .count();
+        (words, real_words)
+    }
+
+    fn headline_counts_agree(line: &str) {
+        assert_eq!(
+            super::words_to(line, 26),
+            line.split_whitespace().take(26).count(),
+            "{line:?}"
+        );
+        let (words, real) = headline_word_counts(line);
+        let (ref_words, ref_real) = headline_word_counts_reference(line);
+        assert_eq!(words, ref_words, "{line:?}");
+        if words <= 25 {
+            assert_eq!(real, ref_real, "{line:?}");
+        }
+    }
+
+    /// Every line of `text` from each line start, found with the line index and by search.
+    fn lines_agree(text: &str) {
+        let index = LineIndex::new(text);
+        let starts = index.line_starts();
+        for k in 0..starts.len() {
+            let fast: Vec<_> = lines_at(text, &starts[k..]).collect();
+            let slow: Vec<_> = lines(text, starts[k] as usize).collect();
+            assert_eq!(fast, slow, "{text:?} from {}", starts[k]);
+        }
+    }
+
+    #[test]
+    fn ascii_classes_are_char_classes() {
+        for b in 0..128u8 {
+            assert_eq!(
+                super::ASCII_CLASS[b as usize],
+                super::char_class(b as char),
+                "{b}"
+            );
+        }
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                super::char_class(c),
+                super::char_class_reference(c),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn headline_counts_and_lines_examples() {
+        for line in [
+            "",
+            " ",
+            "Kim Jong Un dead?",
+            "3 shares 12 comments",
+            "a\u{a0}b\u{2003}cde fgh2 \u{e9}t\u{e9} \u{201c}Yes\u{201d}",
+            &"word ".repeat(30),
+            &"ab ".repeat(25),
+        ] {
+            headline_counts_agree(line);
+        }
+        for text in ["", "\n", "a", "a\n", "a\r\nb\rc\n\nd", "\r\r\n\n\r", "x\r"] {
+            lines_agree(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn headline_counts_agree_with_the_reference(
+            line in "[a-zA-Z0-9 \t.,'\u{e9}\u{a0}\u{2003}\u{201c}\u{3b1}]{0,200}"
+        ) {
+            headline_counts_agree(&line);
+        }
+
+        #[test]
+        fn headline_counts_agree_on_any_text(line in "\\PC{0,60}") {
+            headline_counts_agree(&line);
+        }
+
+        #[test]
+        fn lines_from_the_index_agree_with_searching(text in "[ab \u{e9}\n\r]{0,60}") {
+            lines_agree(&text);
+        }
+
+        #[test]
+        fn plain_articles_read_the_same_from_any_body_start(
+            text in "(---\n(title: [a-z]{1,5}\n)?---(\n|\r\n|\r)?)?([A-Za-z .\u{2022}\\-]{0,20}(\n|\r\n|\r)){0,8}"
+        ) {
+            // through the front matter too; compared with a read over searched lines below
+            let a = crate::article::Article::parse("t.txt", crate::article::Format::Text, text.clone());
+            let b = read_reference(&text);
+            proptest::prop_assert_eq!(a.blocks.len(), b.0);
+            proptest::prop_assert_eq!(a.prose, b.1);
+        }
+    }
+
+    /// The blocks' count and the prose of `text` read over lines found by searching.
+    fn read_reference(text: &str) -> (usize, String) {
+        let front = crate::article::frontmatter::parse(text);
+        let body_start = front.as_ref().map_or(0, |f| f.end);
+        let mut prose = crate::article::Mask::new(text);
+        let mut blocks = Vec::new();
+        if let Some(title) = front.as_ref().and_then(|f| f.title) {
+            prose.show(text, title);
+            blocks.push(());
+        }
+        let mut b = Vec::new();
+        let mut comments = Vec::new();
+        // no line starts: every body start is searched
+        super::read(text, body_start, &[], &mut prose, &mut b, &mut comments);
+        prose.hide_urls();
+        (blocks.len() + b.len(), prose.into_string())
+    }
 
     proptest::proptest! {
         #[test]

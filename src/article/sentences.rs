@@ -9,7 +9,6 @@ use crate::span::Span;
 
 /// Words after which a period does not end a sentence (matched by [`is_listed_abbreviation`];
 /// a test keeps the two the same).
-#[cfg(test)]
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr",
     "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Amb", "St", "Mt", "Ft", "No", "Nos", "Vol", "Jr",
@@ -18,17 +17,30 @@ const ABBREVIATIONS: &[&str] = &[
     "Fri", "Sat", "Sun", "Ave", "Blvd", "Dept", "Univ", "Fig", "al", "cf", "e.g", "i.e",
 ];
 
+/// Bit `b` set when some word of [`ABBREVIATIONS`] starts with the (ASCII) byte `b`: most
+/// words before a period (lower case) are turned away before the list is compared.
+const FIRST_BYTES: u128 = {
+    let mut bits = 0u128;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        bits |= 1 << ABBREVIATIONS[i].as_bytes()[0];
+        i += 1;
+    }
+    bits
+};
+
 pub fn split(prose: &str, blocks: &[Block]) -> Vec<Sentence> {
-    let mut sentences = Vec::new();
+    // about one sentence per 100 bytes of prose in news text: one allocation, mostly
+    let mut sentences = Vec::with_capacity(prose.len() / 100 + blocks.len());
     for (index, block) in blocks.iter().enumerate() {
         let start = block.span.start as usize;
         let text = block.span.slice(prose);
-        for (s, e) in split_text(text) {
+        split_each(text, |s, e| {
             sentences.push(Sentence {
                 span: Span::new(start + s, start + e),
                 block: index as u32,
             });
-        }
+        });
     }
     sentences
 }
@@ -97,9 +109,16 @@ fn char_before(text: &str, i: usize) -> char {
 
 /// Byte ranges of the sentences in `text`, trimmed of white space.
 pub fn split_text(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    split_each(text, |s, e| out.push((s, e)));
+    out
+}
+
+/// Calls `out(start, end)` for each sentence of `text`, in order, as [`split_text`] lists
+/// them: no vector of its own per block.
+fn split_each(text: &str, mut out: impl FnMut(usize, usize)) {
     let len = text.len();
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
     let mut sentence_start = 0usize;
     let mut in_quote = false;
     let mut i = 0;
@@ -175,25 +194,20 @@ pub fn split_text(text: &str) -> Vec<(usize, usize)> {
         i += c_len;
     }
     push_trimmed(text, sentence_start, len, &mut out);
-    out
 }
 
-fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
-    let range = super::trim_range(&text[start..end]);
+#[inline]
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut impl FnMut(usize, usize)) {
+    let range = super::trim_range(text.get(start..end).unwrap_or(""));
     if !range.is_empty() {
-        out.push((start + range.start, start + range.end));
+        out(start + range.start, start + range.end);
     }
 }
 
 /// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence.
 fn is_abbreviation(text: &str, dot: usize) -> bool {
-    let before = &text[..dot];
-    let word_start = before
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\u{201c}' | '\u{2014}'))
-        .map_or(0, |p| {
-            p + before[p..].chars().next().map_or(1, char::len_utf8)
-        });
-    let word = &before[word_start..];
+    let before = text.get(..dot).unwrap_or("");
+    let word = before.get(word_start(before)..).unwrap_or("");
     if word.is_empty() {
         return false;
     }
@@ -204,10 +218,50 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
     {
         return true;
     }
-    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
+    if word.bytes().any(|b| b == b'.') && word.split('.').all(|p| p.chars().count() <= 2) {
         return true;
     }
-    is_listed_abbreviation(word)
+    // every listed abbreviation has two to six letters and an ASCII first letter in
+    // FIRST_BYTES: most words are turned away before the list is compared
+    (2..=6).contains(&word.len())
+        && word
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b < 128 && (FIRST_BYTES >> b) & 1 != 0)
+        && is_listed_abbreviation(word)
+}
+
+/// Where the word that ends `before` starts: after the last white space, `(`, `"`, `“` or
+/// `—`. ASCII bytes are read backwards without decoding; from the last non-ASCII character
+/// on, as [`word_start_reference`].
+#[inline]
+fn word_start(before: &str) -> usize {
+    let bytes = before.as_bytes();
+    let mut k = bytes.len();
+    while k > 0 {
+        let b = bytes[k - 1];
+        if b >= 0x80 {
+            return word_start_reference(before.get(..k).unwrap_or(""));
+        }
+        // the ASCII characters of `char::is_whitespace`, and the ASCII stops
+        if matches!(
+            b,
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b'(' | b'"'
+        ) {
+            return k;
+        }
+        k -= 1;
+    }
+    0
+}
+
+/// [`word_start`] by decoding every character.
+fn word_start_reference(before: &str) -> usize {
+    before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\u{201c}' | '\u{2014}'))
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        })
 }
 
 /// Whether `word` is in [`ABBREVIATIONS`]: a `match`, which compares lengths before bytes.
@@ -344,6 +398,51 @@ mod tests {
         }
         for word in ["M", "Mrs.", "mr", "Sept.", "Thursday", "e", "eg", ""] {
             assert!(!super::is_listed_abbreviation(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn word_starts_agree_with_the_reference() {
+        for before in [
+            "",
+            "U",
+            "the U.S",
+            "(Feb",
+            "\"Mr",
+            "\u{201c}Dr",
+            "a\u{2014}St",
+            "x\u{a0}Gen",
+            "caf\u{e9} Col",
+            "\u{e9}t\u{e9}",
+            "a\u{2003}b",
+            "\u{201c}",
+            "a\u{85}",
+        ] {
+            assert_eq!(
+                super::word_start(before),
+                super::word_start_reference(before),
+                "{before:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_start_agrees_with_the_reference(
+            before in "[A-Za-z. (\"\t\n\u{a0}\u{e9}\u{201c}\u{201d}\u{2014}\u{2003}\u{85}]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(
+                super::word_start(&before),
+                super::word_start_reference(&before)
+            );
+        }
+
+        #[test]
+        fn word_start_agrees_on_any_text(before in "\\PC{0,24}") {
+            proptest::prop_assert_eq!(
+                super::word_start(&before),
+                super::word_start_reference(&before)
+            );
         }
     }
 
