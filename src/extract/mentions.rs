@@ -27,7 +27,9 @@ pub struct Mention {
 }
 
 struct Pattern {
-    entities: Vec<EntityId>,
+    /// The entities with this name (usually one): `entity`, then `more`.
+    entity: EntityId,
+    more: Vec<EntityId>,
     /// The normalized pattern text, for the case check.
     text: String,
     is_title: bool,
@@ -79,6 +81,14 @@ pub struct MentionIndex {
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
     odd: Option<(AhoCorasick, Vec<u32>)>,
+}
+
+/// The hash of a pattern's key while the index is built (FxHash of its bytes).
+fn key_hash(key: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish()
 }
 
 /// FNV-1a over ASCII-lowercased bytes: one xor and one multiply a byte, and incremental, so
@@ -162,7 +172,10 @@ impl MentionIndex {
     pub fn new(kb: &KnowledgeBase) -> MentionIndex {
         let title = kb.kind_by_name("title");
         let quote = kb.kind_by_name("quote");
-        let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+        // the latest pattern by the hash of its key (the text; lowercased for titles), and for
+        // each pattern the one before it with the same hash: no key string per name
+        let mut by_key: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut same_hash: Vec<u32> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         for (id, entity) in kb.entities() {
             // Quotes are found by the quote extractor, not as names.
@@ -176,21 +189,37 @@ impl MentionIndex {
                     continue;
                 }
                 // Case-insensitive patterns share one entry per lowercase text.
-                let key = if is_title {
-                    text.to_lowercase()
-                } else {
-                    text.clone()
-                };
-                match by_key.get(&key) {
-                    Some(&p) if patterns[p].is_title == is_title => {
-                        if !patterns[p].entities.contains(&id) {
-                            patterns[p].entities.push(id);
+                let lower = is_title.then(|| text.to_lowercase());
+                let key = lower.as_deref().unwrap_or(&text);
+                let h = key_hash(key);
+                // the latest pattern with this key
+                let mut latest = None;
+                let mut q = by_key.get(&h).copied().unwrap_or(u32::MAX);
+                while let Some(p) = patterns.get(q as usize) {
+                    let same = if p.is_title {
+                        p.text.to_lowercase() == key
+                    } else {
+                        p.text == key
+                    };
+                    if same {
+                        latest = Some(q as usize);
+                        break;
+                    }
+                    q = same_hash.get(q as usize).copied().unwrap_or(u32::MAX);
+                }
+                match latest {
+                    Some(p) if patterns[p].is_title == is_title => {
+                        let p = &mut patterns[p];
+                        if p.entity != id && !p.more.contains(&id) {
+                            p.more.push(id);
                         }
                     }
                     _ => {
-                        by_key.insert(key, patterns.len());
+                        let before = by_key.insert(h, patterns.len() as u32);
+                        same_hash.push(before.unwrap_or(u32::MAX));
                         patterns.push(Pattern {
-                            entities: vec![id],
+                            entity: id,
+                            more: Vec::new(),
                             text,
                             is_title,
                         });
@@ -199,9 +228,11 @@ impl MentionIndex {
             }
         }
         drop(by_key);
-        let mut entries: Vec<Entry> = Vec::with_capacity(patterns.len());
+        drop(same_hash);
+        // first words and prefixes of longer names add entries to the patterns' own
+        let mut entries: Vec<Entry> = Vec::with_capacity(patterns.len() + patterns.len() / 2);
         let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
-        by_hash.reserve(patterns.len());
+        by_hash.reserve(patterns.len() + patterns.len() / 2);
         // the entry of the first `len` bytes of pattern `i`'s text (in any ASCII case), made on
         // first use; texts whose hashes collide get one entry each, the second behind a probe
         // of the next hash values
@@ -476,7 +507,9 @@ impl MentionIndex {
                     start: map(start),
                     end: map(end),
                 },
-                entities: pattern.entities.clone(),
+                entities: std::iter::once(pattern.entity)
+                    .chain(pattern.more.iter().copied())
+                    .collect(),
                 is_title: pattern.is_title,
             });
         }
