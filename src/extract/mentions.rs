@@ -415,44 +415,59 @@ impl MentionIndex {
         let mut found = Vec::new();
         let words_mask = self.words_seen.len() * 64 - 1;
         for_each_word(norm, |start, end| {
+            // most words begin no name: turned away by one bit, inline
             let bit = word_key_in(bytes, start, end) as usize & words_mask;
-            if self.words_seen[bit / 64] & (1 << (bit % 64)) == 0 {
-                return;
-            }
-            let mut h = TextHash::of(&bytes[start..end]);
-            let Some(first) = self.entry(norm, start, end, h) else {
-                return;
-            };
-            if first.longest == 0 {
-                return;
-            }
-            found.extend(
-                self.patterns_of(first)
-                    .iter()
-                    .map(|&p| (start, end, p as usize)),
-            );
-            let limit = (start + first.longest as usize).min(bytes.len());
-            // longer names: carry the hash on byte by byte, looking up at word ends
-            let mut e = end;
-            while e < limit {
-                h = h.push(bytes[e]);
-                e += 1;
-                if !norm.is_char_boundary(e) || Self::word_at(norm, e) {
-                    continue;
-                }
-                match self.entry(norm, start, e, h) {
-                    Some(entry) => found.extend(
-                        self.patterns_of(entry)
-                            .iter()
-                            .map(|&p| (start, e, p as usize)),
-                    ),
-                    // no name goes on from here
-                    None => break,
-                }
+            if self.words_seen[bit / 64] & (1 << (bit % 64)) != 0 {
+                self.names_from(norm, start, end, &mut found);
             }
         });
         self.odd_candidates(norm, &mut found);
         found
+    }
+
+    /// The names that begin with the word `norm[start..end]`, if any: the word looked up,
+    /// then, after a word that begins some name, the hash carried on byte by byte and looked
+    /// up at each later word end, until a prefix no name has or the longest name's length.
+    #[inline(never)]
+    fn names_from(
+        &self,
+        norm: &str,
+        start: usize,
+        end: usize,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        let bytes = norm.as_bytes();
+        let mut h = TextHash::of(&bytes[start..end]);
+        let Some(first) = self.entry(norm, start, end, h) else {
+            return;
+        };
+        if first.longest == 0 {
+            return;
+        }
+        found.extend(
+            self.patterns_of(first)
+                .iter()
+                .map(|&p| (start, end, p as usize)),
+        );
+        let limit = (start + first.longest as usize).min(bytes.len());
+        // longer names: carry the hash on byte by byte, looking up at word ends
+        let mut e = end;
+        while e < limit {
+            h = h.push(bytes[e]);
+            e += 1;
+            if !norm.is_char_boundary(e) || Self::word_at(norm, e) {
+                continue;
+            }
+            match self.entry(norm, start, e, h) {
+                Some(entry) => found.extend(
+                    self.patterns_of(entry)
+                        .iter()
+                        .map(|&p| (start, e, p as usize)),
+                ),
+                // no name goes on from here
+                None => break,
+            }
+        }
     }
 
     /// The occurrences of names that do not begin with a word character, on word boundaries.
@@ -735,7 +750,8 @@ fn plain_run(bytes: &[u8], i: usize, last: u8) -> usize {
 /// bytes between them, a character at a time.
 pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
     let bytes = text.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    // written a str at a time (runs are ASCII, characters whole), so never validated again
+    let mut out = String::with_capacity(bytes.len());
     let mut map = OffsetMap::default();
     // original minus normalized offset since the last break
     let mut delta = 0;
@@ -743,10 +759,10 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
     let mut prev: [char; 2] = [' ', ' '];
     let mut i = 0;
     while i < bytes.len() {
-        let run = plain_run(bytes, i, out.last().copied().unwrap_or(0));
+        let run = plain_run(bytes, i, out.as_bytes().last().copied().unwrap_or(0));
         if run > 0 {
             map.note(&mut delta, out.len(), i);
-            out.extend_from_slice(&bytes[i..i + run]);
+            out.push_str(&text[i..i + run]);
             prev = if run >= 2 {
                 [bytes[i + run - 2] as char, bytes[i + run - 1] as char]
             } else {
@@ -763,9 +779,9 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
             // ASCII: no decoding
             if b.is_ascii_whitespace() {
                 // runs of white space (line breaks, masked markup) match one space
-                if out.last() != Some(&b' ') {
+                if !out.ends_with(' ') {
                     map.note(&mut delta, out.len(), i);
-                    out.push(b' ');
+                    out.push(' ');
                 }
                 prev = [prev[1], ' '];
             } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() {
@@ -773,7 +789,7 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
                 prev = [prev[1], '.'];
             } else {
                 map.note(&mut delta, out.len(), i);
-                out.push(b);
+                out.push(b as char);
                 prev = [prev[1], b as char];
             }
             i += 1;
@@ -785,18 +801,18 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
             '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
             '\u{201c}' | '\u{201d}' => Some(b'"'),
             '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
-            c if c.is_whitespace() => (out.last() != Some(&b' ')).then_some(b' ').or(Some(0)),
+            c if c.is_whitespace() => (!out.ends_with(' ')).then_some(b' ').or(Some(0)),
             _ => None,
         };
         match ascii {
             Some(0) => {}
             Some(a) => {
                 map.note(&mut delta, out.len(), i);
-                out.push(a);
+                out.push(a as char);
             }
             None => {
                 map.note(&mut delta, out.len(), i);
-                out.extend_from_slice(&bytes[i..i + len]);
+                out.push(c);
             }
         }
         prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
@@ -804,9 +820,6 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
     }
     // the end maps to the end
     map.note(&mut delta, out.len(), bytes.len());
-    // whole characters were copied or replaced by ASCII, so this is valid UTF-8
-    let out = String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (out, map)
 }
 
