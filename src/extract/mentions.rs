@@ -153,9 +153,17 @@ static ASCII_WORD: [bool; 256] = {
     t
 };
 
-/// Whether `c` is part of a word (as for the boundaries of a mention).
+/// Whether `c` is part of a word (as for the boundaries of a mention): alphanumeric, or `_`.
+/// The Latin letters of names (Latin-1 and Latin Extended-A and -B, all letters but `×` and
+/// `÷`) are answered without the Unicode tables (a test checks every character).
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '_' => true,
+        '\u{c0}'..='\u{24f}' => c != '\u{d7}' && c != '\u{f7}',
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric(),
+    }
 }
 
 /// The character at byte `at` of `text` and its length.
@@ -1256,6 +1264,13 @@ mod tests {
             index.find_normalized(&norm, &sparse),
             index.select(&norm, candidates_reference(&index, &norm), |o| map[o])
         );
+    }
+
+    #[test]
+    fn word_characters_are_the_alphanumeric_ones_and_underscore() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric() || c == '_', "{c:?}");
+        }
     }
 
     #[test]
