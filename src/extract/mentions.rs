@@ -717,7 +717,34 @@ pub fn normalize(text: &str) -> (String, Vec<u32>) {
 
 /// [`normalize`] without the offset map (for names, whose offsets are never needed).
 fn normalize_text(text: &str) -> String {
+    if stays_normal(text.as_bytes()) {
+        return text.to_string();
+    }
     normalize_sparse(text).0
+}
+
+/// Whether normalizing leaves `bytes` as they are (most names): no `.`, no white space but
+/// single spaces, no control characters, and no character that could be a curly quote, a
+/// dash or white space: every one of those begins with one of the lead bytes 0xC2 (U+0085,
+/// U+00A0), 0xCA (U+02BC), 0xE1 (U+1680), 0xE2 (U+2000..U+206F, U+2212) or 0xE3 (U+3000).
+/// Accented Latin letters (0xC3..) pass.
+fn stays_normal(bytes: &[u8]) -> bool {
+    let mut before = 0u8;
+    for &b in bytes {
+        let kept = match b {
+            b'.' => false,
+            b' ' => before != b' ',
+            0x21..=0x7e => true,
+            0xc2 | 0xca | 0xe1 | 0xe2 | 0xe3 => false,
+            0x80..=0xff => true,
+            _ => false,
+        };
+        if !kept {
+            return false;
+        }
+        before = b;
+    }
+    true
 }
 
 /// Bytes that [`normalize_sparse`] copies as they are: every byte below 0x80 but control
@@ -1264,6 +1291,27 @@ mod tests {
             index.find_normalized(&norm, &sparse),
             index.select(&norm, candidates_reference(&index, &norm), |o| map[o])
         );
+    }
+
+    #[test]
+    fn names_that_stay_normal_are_their_normalization() {
+        use proptest::prelude::*;
+        proptest!(|(parts in pieces(), any in "\\PC{0,40}")| {
+            for text in [parts.concat(), any] {
+                prop_assert_eq!(normalize_text(&text), normalize_sparse(&text).0);
+            }
+        });
+        for name in [
+            "Dr\u{e9}syn",
+            "Vi\u{1ec7}t Nam",
+            "O\u{2019}Brien",
+            "A\u{a0}B",
+            "x  y",
+            "U.S.",
+        ] {
+            assert_eq!(normalize_text(name), normalize_sparse(name).0, "{name}");
+        }
+        assert!(stays_normal("Republic of Dr\u{e9}syn".as_bytes()));
     }
 
     #[test]
