@@ -27,7 +27,9 @@ pub struct Mention {
 }
 
 struct Pattern {
-    entities: Vec<EntityId>,
+    /// The entities with this name (usually one): `entity`, then `more`.
+    entity: EntityId,
+    more: Vec<EntityId>,
     /// The normalized pattern text, for the case check.
     text: String,
     is_title: bool,
@@ -40,8 +42,9 @@ struct Entry {
     /// pattern `pattern`'s text, in any ASCII case (no string of its own per entry).
     pattern: u32,
     len: u32,
-    /// Patterns with this text (ascending).
-    patterns: Vec<u32>,
+    /// Patterns with this text (ascending): `MentionIndex::flat[first..first + count]`.
+    first: u32,
+    count: u32,
     /// The byte length of the longest pattern whose first word this text is (0: none).
     longest: u32,
 }
@@ -66,6 +69,8 @@ impl Entry {
 pub struct MentionIndex {
     patterns: Vec<Pattern>,
     entries: Vec<Entry>,
+    /// The patterns of every entry, entry after entry (see [`Entry::first`]).
+    flat: Vec<u32>,
     by_hash: FxHashMap<u64, u32>,
     /// One bit per hash value modulo its length (a power of two): most words begin no name,
     /// and a clear bit says so before the hash map is probed.
@@ -76,6 +81,14 @@ pub struct MentionIndex {
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
     odd: Option<(AhoCorasick, Vec<u32>)>,
+}
+
+/// The hash of a pattern's key while the index is built (FxHash of its bytes).
+fn key_hash(key: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish()
 }
 
 /// FNV-1a over ASCII-lowercased bytes: one xor and one multiply a byte, and incremental, so
@@ -140,9 +153,17 @@ static ASCII_WORD: [bool; 256] = {
     t
 };
 
-/// Whether `c` is part of a word (as for the boundaries of a mention).
+/// Whether `c` is part of a word (as for the boundaries of a mention): alphanumeric, or `_`.
+/// The Latin letters of names (Latin-1 and Latin Extended-A and -B, all letters but `×` and
+/// `÷`) are answered without the Unicode tables (a test checks every character).
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '_' => true,
+        '\u{c0}'..='\u{24f}' => c != '\u{d7}' && c != '\u{f7}',
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric(),
+    }
 }
 
 /// The character at byte `at` of `text` and its length.
@@ -159,7 +180,10 @@ impl MentionIndex {
     pub fn new(kb: &KnowledgeBase) -> MentionIndex {
         let title = kb.kind_by_name("title");
         let quote = kb.kind_by_name("quote");
-        let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+        // the latest pattern by the hash of its key (the text; lowercased for titles), and for
+        // each pattern the one before it with the same hash: no key string per name
+        let mut by_key: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut same_hash: Vec<u32> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         for (id, entity) in kb.entities() {
             // Quotes are found by the quote extractor, not as names.
@@ -173,21 +197,37 @@ impl MentionIndex {
                     continue;
                 }
                 // Case-insensitive patterns share one entry per lowercase text.
-                let key = if is_title {
-                    text.to_lowercase()
-                } else {
-                    text.clone()
-                };
-                match by_key.get(&key) {
-                    Some(&p) if patterns[p].is_title == is_title => {
-                        if !patterns[p].entities.contains(&id) {
-                            patterns[p].entities.push(id);
+                let lower = is_title.then(|| text.to_lowercase());
+                let key = lower.as_deref().unwrap_or(&text);
+                let h = key_hash(key);
+                // the latest pattern with this key
+                let mut latest = None;
+                let mut q = by_key.get(&h).copied().unwrap_or(u32::MAX);
+                while let Some(p) = patterns.get(q as usize) {
+                    let same = if p.is_title {
+                        p.text.to_lowercase() == key
+                    } else {
+                        p.text == key
+                    };
+                    if same {
+                        latest = Some(q as usize);
+                        break;
+                    }
+                    q = same_hash.get(q as usize).copied().unwrap_or(u32::MAX);
+                }
+                match latest {
+                    Some(p) if patterns[p].is_title == is_title => {
+                        let p = &mut patterns[p];
+                        if p.entity != id && !p.more.contains(&id) {
+                            p.more.push(id);
                         }
                     }
                     _ => {
-                        by_key.insert(key, patterns.len());
+                        let before = by_key.insert(h, patterns.len() as u32);
+                        same_hash.push(before.unwrap_or(u32::MAX));
                         patterns.push(Pattern {
-                            entities: vec![id],
+                            entity: id,
+                            more: Vec::new(),
                             text,
                             is_title,
                         });
@@ -196,9 +236,11 @@ impl MentionIndex {
             }
         }
         drop(by_key);
-        let mut entries: Vec<Entry> = Vec::with_capacity(patterns.len());
+        drop(same_hash);
+        // first words and prefixes of longer names add entries to the patterns' own
+        let mut entries: Vec<Entry> = Vec::with_capacity(patterns.len() + patterns.len() / 2);
         let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
-        by_hash.reserve(patterns.len());
+        by_hash.reserve(patterns.len() + patterns.len() / 2);
         // the entry of the first `len` bytes of pattern `i`'s text (in any ASCII case), made on
         // first use; texts whose hashes collide get one entry each, the second behind a probe
         // of the next hash values
@@ -229,6 +271,8 @@ impl MentionIndex {
             }
         };
         let mut odd = Vec::new();
+        // the entry of each pattern's whole text (u32::MAX: odd), made into `flat` below
+        let mut owner: Vec<u32> = Vec::with_capacity(patterns.len());
         for (i, p) in patterns.iter().enumerate() {
             // lowercasing keeps byte offsets, and the hash and comparisons ignore ASCII case
             let len = p.text.len();
@@ -239,16 +283,45 @@ impl MentionIndex {
                 .map_or(len, |(at, _)| at);
             if first_len == 0 {
                 odd.push(i as u32);
+                owner.push(u32::MAX);
                 continue;
             }
             if first_len < len {
                 let first = entry_of(i, first_len, &mut entries);
                 entries[first].longest = entries[first].longest.max(len as u32);
+                // every longer prefix the matcher looks up (ending before a character that is
+                // not part of a word), with no patterns of its own: the matcher stops carrying
+                // a name on at the first prefix the index does not know
+                for (at, c) in p.text[first_len..].char_indices().skip(1) {
+                    if !is_word_char(c) {
+                        entry_of(i, first_len + at, &mut entries);
+                    }
+                }
             }
             let entry = entry_of(i, len, &mut entries);
-            entries[entry].patterns.push(i as u32);
+            owner.push(entry as u32);
             entries[entry].longest = entries[entry].longest.max(first_len as u32);
         }
+        // the patterns of each entry in one array, in pattern order (a counting sort)
+        for &e in &owner {
+            if let Some(entry) = entries.get_mut(e as usize) {
+                entry.count += 1;
+            }
+        }
+        let mut next = 0u32;
+        for entry in &mut entries {
+            entry.first = next;
+            next += entry.count;
+        }
+        let mut flat = vec![0u32; next as usize];
+        let mut fill: Vec<u32> = entries.iter().map(|e| e.first).collect();
+        for (i, &e) in owner.iter().enumerate() {
+            if let Some(at) = fill.get_mut(e as usize) {
+                flat[*at as usize] = i as u32;
+                *at += 1;
+            }
+        }
+        drop(fill);
         let odd = (!odd.is_empty()).then(|| {
             #[allow(
                 clippy::expect_used,
@@ -282,6 +355,7 @@ impl MentionIndex {
         MentionIndex {
             patterns,
             entries,
+            flat,
             by_hash,
             seen,
             words_seen,
@@ -291,8 +365,17 @@ impl MentionIndex {
 
     /// Every mention in the article's prose, leftmost-longest, not overlapping.
     pub fn find(&self, article: &Article) -> Vec<Mention> {
-        let (norm, map) = normalize(&article.prose);
+        let (norm, map) = normalize_sparse(&article.prose);
         self.find_normalized(&norm, &map)
+    }
+
+    /// The patterns of an entry.
+    #[inline]
+    fn patterns_of(&self, entry: &Entry) -> &[u32] {
+        let first = entry.first as usize;
+        self.flat
+            .get(first..first + entry.count as usize)
+            .unwrap_or(&[])
     }
 
     /// The entry of the text `norm[start..end]` whose hash is `h`, if the index has it.
@@ -330,78 +413,98 @@ impl MentionIndex {
     }
 
     /// Every occurrence of a name on word boundaries: (start, end, pattern).
+    ///
+    /// Each word (as [`for_each_word`] finds them) passes [`Self::words_seen`] and is looked
+    /// up; after a word that begins some name, the hash is carried on byte by byte and looked
+    /// up at each later word end, until a prefix no name has ([`MentionIndex::new`] registers
+    /// every such prefix) or the longest name's length.
     fn candidates(&self, norm: &str) -> Vec<(usize, usize, usize)> {
         let bytes = norm.as_bytes();
         let mut found = Vec::new();
-        let mut at = 0;
-        while at < bytes.len() {
-            // to the start of the next word (a non-ASCII byte is decoded to tell)
-            match bytes[at..]
+        let words_mask = self.words_seen.len() * 64 - 1;
+        for_each_word(norm, |start, end| {
+            // most words begin no name: turned away by one bit, inline
+            let bit = word_key_in(bytes, start, end) as usize & words_mask;
+            if self.words_seen[bit / 64] & (1 << (bit % 64)) != 0 {
+                self.names_from(norm, start, end, &mut found);
+            }
+        });
+        self.odd_candidates(norm, &mut found);
+        found
+    }
+
+    /// The names that begin with the word `norm[start..end]`, if any: the word looked up,
+    /// then, after a word that begins some name, the hash carried on byte by byte and looked
+    /// up at each later word end, until a prefix no name has or the longest name's length.
+    #[inline(never)]
+    fn names_from(
+        &self,
+        norm: &str,
+        start: usize,
+        end: usize,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        let bytes = norm.as_bytes();
+        let mut h = TextHash::of(&bytes[start..end]);
+        let Some(first) = self.entry(norm, start, end, h) else {
+            return;
+        };
+        if first.longest == 0 {
+            return;
+        }
+        found.extend(
+            self.patterns_of(first)
                 .iter()
-                .position(|&b| b >= 0x80 || ASCII_WORD[b as usize])
-            {
-                Some(skip) => at += skip,
+                .map(|&p| (start, end, p as usize)),
+        );
+        let limit = (start + first.longest as usize).min(bytes.len());
+        // longer names: carry the hash on byte by byte, looking up at word ends
+        let mut e = end;
+        while e < limit {
+            h = h.push(bytes[e]);
+            e += 1;
+            if !norm.is_char_boundary(e) || Self::word_at(norm, e) {
+                continue;
+            }
+            match self.entry(norm, start, e, h) {
+                Some(entry) => found.extend(
+                    self.patterns_of(entry)
+                        .iter()
+                        .map(|&p| (start, e, p as usize)),
+                ),
+                // no name goes on from here
                 None => break,
             }
-            if bytes[at] >= 0x80 && !Self::word_at(norm, at) {
-                at += char_at(norm, at).1;
-                continue;
-            }
-            // a word starts at `at`: to its end, over ASCII word bytes, and characters
-            // decoded one by one where a non-ASCII byte comes
-            let start = at;
-            let mut end = at;
-            loop {
-                end += bytes[end..]
-                    .iter()
-                    .position(|&b| !ASCII_WORD[b as usize])
-                    .unwrap_or(bytes.len() - end);
-                if end < bytes.len() && bytes[end] >= 0x80 && Self::word_at(norm, end) {
-                    end += char_at(norm, end).1;
-                    continue;
-                }
-                break;
-            }
-            at = end;
-            let bit = word_key_in(bytes, start, end) as usize & (self.words_seen.len() * 64 - 1);
-            if self.words_seen[bit / 64] & (1 << (bit % 64)) == 0 {
-                continue;
-            }
-            let mut h = TextHash::of(&bytes[start..end]);
-            if let Some(first) = self.entry(norm, start, end, h)
-                && first.longest > 0
-            {
-                found.extend(first.patterns.iter().map(|&p| (start, end, p as usize)));
-                let limit = (start + first.longest as usize).min(bytes.len());
-                // longer names: carry the hash on byte by byte, looking up at word ends
-                let mut e = end;
-                while e < limit {
-                    h = h.push(bytes[e]);
-                    e += 1;
-                    if !norm.is_char_boundary(e) || Self::word_at(norm, e) {
-                        continue;
-                    }
-                    if let Some(entry) = self.entry(norm, start, e, h) {
-                        found.extend(entry.patterns.iter().map(|&p| (start, e, p as usize)));
-                    }
-                }
-            }
         }
+    }
+
+    /// The occurrences of names that do not begin with a word character, on word boundaries.
+    fn odd_candidates(&self, norm: &str, found: &mut Vec<(usize, usize, usize)>) {
         if let Some((automaton, odd)) = &self.odd {
             for m in automaton.find_overlapping_iter(norm) {
                 let (start, end) = (m.start(), m.end());
                 let before_ok = start == 0 || !is_word_byte(norm, start, true);
-                let after_ok = end == bytes.len() || !is_word_byte(norm, end, false);
+                let after_ok = end == norm.len() || !is_word_byte(norm, end, false);
                 if before_ok && after_ok {
                     found.push((start, end, odd[m.pattern().as_usize()] as usize));
                 }
             }
         }
-        found
     }
 
-    pub(crate) fn find_normalized(&self, norm: &str, map: &[u32]) -> Vec<Mention> {
-        let mut found = self.candidates(norm);
+    pub(crate) fn find_normalized(&self, norm: &str, map: &OffsetMap) -> Vec<Mention> {
+        let found = self.candidates(norm);
+        self.select(norm, found, |o| map.get(o))
+    }
+
+    /// The mentions among the candidates: case checked, leftmost-longest, not overlapping,
+    /// with their spans mapped back by `map`.
+    fn select(
+        &self,
+        norm: &str,
+        mut found: Vec<(usize, usize, usize)>,
+        map: impl Fn(usize) -> u32,
+    ) -> Vec<Mention> {
         found.retain(|&(start, end, p)| {
             let pattern = &self.patterns[p];
             let matched = &norm[start..end];
@@ -421,13 +524,15 @@ impl MentionIndex {
             last_end = end;
             let pattern = &self.patterns[p];
             mentions.push(Mention {
-                // `map[end]` is where the next character starts, so a dropped initialism period
-                // (`U.S.`) stays inside the mention.
+                // `map(end)` is where the next character starts, so a dropped initialism
+                // period (`U.S.`) stays inside the mention.
                 span: Span {
-                    start: map[start],
-                    end: map[end],
+                    start: map(start),
+                    end: map(end),
                 },
-                entities: pattern.entities.clone(),
+                entities: std::iter::once(pattern.entity)
+                    .chain(pattern.more.iter().copied())
+                    .collect(),
                 is_title: pattern.is_title,
             });
         }
@@ -445,121 +550,312 @@ fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// Bytes [`for_each_word`] classifies at once.
+const WORD_CHUNK: usize = 32;
+
+/// Whether an ASCII byte is part of a word (as [`ASCII_WORD`]), as arithmetic that compiles to
+/// SIMD compares; false for bytes of 0x80 and above.
+#[inline(always)]
+fn is_ascii_word_byte(b: u8) -> bool {
+    ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'_')
+}
+
+/// Bit `j` set when byte `j` of `v` is 1 (every byte 0 or 1): eight bytes at a time gathered
+/// into one by a multiplication.
+#[inline(always)]
+fn pack(v: &[u8; WORD_CHUNK]) -> u32 {
+    let mut m = 0u32;
+    for (k, group) in v.chunks_exact(8).enumerate() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(group);
+        let x = u64::from_le_bytes(eight);
+        m |= ((x.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
+    }
+    m
+}
+
+/// The chunk of `bytes` at `i`, padded with NUL bytes past the end.
+#[inline(always)]
+fn chunk_at(bytes: &[u8], i: usize) -> [u8; WORD_CHUNK] {
+    match bytes
+        .get(i..)
+        .and_then(|rest| rest.first_chunk::<WORD_CHUNK>())
+    {
+        Some(c) => *c,
+        None => {
+            let mut c = [0u8; WORD_CHUNK];
+            let rest = bytes.get(i..).unwrap_or(&[]);
+            c[..rest.len()].copy_from_slice(rest);
+            c
+        }
+    }
+}
+
+/// Calls `f(start, end)` for each word of `text`, in order: each maximal run of characters
+/// that are part of a word ([`is_word_char`]: letters, digits, `_`).
+///
+/// The text is read [`WORD_CHUNK`] bytes at a time (as `extract::words` does): each chunk is
+/// classified into a bit mask of word bytes by compares over a fixed-size array (SIMD), and
+/// words start and end where the mask changes. Only the rare chunks with bytes of 0x80 and
+/// above decode characters.
+#[inline]
+fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    // whether the byte before the chunk is part of a word, and where that word started
+    let mut in_word = false;
+    let mut start = 0;
+    // word bits of the first bytes of the next chunk: a word character that straddles
+    let mut carry = 0u32;
+    let mut i = 0;
+    while i < len {
+        let chunk = chunk_at(bytes, i);
+        let mut flags = [0u8; WORD_CHUNK];
+        for (flag, &b) in flags.iter_mut().zip(&chunk) {
+            *flag = is_ascii_word_byte(b) as u8;
+        }
+        let mut word = pack(&flags);
+        if chunk.iter().fold(0u8, |acc, &b| acc | b) >= 0x80 {
+            word |= non_ascii_words(text, i, &chunk, &mut carry);
+        } else {
+            carry = 0;
+        }
+        // a set bit where the mask changes: a word starts or ends there, in turn
+        let mut changes = word ^ ((word << 1) | in_word as u32);
+        if in_word && changes != 0 {
+            f(start, i + changes.trailing_zeros() as usize);
+            changes &= changes - 1;
+            in_word = false;
+        }
+        while changes != 0 {
+            let at = i + changes.trailing_zeros() as usize;
+            changes &= changes - 1;
+            if changes == 0 {
+                // the word goes on into the next chunk
+                start = at;
+                in_word = true;
+                break;
+            }
+            f(at, i + changes.trailing_zeros() as usize);
+            changes &= changes - 1;
+        }
+        i += WORD_CHUNK;
+    }
+    if in_word {
+        f(start, len);
+    }
+}
+
+/// The word bits of the non-ASCII bytes of the chunk at `i`: every byte of a character that
+/// is part of a word. `carry` has the bits of the first bytes of this chunk, when a word
+/// character started in the chunk before, and is set for the next chunk.
+#[cold]
+fn non_ascii_words(text: &str, i: usize, chunk: &[u8; WORD_CHUNK], carry: &mut u32) -> u32 {
+    let mut word = *carry;
+    *carry = 0;
+    for (j, &b) in chunk.iter().enumerate() {
+        // the first byte of a multi-byte character
+        if b >= 0xC0
+            && let Some(c) = text.get(i + j..).and_then(|rest| rest.chars().next())
+            && is_word_char(c)
+        {
+            let bits = ((1u64 << c.len_utf8()) - 1) << j;
+            word |= bits as u32;
+            *carry = (bits >> WORD_CHUNK) as u32;
+        }
+    }
+    word
+}
+
+/// Where offsets in a normalized text came from in the original: the offset of the character
+/// each character of the normalized text was made from (and of the end, the original length).
+///
+/// Normalized and original offsets move on together except where characters were dropped or
+/// shortened, so only those places are kept: (normalized offset, original offset) from which
+/// the difference holds, in order (before the first, offsets are equal). Offsets are mapped
+/// at character boundaries of the normalized text only.
+#[derive(Debug, Default)]
+pub(crate) struct OffsetMap {
+    breaks: Vec<(u32, u32)>,
+}
+
+impl OffsetMap {
+    /// The original offset of normalized offset `o` (a character boundary).
+    pub(crate) fn get(&self, o: usize) -> u32 {
+        let k = self.breaks.partition_point(|&(n, _)| n as usize <= o);
+        match k.checked_sub(1).and_then(|k| self.breaks.get(k)) {
+            Some(&(n, i)) => i + (o as u32 - n),
+            None => o as u32,
+        }
+    }
+
+    /// Notes that normalized offset `o` came from original offset `i`.
+    #[inline]
+    fn note(&mut self, delta: &mut usize, o: usize, i: usize) {
+        if i - o != *delta {
+            *delta = i - o;
+            self.breaks.push((o as u32, i as u32));
+        }
+    }
+}
+
 /// Normalizes text for matching and returns it with a map from each normalized byte to the
 /// original offset of its character (plus one trailing entry: the original length).
 pub fn normalize(text: &str) -> (String, Vec<u32>) {
-    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
-    let out = normalize_with(text, &mut map);
-    (out, map)
+    let (norm, offsets) = normalize_sparse(text);
+    let mut map: Vec<u32> = Vec::with_capacity(norm.len() + 1);
+    let mut at = 0;
+    for o in 0..=norm.len() {
+        // a byte inside a character maps where the character does
+        if norm.is_char_boundary(o) {
+            at = offsets.get(o);
+        }
+        map.push(at);
+    }
+    (norm, map)
 }
 
 /// [`normalize`] without the offset map (for names, whose offsets are never needed).
 fn normalize_text(text: &str) -> String {
-    normalize_with(text, &mut Vec::new())
+    if stays_normal(text.as_bytes()) {
+        return text.to_string();
+    }
+    normalize_sparse(text).0
 }
 
-/// Bytes in a chunk of [`normalize_with`] that it copies as they are: every byte below 0x80
-/// but control characters and `.`, and no two spaces in a row (a single space stays a space).
+/// Whether normalizing leaves `bytes` as they are (most names): no `.`, no white space but
+/// single spaces, no control characters, and no character that could be a curly quote, a
+/// dash or white space: every one of those begins with one of the lead bytes 0xC2 (U+0085,
+/// U+00A0), 0xCA (U+02BC), 0xE1 (U+1680), 0xE2 (U+2000..U+206F, U+2212) or 0xE3 (U+3000).
+/// Accented Latin letters (0xC3..) pass.
+fn stays_normal(bytes: &[u8]) -> bool {
+    let mut before = 0u8;
+    for &b in bytes {
+        let kept = match b {
+            b'.' => false,
+            b' ' => before != b' ',
+            0x21..=0x7e => true,
+            0xc2 | 0xca | 0xe1 | 0xe2 | 0xe3 => false,
+            0x80..=0xff => true,
+            _ => false,
+        };
+        if !kept {
+            return false;
+        }
+        before = b;
+    }
+    true
+}
+
+/// Bytes that [`normalize_sparse`] copies as they are: every byte below 0x80 but control
+/// characters and `.`, and a space unless the byte before (`before`) is a space too.
+#[inline(always)]
+fn stops_plain(b: u8, before: u8) -> bool {
+    (b.wrapping_sub(0x20) >= 0x60) | (b == b'.') | ((b == b' ') & (before == b' '))
+}
+
+/// How many bytes from `i` are copied as they are ([`stops_plain`]), `last` being the byte
+/// written before them (0: none): [`WORD_CHUNK`] bytes classified at once, with the bytes
+/// before them shifted in for the double-space test.
 #[inline]
-fn plain_chunk(c: &[u8; CHUNK]) -> bool {
-    // written as folds over a fixed-size array so that they compile to SIMD compares
-    let special = c.iter().fold(false, |acc, &b| {
-        acc | !(0x20..0x80).contains(&b) | (b == b'.')
-    });
-    let double_space = c
-        .windows(2)
-        .fold(false, |acc, w| acc | ((w[0] == b' ') & (w[1] == b' ')));
-    !special && !double_space
+fn plain_run(bytes: &[u8], i: usize, last: u8) -> usize {
+    let mut at = i;
+    let mut last = last;
+    loop {
+        // past the end the padding is NUL bytes, which stop the run
+        let chunk = chunk_at(bytes, at);
+        let mut before = [0u8; WORD_CHUNK];
+        before[0] = last;
+        before[1..].copy_from_slice(&chunk[..WORD_CHUNK - 1]);
+        let mut flags = [0u8; WORD_CHUNK];
+        for ((flag, &b), &p) in flags.iter_mut().zip(&chunk).zip(&before) {
+            *flag = stops_plain(b, p) as u8;
+        }
+        let stop = pack(&flags);
+        if stop != 0 {
+            return at - i + stop.trailing_zeros() as usize;
+        }
+        last = chunk[WORD_CHUNK - 1];
+        at += WORD_CHUNK;
+    }
 }
 
-/// How many bytes [`normalize_with`] looks at at once.
-const CHUNK: usize = 16;
-
-fn normalize_with(text: &str, map: &mut Vec<u32>) -> String {
+/// The normalization of [`normalize`], with the sparse map of [`OffsetMap`]: runs of bytes
+/// that stay as they are (most of a text) are found a chunk at a time and copied whole; the
+/// bytes between them, a character at a time.
+pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
     let bytes = text.as_bytes();
-    // normalizing never lengthens: write by index into full-length buffers, then cut
-    let mut out: Vec<u8> = vec![0; bytes.len()];
-    map.clear();
-    map.resize(bytes.len() + 1, 0);
-    let mut o = 0;
+    // written a str at a time (runs are ASCII, characters whole), so never validated again
+    let mut out = String::with_capacity(bytes.len());
+    let mut map = OffsetMap::default();
+    // original minus normalized offset since the last break
+    let mut delta = 0;
     // the two characters before, for the initialism rule
     let mut prev: [char; 2] = [' ', ' '];
     let mut i = 0;
     while i < bytes.len() {
-        // most chunks of text stay as they are: copied whole (a leading space after a space
-        // is left to the careful path, which merges it)
-        if let Some(chunk) = bytes[i..].first_chunk::<CHUNK>()
-            && plain_chunk(chunk)
-            && !(chunk[0] == b' ' && o > 0 && out[o - 1] == b' ')
-        {
-            out[o..o + CHUNK].copy_from_slice(chunk);
-            for (k, m) in map[o..o + CHUNK].iter_mut().enumerate() {
-                *m = (i + k) as u32;
+        let run = plain_run(bytes, i, out.as_bytes().last().copied().unwrap_or(0));
+        if run > 0 {
+            map.note(&mut delta, out.len(), i);
+            out.push_str(&text[i..i + run]);
+            prev = if run >= 2 {
+                [bytes[i + run - 2] as char, bytes[i + run - 1] as char]
+            } else {
+                [prev[1], bytes[i] as char]
+            };
+            i += run;
+            if i >= bytes.len() {
+                break;
             }
-            prev = [chunk[CHUNK - 2] as char, chunk[CHUNK - 1] as char];
-            o += CHUNK;
-            i += CHUNK;
+        }
+        // the careful path, one character
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII: no decoding
+            if b.is_ascii_whitespace() {
+                // runs of white space (line breaks, masked markup) match one space
+                if !out.ends_with(' ') {
+                    map.note(&mut delta, out.len(), i);
+                    out.push(' ');
+                }
+                prev = [prev[1], ' '];
+            } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() {
+                // the period of an initialism: U.S. → US
+                prev = [prev[1], '.'];
+            } else {
+                map.note(&mut delta, out.len(), i);
+                out.push(b as char);
+                prev = [prev[1], b as char];
+            }
+            i += 1;
             continue;
         }
-        // the careful path, a character at a time, to the end of this chunk
-        let stop = (i + CHUNK).min(bytes.len());
-        while i < stop {
-            let b = bytes[i];
-            if b < 0x80 {
-                // ASCII: no decoding
-                if b.is_ascii_whitespace() {
-                    // runs of white space (line breaks, masked markup) match one space
-                    if o == 0 || out[o - 1] != b' ' {
-                        out[o] = b' ';
-                        map[o] = i as u32;
-                        o += 1;
-                    }
-                    prev = [prev[1], ' '];
-                } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic() {
-                    // the period of an initialism: U.S. → US
-                    prev = [prev[1], '.'];
-                } else {
-                    out[o] = b;
-                    map[o] = i as u32;
-                    o += 1;
-                    prev = [prev[1], b as char];
-                }
-                i += 1;
-                continue;
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        let ascii = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
+            '\u{201c}' | '\u{201d}' => Some(b'"'),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
+            c if c.is_whitespace() => (!out.ends_with(' ')).then_some(b' ').or(Some(0)),
+            _ => None,
+        };
+        match ascii {
+            Some(0) => {}
+            Some(a) => {
+                map.note(&mut delta, out.len(), i);
+                out.push(a as char);
             }
-            let c = text[i..].chars().next().unwrap_or(' ');
-            let len = c.len_utf8();
-            let ascii = match c {
-                '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
-                '\u{201c}' | '\u{201d}' => Some(b'"'),
-                '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
-                c if c.is_whitespace() => {
-                    (o == 0 || out[o - 1] != b' ').then_some(b' ').or(Some(0))
-                }
-                _ => None,
-            };
-            match ascii {
-                Some(0) => {}
-                Some(a) => {
-                    out[o] = a;
-                    map[o] = i as u32;
-                    o += 1;
-                }
-                None => {
-                    out[o..o + len].copy_from_slice(&bytes[i..i + len]);
-                    map[o..o + len].fill(i as u32);
-                    o += len;
-                }
+            None => {
+                map.note(&mut delta, out.len(), i);
+                out.push(c);
             }
-            prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
-            i += len;
         }
+        prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
+        i += len;
     }
-    out.truncate(o);
-    map[o] = text.len() as u32;
-    map.truncate(o + 1);
-    // whole characters were copied or replaced by ASCII, so this is valid UTF-8
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // the end maps to the end
+    map.note(&mut delta, out.len(), bytes.len());
+    (out, map)
 }
 
 #[cfg(test)]
@@ -649,6 +945,382 @@ mod tests {
             prop_assert_eq!(normalize(&text), reference(&text));
         });
     }
+    /// The chunked normalization as it was before the sparse offset map (a `u32` per byte,
+    /// 16-byte plain chunks): the reference [`normalize_sparse`] must agree with.
+    fn dense_reference(text: &str) -> (String, Vec<u32>) {
+        const CHUNK: usize = 16;
+        fn plain_chunk(c: &[u8; CHUNK]) -> bool {
+            let special = c.iter().fold(false, |acc, &b| {
+                acc | !(0x20..0x80).contains(&b) | (b == b'.')
+            });
+            let double_space = c
+                .windows(2)
+                .fold(false, |acc, w| acc | ((w[0] == b' ') & (w[1] == b' ')));
+            !special && !double_space
+        }
+        let bytes = text.as_bytes();
+        let mut out: Vec<u8> = vec![0; bytes.len()];
+        let mut map = vec![0u32; bytes.len() + 1];
+        let mut o = 0;
+        let mut prev: [char; 2] = [' ', ' '];
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(chunk) = bytes[i..].first_chunk::<CHUNK>()
+                && plain_chunk(chunk)
+                && !(chunk[0] == b' ' && o > 0 && out[o - 1] == b' ')
+            {
+                out[o..o + CHUNK].copy_from_slice(chunk);
+                for (k, m) in map[o..o + CHUNK].iter_mut().enumerate() {
+                    *m = (i + k) as u32;
+                }
+                prev = [chunk[CHUNK - 2] as char, chunk[CHUNK - 1] as char];
+                o += CHUNK;
+                i += CHUNK;
+                continue;
+            }
+            let stop = (i + CHUNK).min(bytes.len());
+            while i < stop {
+                let b = bytes[i];
+                if b < 0x80 {
+                    if b.is_ascii_whitespace() {
+                        if o == 0 || out[o - 1] != b' ' {
+                            out[o] = b' ';
+                            map[o] = i as u32;
+                            o += 1;
+                        }
+                        prev = [prev[1], ' '];
+                    } else if b == b'.' && prev[1].is_ascii_uppercase() && !prev[0].is_alphabetic()
+                    {
+                        prev = [prev[1], '.'];
+                    } else {
+                        out[o] = b;
+                        map[o] = i as u32;
+                        o += 1;
+                        prev = [prev[1], b as char];
+                    }
+                    i += 1;
+                    continue;
+                }
+                let c = text[i..].chars().next().unwrap();
+                let len = c.len_utf8();
+                let ascii = match c {
+                    '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some(b'\''),
+                    '\u{201c}' | '\u{201d}' => Some(b'"'),
+                    '\u{2010}'..='\u{2015}' | '\u{2212}' => Some(b'-'),
+                    c if c.is_whitespace() => {
+                        (o == 0 || out[o - 1] != b' ').then_some(b' ').or(Some(0))
+                    }
+                    _ => None,
+                };
+                match ascii {
+                    Some(0) => {}
+                    Some(a) => {
+                        out[o] = a;
+                        map[o] = i as u32;
+                        o += 1;
+                    }
+                    None => {
+                        out[o..o + len].copy_from_slice(&bytes[i..i + len]);
+                        map[o..o + len].fill(i as u32);
+                        o += len;
+                    }
+                }
+                prev = [prev[1], if c.is_whitespace() { ' ' } else { c }];
+                i += len;
+            }
+        }
+        out.truncate(o);
+        map[o] = text.len() as u32;
+        map.truncate(o + 1);
+        (String::from_utf8(out).unwrap(), map)
+    }
+
+    /// Pieces of text for the property tests: name-like words (some of the test index's
+    /// names, in several cases), initialisms, curly quotes, dashes, runs of white space,
+    /// control characters and non-ASCII letters.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = Vec<&'static str>> {
+        use proptest::prelude::*;
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "New",
+                "York",
+                "Times",
+                "City",
+                "new",
+                "NEW YORK",
+                "the",
+                "The",
+                "of",
+                "U.S.",
+                "US",
+                "Army",
+                "A. B.",
+                "Mr. ",
+                "Al",
+                "-",
+                "Qaeda",
+                "Prime",
+                "Minister",
+                "Britain",
+                "\u{2019}s",
+                "'s",
+                "Jos\u{e9}",
+                "Rodr\u{ed}guez",
+                "Zapatero",
+                "\u{c9}lys\u{e9}e",
+                "AT&T",
+                "$100",
+                "Club",
+                "Delhi",
+                "_",
+                "x1",
+                " ",
+                " ",
+                " ",
+                "  ",
+                "\n",
+                "\r\n",
+                "\t",
+                "\u{b}",
+                "\u{7f}",
+                ".",
+                ",",
+                "\u{201c}",
+                "\u{201d}",
+                "\u{2014}",
+                "\u{a0}",
+                "\u{2003}",
+                "\u{43c}\u{438}\u{440}",
+                "\u{1f600}",
+                "abcdefghijklmnopqrstuvwxyz",
+                "0123456789",
+            ]),
+            0..80,
+        )
+    }
+
+    #[test]
+    fn sparse_normalization_agrees_with_the_dense_one() {
+        use proptest::prelude::*;
+        proptest!(|(parts in pieces())| {
+            let text: String = parts.concat();
+            let (norm, map) = dense_reference(&text);
+            let (sparse_norm, sparse) = normalize_sparse(&text);
+            prop_assert_eq!(&sparse_norm, &norm);
+            for (o, &m) in map.iter().enumerate() {
+                if norm.is_char_boundary(o) {
+                    prop_assert_eq!(sparse.get(o), m, "offset {}", o);
+                }
+            }
+            prop_assert_eq!(normalize(&text), (norm, map));
+        });
+    }
+
+    #[test]
+    fn sparse_map_of_drops_and_replacements() {
+        let text = "  A.  B. \u{201c}x\u{201d}\u{2014}y. \u{e9}\u{2019}  end  ";
+        let (norm, map) = dense_reference(text);
+        let (sparse_norm, sparse) = normalize_sparse(text);
+        assert_eq!(sparse_norm, norm);
+        for (o, &m) in map.iter().enumerate() {
+            if norm.is_char_boundary(o) {
+                assert_eq!(sparse.get(o), m, "offset {o}");
+            }
+        }
+        assert_eq!(normalize_sparse("").1.get(0), 0);
+    }
+
+    /// An index over a few names that share first words, with initialisms, hyphens, titles,
+    /// non-ASCII letters and names that do not begin with a word character.
+    fn test_index() -> MentionIndex {
+        let kb = crate::rules::load_str(
+            "t.rules",
+            "place \"New York\" aka \"New York City\", \"NYC\"\n\
+             org \"New York Times\" aka \"The New York Times\", \"The Times\"\n\
+             place \"New Delhi\"\n\
+             org \"Al-Qaeda\" aka \"Al Qaeda\"\n\
+             org \"U.S. Army\" aka \"US Army of the Potomac\"\n\
+             org \"AT&T\"\n\
+             org \"$100 Club\"\n\
+             person \"Jos\u{e9} Rodr\u{ed}guez Zapatero\" aka \"Zapatero\"\n\
+             place \"\u{c9}lys\u{e9}e\"\n\
+             title \"Prime Minister\" aka \"Prime Minister of Britain\", \"Britain\u{2019}s prime minister\"\n",
+        )
+        .unwrap();
+        MentionIndex::new(&kb)
+    }
+
+    /// The scan of candidates as it was before chunked words and prefix entries: every word
+    /// found a byte at a time, and the hash carried on to the longest name's length.
+    fn candidates_reference(index: &MentionIndex, norm: &str) -> Vec<(usize, usize, usize)> {
+        let bytes = norm.as_bytes();
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            match bytes[at..]
+                .iter()
+                .position(|&b| b >= 0x80 || ASCII_WORD[b as usize])
+            {
+                Some(skip) => at += skip,
+                None => break,
+            }
+            if bytes[at] >= 0x80 && !MentionIndex::word_at(norm, at) {
+                at += char_at(norm, at).1;
+                continue;
+            }
+            let start = at;
+            let mut end = at;
+            loop {
+                end += bytes[end..]
+                    .iter()
+                    .position(|&b| !ASCII_WORD[b as usize])
+                    .unwrap_or(bytes.len() - end);
+                if end < bytes.len() && bytes[end] >= 0x80 && MentionIndex::word_at(norm, end) {
+                    end += char_at(norm, end).1;
+                    continue;
+                }
+                break;
+            }
+            at = end;
+            let bit = word_key_in(bytes, start, end) as usize & (index.words_seen.len() * 64 - 1);
+            if index.words_seen[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
+            let mut h = TextHash::of(&bytes[start..end]);
+            if let Some(first) = index.entry(norm, start, end, h)
+                && first.longest > 0
+            {
+                found.extend(
+                    index
+                        .patterns_of(first)
+                        .iter()
+                        .map(|&p| (start, end, p as usize)),
+                );
+                let limit = (start + first.longest as usize).min(bytes.len());
+                let mut e = end;
+                while e < limit {
+                    h = h.push(bytes[e]);
+                    e += 1;
+                    if !norm.is_char_boundary(e) || MentionIndex::word_at(norm, e) {
+                        continue;
+                    }
+                    if let Some(entry) = index.entry(norm, start, e, h) {
+                        found.extend(
+                            index
+                                .patterns_of(entry)
+                                .iter()
+                                .map(|&p| (start, e, p as usize)),
+                        );
+                    }
+                }
+            }
+        }
+        index.odd_candidates(norm, &mut found);
+        found
+    }
+
+    fn words_reference(text: &str) -> Vec<(usize, usize)> {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (is_word_char(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, text.len()));
+        }
+        words
+    }
+
+    #[test]
+    fn fast_candidates_agree_with_the_reference() {
+        use proptest::prelude::*;
+        let index = test_index();
+        proptest!(|(parts in pieces())| {
+            let text: String = parts.concat();
+            let mut words = Vec::new();
+            for_each_word(&text, |s, e| words.push((s, e)));
+            prop_assert_eq!(words, words_reference(&text));
+            let (norm, map) = dense_reference(&text);
+            let fast = index.candidates(&norm);
+            let slow = candidates_reference(&index, &norm);
+            prop_assert_eq!(&fast, &slow);
+            let (_, sparse) = normalize_sparse(&text);
+            prop_assert_eq!(
+                index.find_normalized(&norm, &sparse),
+                index.select(&norm, slow, |o| map[o])
+            );
+        });
+    }
+
+    #[test]
+    fn names_are_found_past_prefixes_and_initialisms() {
+        let index = test_index();
+        let text = "The New York Times said the U.S. Army of the Potomac and New York City \
+                    met the new york times, \u{c9}lys\u{e9}e, AT&T and $100 Club; NEW YORK TIMES. \
+                    Britain\u{2019}s Prime Minister, Prime Minister of Britain, in New Delhi";
+        let (norm, sparse) = normalize_sparse(text);
+        let found: Vec<&str> = index
+            .find_normalized(&norm, &sparse)
+            .iter()
+            .map(|m| &text[m.span.start as usize..m.span.end as usize])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "The New York Times",
+                "U.S. Army of the Potomac",
+                "New York City",
+                "\u{c9}lys\u{e9}e",
+                "AT&T",
+                "$100 Club",
+                "NEW YORK TIMES",
+                "Britain\u{2019}s Prime Minister",
+                "Prime Minister of Britain",
+                "New Delhi",
+            ]
+        );
+        let (norm, map) = dense_reference(text);
+        assert_eq!(
+            index.find_normalized(&norm, &sparse),
+            index.select(&norm, candidates_reference(&index, &norm), |o| map[o])
+        );
+    }
+
+    #[test]
+    fn names_that_stay_normal_are_their_normalization() {
+        use proptest::prelude::*;
+        proptest!(|(parts in pieces(), any in "\\PC{0,40}")| {
+            for text in [parts.concat(), any] {
+                prop_assert_eq!(normalize_text(&text), normalize_sparse(&text).0);
+            }
+        });
+        for name in [
+            "Dr\u{e9}syn",
+            "Vi\u{1ec7}t Nam",
+            "O\u{2019}Brien",
+            "A\u{a0}B",
+            "x  y",
+            "U.S.",
+        ] {
+            assert_eq!(normalize_text(name), normalize_sparse(name).0, "{name}");
+        }
+        assert!(stays_normal("Republic of Dr\u{e9}syn".as_bytes()));
+    }
+
+    #[test]
+    fn word_characters_are_the_alphanumeric_ones_and_underscore() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric() || c == '_', "{c:?}");
+        }
+    }
+
     #[test]
     fn word_keys_read_in_place_equal_keys_of_the_word_alone() {
         let text = b"a Putin MACRON zelenskyy x Sergey-Lavrov 2025 end";
