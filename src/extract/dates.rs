@@ -871,6 +871,9 @@ pub fn dateline(article: &Article) -> Option<ArticleDate> {
         cut -= 1;
     }
     let head = &text[..cut];
+    if !may_hold_a_day(head.as_bytes()) {
+        return None;
+    }
     for e in find(head, block.span.start as usize, None) {
         if e.form != DateForm::Absolute
             || e.date
@@ -897,6 +900,22 @@ pub fn dateline(article: &Article) -> Option<ArticleDate> {
         }
     }
     None
+}
+
+/// Whether `head` may hold an absolute date at day precision, the only kind of dateline:
+/// those are `month_day`, `day_month` (a capitalized month and a digit) and `iso` (digits
+/// and `-`) matches, or a weekday merged with one. Every other alternative makes a year, a
+/// month, or no absolute date at all.
+fn may_hold_a_day(head: &[u8]) -> bool {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    head.iter().any(u8::is_ascii_digit)
+        && (head.contains(&b'-')
+            || head
+                .windows(3)
+                .any(|w| w[0].is_ascii_uppercase() && MONTHS.iter().any(|m| m[..] == *w)))
 }
 
 /// Date claims for one sentence.
