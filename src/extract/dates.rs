@@ -2,10 +2,15 @@
 //! durations with hedges, each resolved against the article date into a range of days and
 //! tied to the event or entity its clause speaks of.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use jiff::civil::{Date, Weekday};
-use regex::Regex;
+use regex_automata::nfa::thompson::NFA;
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, PatternID, hybrid};
 
 use super::claim::{DateClaim, DateForm, DayRange, Hedge, Ref};
 use crate::article::{Article, ArticleDate, BlockKind, DateSource};
@@ -59,46 +64,64 @@ static DATE_ALTERNATIVES: LazyLock<[String; 8]> = LazyLock::new(|| {
     .map(|alternative| format!("(?-u:{})", alternative.replace(r"\b", r"(?-u:\b)")))
 });
 
-/// The date pattern anchored where a search starts: `at_start` for a match at the start of
-/// the text, `after_char` for one right after the first character of the haystack it is
-/// given, which is the character before the candidate position (so `\b` sees it, as it
-/// would in the whole text).
-struct Anchored {
-    at_start: Regex,
-    after_char: Regex,
-}
-
-impl Anchored {
-    fn new(pattern: &str) -> Anchored {
-        #[allow(
-            clippy::expect_used,
-            reason = "a constant pattern, compiled by every test"
-        )]
-        let compile = |prefix: &str| {
-            Regex::new(&format!("{prefix}(?:{pattern})")).expect("date regex compiles")
-        };
-        Anchored {
-            at_start: compile("^"),
-            after_char: compile("^(?s:.)"),
-        }
-    }
-
-    /// The regex for a candidate at byte `at` of the text.
-    fn get(&self, at: usize) -> &Regex {
-        if at == 0 {
-            &self.at_start
-        } else {
-            &self.after_char
-        }
-    }
-}
-
-/// The whole pattern (to tell where a match is) and each alternative with its capture
-/// groups (to read the first that matches: leftmost-first, that is the whole pattern's
-/// match, and a small regex's captures cost much less).
+/// The date pattern's alternatives compiled once, as the patterns of one NFA: a lazy DFA
+/// tells, anchored at a position, whether any alternative matches there, which one (the
+/// first that does: leftmost-first, like the alternation of them all) and where it ends;
+/// then a backtracker reads only that alternative's captures, over only its match.
 struct DateRegex {
-    any: Anchored,
-    alternatives: Vec<(Anchored, Groups)>,
+    dfa: hybrid::dfa::DFA,
+    backtracker: BoundedBacktracker,
+    /// for a match too long for the backtracker's visited set
+    pikevm: PikeVM,
+    /// each alternative's capture groups, by pattern
+    groups: Vec<Groups>,
+}
+
+/// The search state of [`DateRegex`] for one thread.
+struct Caches {
+    dfa: hybrid::dfa::Cache,
+    backtracker: backtrack::Cache,
+    /// made when first needed: it is large, and rarely used
+    pikevm: Option<pikevm::Cache>,
+    captures: Captures,
+}
+
+impl DateRegex {
+    fn caches(&self) -> Caches {
+        Caches {
+            dfa: self.dfa.create_cache(),
+            backtracker: self.backtracker.create_cache(),
+            pikevm: None,
+            captures: self.pikevm.create_captures(),
+        }
+    }
+
+    /// The first alternative matching at `at` in `text` and its end, if one does, with its
+    /// captures in `caches.captures`.
+    fn captures_at(&self, caches: &mut Caches, text: &[u8], at: usize) -> Option<(usize, usize)> {
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        let input = match self.dfa.try_search_fwd(&mut caches.dfa, &input) {
+            Ok(None) => return None,
+            // only that alternative, over only its match (look-around still sees past it)
+            Ok(Some(m)) => Input::new(text)
+                .range(at..m.offset())
+                .anchored(Anchored::Pattern(m.pattern())),
+            // the lazy DFA gave up: the NFA engines find the same match
+            Err(_) => input,
+        };
+        if self
+            .backtracker
+            .try_captures(&mut caches.backtracker, input.clone(), &mut caches.captures)
+            .is_err()
+        {
+            let cache = caches
+                .pikevm
+                .get_or_insert_with(|| self.pikevm.create_cache());
+            self.pikevm.captures(cache, input, &mut caches.captures);
+        }
+        let m = caches.captures.get_match()?;
+        Some((m.pattern().as_usize(), m.end()))
+    }
 }
 
 /// Capture group indices of one alternative (`usize::MAX` for a group it does not have).
@@ -129,25 +152,46 @@ struct Groups {
 }
 
 static DATE_REGEX: LazyLock<DateRegex> = LazyLock::new(|| {
-    let any = Anchored::new(&DATE_ALTERNATIVES.join("|"));
-    let alternatives = DATE_ALTERNATIVES
-        .iter()
-        .map(|pattern| {
-            let anchored = Anchored::new(pattern);
-            let groups = Groups::of(&anchored.at_start);
-            (anchored, groups)
-        })
+    #[allow(
+        clippy::expect_used,
+        reason = "constant patterns, compiled by every test"
+    )]
+    let nfa = NFA::new_many(&*DATE_ALTERNATIVES).expect("date regex compiles");
+    #[allow(clippy::expect_used, reason = "built by every test")]
+    let dfa = hybrid::dfa::Builder::new()
+        .build_from_nfa(nfa.clone())
+        .expect("date DFA builds");
+    #[allow(clippy::expect_used, reason = "built by every test")]
+    let backtracker = BoundedBacktracker::builder()
+        .build_from_nfa(nfa.clone())
+        .expect("date backtracker builds");
+    #[allow(clippy::expect_used, reason = "built by every test")]
+    let pikevm = PikeVM::builder()
+        .build_from_nfa(nfa.clone())
+        .expect("date PikeVM builds");
+    let groups = nfa
+        .patterns()
+        .map(|pattern| Groups::of(&nfa, pattern))
         .collect();
-    DateRegex { any, alternatives }
+    DateRegex {
+        dfa,
+        backtracker,
+        pikevm,
+        groups,
+    }
 });
 
+thread_local! {
+    /// Each thread's [`Caches`], made on its first search.
+    static CACHES: RefCell<Option<Caches>> = const { RefCell::new(None) };
+}
+
 impl Groups {
-    fn of(regex: &Regex) -> Groups {
+    fn of(nfa: &NFA, pattern: PatternID) -> Groups {
         // a missing name reads as an unset group
         let index = |name: &str| {
-            regex
-                .capture_names()
-                .position(|n| n == Some(name))
+            nfa.group_info()
+                .to_index(pattern, name)
                 .unwrap_or(usize::MAX)
         };
         Groups {
@@ -178,28 +222,146 @@ impl Groups {
     }
 }
 
-/// Words without one of which (or a digit) no date expression can match: every alternative
-/// of the pattern holds one (see [`ANCHOR_WORDS`]). Months and weekdays are matched in any
-/// case, which only finds more anchors than needed.
-static ANCHORS: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = ANCHOR_WORDS
-        .iter()
-        .map(|(word, _)| regex::escape(word))
-        .collect();
-    // a lazy DFA scans this faster than an Aho-Corasick automaton; leftmost-first like it
-    #[allow(clippy::expect_used, reason = "constant words, built by every test")]
-    // a run of digits is one anchor: each of its digits would be tried as a start anyway
-    // (the search below tries every position up to an anchor's end), and one match per
-    // number instead of per digit saves a search restart each
-    Regex::new(&format!("(?i-u:[0-9]+|{})", words.join("|"))).expect("anchor regex compiles")
-});
+/// Calls `f` with the start, end and reach (see [`ANCHOR_WORDS`]) of every anchor in
+/// `bytes`, in order: a run of digits, or one of the words, in any ASCII case. Without an
+/// anchor (or a digit) no date expression can match: every alternative of the pattern holds
+/// one. Months and weekdays are matched in any case, which only finds more anchors than
+/// needed. Anchors do not overlap, and where several words start at one place the first
+/// listed is found (leftmost-first, as a regex of the alternation of them would).
+///
+/// A run of digits is one anchor: each of its digits would be tried as a start anyway (the
+/// search tries every position up to an anchor's end), and one anchor per number instead of
+/// per digit saves a search restart each.
+fn each_anchor(bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+    let mut p = 0;
+    while let Some(&b) = bytes.get(p) {
+        // most bytes start no anchor: one table look-up each
+        if !ANCHOR_START[usize::from(b)] {
+            p += 1;
+            continue;
+        }
+        if b.is_ascii_digit() {
+            let run = bytes.get(p + 1..).map_or(0, |rest| {
+                rest.iter().take_while(|b| b.is_ascii_digit()).count()
+            });
+            f(p, p + 1 + run, 2);
+            p += 1 + run;
+            continue;
+        }
+        // the two bytes here must begin some anchor word
+        let pair = (usize::from(b) << 8) | usize::from(bytes.get(p + 1).copied().unwrap_or(0));
+        let word = if (ANCHOR_PAIRS[pair >> 6] >> (pair & 63)) & 1 == 1 {
+            anchor_word_at(bytes, p)
+        } else {
+            None
+        };
+        match word {
+            Some((len, reach)) => {
+                f(p, p + len, reach);
+                p += len;
+            }
+            None => p += 1,
+        }
+    }
+}
 
-/// How many tokens may come before an anchor the anchor regex found.
-fn reach_of(anchor: &str) -> usize {
-    ANCHOR_WORDS
+/// The bytes that can start an anchor: digits and the first letters of the words, in
+/// either case.
+static ANCHOR_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let pairs = ANCHOR_PAIRS[b * 4]
+            | ANCHOR_PAIRS[b * 4 + 1]
+            | ANCHOR_PAIRS[b * 4 + 2]
+            | ANCHOR_PAIRS[b * 4 + 3];
+        table[b] = pairs != 0;
+        b += 1;
+    }
+    table
+};
+
+/// The pairs of bytes (bit `first << 8 | second`) that begin an anchor word, in any ASCII
+/// case, or a digit (with any byte after it).
+static ANCHOR_PAIRS: [u64; 1024] = {
+    const fn set(mut table: [u64; 1024], first: u8, second: u8) -> [u64; 1024] {
+        let pair = ((first as usize) << 8) | second as usize;
+        table[pair >> 6] |= 1 << (pair & 63);
+        table
+    }
+    let mut table = [0u64; 1024];
+    let mut d = b'0';
+    while d <= b'9' {
+        // all 256 bits of the pairs that start with the digit
+        let at = (d as usize) << 2;
+        table[at] = u64::MAX;
+        table[at + 1] = u64::MAX;
+        table[at + 2] = u64::MAX;
+        table[at + 3] = u64::MAX;
+        d += 1;
+    }
+    let mut i = 0;
+    while i < ANCHOR_WORDS.len() {
+        let word = ANCHOR_WORDS[i].0.as_bytes();
+        if word.len() >= 2 && word[0].is_ascii_lowercase() {
+            let (a, b) = (word[0], word[1]);
+            let (upper_a, upper_b) = (a.to_ascii_uppercase(), b.to_ascii_uppercase());
+            table = set(table, a, b);
+            table = set(table, upper_a, b);
+            table = set(table, a, upper_b);
+            table = set(table, upper_a, upper_b);
+        }
+        i += 1;
+    }
+    table
+};
+
+/// The length and reach of the first anchor word (in [`ANCHOR_WORDS`] order) at byte `p`,
+/// in any ASCII case: the words that begin with the three letters there, in that order.
+fn anchor_word_at(bytes: &[u8], p: usize) -> Option<(usize, usize)> {
+    let rest = bytes.get(p..)?;
+    let &[a, b, c, ..] = rest else {
+        return None;
+    };
+    // `| 0x20` lowercases a letter and makes no other byte a lowercase letter
+    let words: &[(&[u8], usize)] = match [a | 0x20, b | 0x20, c | 0x20] {
+        [b'd', b'e', b'c'] => &[(b"decade", 5), (b"dec", 0)],
+        [b'y', b'e', b'a'] => &[(b"year", 5)],
+        [b'm', b'o', b'n'] => &[(b"month", 5), (b"monday", 1)],
+        [b'w', b'e', b'e'] => &[(b"week", 5)],
+        [b'd', b'a', b'y'] => &[(b"day", 5)],
+        [b'c', b'e', b'n'] => &[(b"centur", 5)],
+        [b'h', b'o', b'u'] => &[(b"hour", 5)],
+        [b'm', b'i', b'n'] => &[(b"minute", 5)],
+        [b'j', b'a', b'n'] => &[(b"jan", 0)],
+        [b'f', b'e', b'b'] => &[(b"feb", 0)],
+        [b'm', b'a', b'r'] => &[(b"mar", 0)],
+        [b'a', b'p', b'r'] => &[(b"apr", 0)],
+        [b'm', b'a', b'y'] => &[(b"may", 0)],
+        [b'j', b'u', b'n'] => &[(b"jun", 0)],
+        [b'j', b'u', b'l'] => &[(b"jul", 0)],
+        [b'a', b'u', b'g'] => &[(b"aug", 0)],
+        [b's', b'e', b'p'] => &[(b"sep", 0)],
+        [b'o', b'c', b't'] => &[(b"oct", 0)],
+        [b'n', b'o', b'v'] => &[(b"nov", 0)],
+        [b't', b'u', b'e'] => &[(b"tuesday", 1)],
+        [b'w', b'e', b'd'] => &[(b"wednesday", 1)],
+        [b't', b'h', b'u'] => &[(b"thursday", 1)],
+        [b'f', b'r', b'i'] => &[(b"friday", 1)],
+        [b's', b'a', b't'] => &[(b"saturday", 1)],
+        [b's', b'u', b'n'] => &[(b"sunday", 1)],
+        [b'y', b'e', b's'] => &[(b"yesterday", 0)],
+        [b't', b'o', b'd'] => &[(b"today", 0)],
+        [b't', b'o', b'm'] => &[(b"tomorrow", 0)],
+        _ => return None,
+    };
+    words
         .iter()
-        .find(|(word, _)| word.eq_ignore_ascii_case(anchor))
-        .map_or(TOKENS_BEFORE_ANY, |(_, reach)| *reach)
+        .find(|(word, _)| {
+            rest.get(3..word.len())
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(word.get(3..).unwrap_or_default()))
+        })
+        .map(|(word, reach)| (word.len(), *reach))
 }
 
 /// The anchors, each with the most whitespace-separated tokens a date expression has before
@@ -287,71 +449,56 @@ fn may_start_at(bytes: &[u8], i: usize) -> bool {
 /// Every match of the date pattern in `text`, leftmost-first and not overlapping, as
 /// `captures_iter` of the unanchored pattern would find them: the pattern is tried,
 /// anchored, only at the positions a match can start at, near an anchor. `found` gets the
-/// capture locations and the offset to add to them.
-fn each_match(
+/// captures (offsets into `text`), the groups of the alternative that matched, and the
+/// match's start and end.
+fn each_match(text: &str, mut found: impl FnMut(&Captures, &Groups, usize, usize)) {
+    let re = &*DATE_REGEX;
+    let mut search = |caches: &mut Caches| each_match_with(re, caches, text, &mut found);
+    // a thread's caches, unless they are in use already (a search from inside `found`)
+    let reused = CACHES.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return false;
+        };
+        search(slot.get_or_insert_with(|| re.caches()));
+        true
+    });
+    if !reused {
+        search(&mut re.caches());
+    }
+}
+
+fn each_match_with(
+    re: &DateRegex,
+    caches: &mut Caches,
     text: &str,
-    mut found: impl FnMut(&regex::CaptureLocations, &Groups, usize, usize, usize),
+    found: &mut impl FnMut(&Captures, &Groups, usize, usize),
 ) {
     let bytes = text.as_bytes();
-    let re = &*DATE_REGEX;
-    let mut locs: Vec<Option<regex::CaptureLocations>> = Vec::new();
     // the next position to try: past the last match and every position tried
     let mut next = 0;
-    for anchor in ANCHORS.find_iter(text) {
-        let reach = match anchor.as_str().as_bytes() {
-            [b, ..] if b.is_ascii_digit() => 2,
-            _ => reach_of(anchor.as_str()),
-        };
-        let mut i = next.max(tokens_back(bytes, anchor.start(), reach));
+    each_anchor(bytes, |start, end, reach| {
+        let mut i = next.max(tokens_back(bytes, start, reach));
         // a match starts at or before its first anchor (or inside the one found)
-        while i < anchor.end() {
+        while i < end {
             if !may_start_at(bytes, i) {
                 i += 1;
                 continue;
             }
-            let from = if i == 0 {
-                0
-            } else {
-                // the character before `i` (candidates are ASCII, so `i` is a boundary)
-                let mut from = i - 1;
-                while !text.is_char_boundary(from) {
-                    from -= 1;
-                }
-                from
-            };
-            let hay = text.get(from..).unwrap_or_default();
-            if !re.any.get(i).is_match(hay) {
-                i += 1;
-                continue;
-            }
             // the first alternative that matches here is the match
-            let mut end = None;
-            for (k, (alternative, groups)) in re.alternatives.iter().enumerate() {
-                if locs.len() <= k {
-                    locs.resize_with(k + 1, || None);
-                }
-                let Some(slot) = locs.get_mut(k) else {
-                    continue;
-                };
-                let l = slot.get_or_insert_with(|| alternative.at_start.capture_locations());
-                if let Some(m) = alternative.get(i).captures_read(l, hay) {
-                    let e = from + m.end();
-                    // matches are never empty
-                    if e > i {
-                        found(l, groups, from, i, e);
-                        end = Some(e);
-                    }
-                    break;
-                }
+            let mut matched = None;
+            if let Some((pattern, e)) = re.captures_at(caches, bytes, i)
+                // matches are never empty
+                && e > i
+                && let Some(groups) = re.groups.get(pattern)
+            {
+                found(&caches.captures, groups, i, e);
+                matched = Some(e);
             }
-            i = end.unwrap_or(i + 1);
+            i = matched.unwrap_or(i + 1);
         }
         next = next.max(i);
-    }
+    });
 }
-
-/// The most tokens before any anchor (for an anchor the automaton has no entry for).
-const TOKENS_BEFORE_ANY: usize = 5;
 
 /// Event nouns and verbs, found in one pass (word boundaries checked by the caller).
 static EVENT_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
@@ -497,11 +644,10 @@ fn hedge_of(text: &str) -> Hedge {
 /// `article_year` fills in `February 18` without a year.
 pub fn find(text: &str, base: usize, article_year: Option<i16>) -> Vec<DateExpression> {
     let mut out = Vec::new();
-    each_match(text, |locs, groups, from, start, end| {
+    each_match(text, |caps, groups, start, end| {
         let c = Caps {
             text,
-            locs,
-            from,
+            caps,
             start,
             end,
         };
@@ -512,20 +658,19 @@ pub fn find(text: &str, base: usize, article_year: Option<i16>) -> Vec<DateExpre
     merge_weekday_dates(text, base, out)
 }
 
-/// One match of the date pattern: its capture locations, relative to `from` in `text`, and
-/// the span of the whole expression.
+/// One match of the date pattern: its captures in `text`, and the span of the whole
+/// expression.
 struct Caps<'t> {
     text: &'t str,
-    locs: &'t regex::CaptureLocations,
-    from: usize,
+    caps: &'t Captures,
     start: usize,
     end: usize,
 }
 
 impl<'t> Caps<'t> {
     fn range(&self, group: usize) -> Option<(usize, usize)> {
-        let (s, e) = self.locs.get(group)?;
-        Some((self.from + s, self.from + e))
+        let span = self.caps.get_group(group)?;
+        Some((span.start, span.end))
     }
 
     fn str(&self, group: usize) -> Option<&'t str> {
@@ -871,6 +1016,9 @@ pub fn dateline(article: &Article) -> Option<ArticleDate> {
         cut -= 1;
     }
     let head = &text[..cut];
+    if !may_hold_a_day(head.as_bytes()) {
+        return None;
+    }
     for e in find(head, block.span.start as usize, None) {
         if e.form != DateForm::Absolute
             || e.date
@@ -897,6 +1045,22 @@ pub fn dateline(article: &Article) -> Option<ArticleDate> {
         }
     }
     None
+}
+
+/// Whether `head` may hold an absolute date at day precision, the only kind of dateline:
+/// those are `month_day`, `day_month` (a capitalized month and a digit) and `iso` (digits
+/// and `-`) matches, or a weekday merged with one. Every other alternative makes a year, a
+/// month, or no absolute date at all.
+fn may_hold_a_day(head: &[u8]) -> bool {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    head.iter().any(u8::is_ascii_digit)
+        && (head.contains(&b'-')
+            || head
+                .windows(3)
+                .any(|w| w[0].is_ascii_uppercase() && MONTHS.iter().any(|m| m[..] == *w)))
 }
 
 /// Date claims for one sentence.
@@ -1010,6 +1174,10 @@ fn nearest_event(events: &[(Span, Ref)], clause: Span, at: Span) -> Option<&Ref>
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
+    use regex::Regex;
+
     use super::*;
 
     fn one(text: &str) -> DateExpression {
@@ -1093,129 +1261,255 @@ mod tests {
         assert_eq!(one("about five hours").unit, Some("hour"));
     }
 
+    /// The anchors as a regex found them before [`each_anchor`]: its reference.
+    static ANCHORS: LazyLock<Regex> = LazyLock::new(|| {
+        let words: Vec<String> = ANCHOR_WORDS
+            .iter()
+            .map(|(word, _)| regex::escape(word))
+            .collect();
+        Regex::new(&format!("(?i-u:[0-9]+|{})", words.join("|"))).unwrap()
+    });
+
+    type Anchors = Vec<(usize, usize, usize)>;
+
+    fn anchors_reference(text: &str) -> Anchors {
+        ANCHORS
+            .find_iter(text)
+            .map(|a| {
+                let reach = match a.as_str().as_bytes() {
+                    [b, ..] if b.is_ascii_digit() => 2,
+                    _ => ANCHOR_WORDS
+                        .iter()
+                        .find(|(word, _)| word.eq_ignore_ascii_case(a.as_str()))
+                        .map_or(5, |(_, reach)| *reach),
+                };
+                (a.start(), a.end(), reach)
+            })
+            .collect()
+    }
+
+    fn anchors(text: &str) -> Anchors {
+        let mut found = Vec::new();
+        each_anchor(text.as_bytes(), |start, end, reach| {
+            found.push((start, end, reach))
+        });
+        found
+    }
+
+    /// The whole pattern, unanchored, with the `regex` crate: the reference for
+    /// [`each_match`].
+    static WHOLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&DATE_ALTERNATIVES.join("|")).unwrap());
+
+    /// Each match's range and the ranges of every named group, in the order of
+    /// [`WHOLE`]'s names.
+    type Found = Vec<(Range<usize>, Vec<Option<Range<usize>>>)>;
+
+    fn group_names() -> Vec<&'static str> {
+        WHOLE.capture_names().flatten().collect()
+    }
+
+    fn matches_reference(text: &str) -> Found {
+        let names = group_names();
+        WHOLE
+            .captures_iter(text)
+            .map(|caps| {
+                let groups = names
+                    .iter()
+                    .map(|n| caps.name(n).map(|m| m.range()))
+                    .collect();
+                (caps.get(0).unwrap().range(), groups)
+            })
+            .collect()
+    }
+
+    fn matches(text: &str) -> Found {
+        let names = group_names();
+        let mut got = Vec::new();
+        each_match(text, |caps, groups, start, end| {
+            let c = Caps {
+                text,
+                caps,
+                start,
+                end,
+            };
+            let index = |name: &str| match name {
+                "m1" => groups.m1,
+                "m2" => groups.m2,
+                "m3" => groups.m3,
+                "d1" => groups.d1,
+                "d2" => groups.d2,
+                "y1" => groups.y1,
+                "y2" => groups.y2,
+                "y3" => groups.y3,
+                "y4" => groups.y4,
+                "wd1" => groups.wd1,
+                "wd2" => groups.wd2,
+                "wd3" => groups.wd3,
+                "iso" => groups.iso,
+                "prep" => groups.prep,
+                "notunit" => groups.notunit,
+                "unit" => groups.unit,
+                "number" => groups.number,
+                "hedge" => groups.hedge,
+                "direction" => groups.direction,
+                "rel" => groups.rel,
+                "wunit" => groups.wunit,
+                "wrel" => groups.wrel,
+                "yday" => groups.yday,
+                other => panic!("group {other} is not read"),
+            };
+            let groups: Vec<_> = names
+                .iter()
+                .map(|n| c.range(index(n)).map(|(s, e)| s..e))
+                .collect();
+            got.push((start..end, groups));
+        });
+        got
+    }
+
+    /// Date words, numbers, hedges, units, other words, punctuation and non-ASCII.
+    const VOCABULARY: &[&str] = &[
+        "Jan.",
+        "January",
+        "Feb",
+        "March",
+        "Mar.",
+        "May",
+        "may",
+        "MAY",
+        "Sept.",
+        "Sep",
+        "Dec.",
+        "December",
+        "Monday",
+        "Thursday,",
+        "friday",
+        "Sunday",
+        "SUNDAY",
+        "Mondays",
+        "year",
+        "years",
+        "Years",
+        "months",
+        "weeks",
+        "day",
+        "days",
+        "decade",
+        "decades",
+        "Decade",
+        "century",
+        "centuries",
+        "CENTURY",
+        "hour",
+        "hours",
+        "minutes",
+        "yesterday",
+        "today",
+        "Today",
+        "todays",
+        "tomorrow",
+        "ago",
+        "later",
+        "earlier",
+        "after",
+        "before",
+        "in",
+        "since",
+        "since2014",
+        "by",
+        "until",
+        "of",
+        "from",
+        "during",
+        "early",
+        "late",
+        "mid-",
+        "mid-2014",
+        "mid-1990s",
+        "last",
+        "next",
+        "this",
+        "on",
+        "past",
+        "coming",
+        "week",
+        "month",
+        "nearly",
+        "almost",
+        "just",
+        "under",
+        "over",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "some",
+        "more",
+        "than",
+        "less",
+        "fewer",
+        "at",
+        "least",
+        "a",
+        "an",
+        "A",
+        "one",
+        "Two",
+        "three",
+        "twenty",
+        "few",
+        "couple",
+        "several",
+        "half",
+        "1",
+        "2",
+        "18",
+        "18th",
+        "1st",
+        "x18",
+        "XJanuary",
+        "Trojan",
+        "2014",
+        "2025",
+        "1999",
+        "2025-02-18",
+        "3.5",
+        "12",
+        "2014-13-99",
+        "people",
+        "troops",
+        "dollars",
+        "Omar",
+        "market",
+        "decided",
+        "Sunday's",
+        "x2014",
+        "_3",
+        "the",
+        "said",
+        "(",
+        ")",
+        ",",
+        ";",
+        ".",
+        "-",
+        "—",
+        "é",
+        "naïve",
+        "“",
+        "’s",
+        "Ünter",
+        "日本",
+    ];
+
+    const SPACES: &[&str] = &[" ", " ", " ", "  ", "\n", "\t", "", "\u{a0}", ", "];
+
     /// Every match and capture `find` reads, as the unanchored pattern's `captures_iter`
-    /// finds them, over random text made of date words, numbers, other words and spacing.
+    /// finds them, and every anchor, as the anchor regex finds them, over random text made
+    /// of date words, numbers, other words and spacing.
     #[test]
     fn anchored_search_matches_captures_iter() {
-        let whole = Regex::new(&DATE_ALTERNATIVES.join("|")).unwrap();
-        let names: Vec<&str> = whole.capture_names().flatten().collect();
-        let vocabulary = [
-            "Jan.",
-            "January",
-            "Feb",
-            "March",
-            "Mar.",
-            "May",
-            "may",
-            "Sept.",
-            "Sep",
-            "Dec.",
-            "December",
-            "Monday",
-            "Thursday,",
-            "friday",
-            "Sunday",
-            "year",
-            "years",
-            "Years",
-            "months",
-            "weeks",
-            "day",
-            "days",
-            "decade",
-            "decades",
-            "century",
-            "centuries",
-            "hours",
-            "minutes",
-            "yesterday",
-            "today",
-            "Today",
-            "tomorrow",
-            "ago",
-            "later",
-            "earlier",
-            "after",
-            "before",
-            "in",
-            "since",
-            "by",
-            "until",
-            "of",
-            "from",
-            "during",
-            "early",
-            "late",
-            "mid-",
-            "mid-2014",
-            "last",
-            "next",
-            "this",
-            "on",
-            "past",
-            "coming",
-            "week",
-            "month",
-            "nearly",
-            "almost",
-            "just",
-            "under",
-            "over",
-            "about",
-            "around",
-            "some",
-            "more",
-            "than",
-            "less",
-            "fewer",
-            "at",
-            "least",
-            "a",
-            "an",
-            "A",
-            "one",
-            "Two",
-            "three",
-            "twenty",
-            "few",
-            "couple",
-            "several",
-            "half",
-            "1",
-            "2",
-            "18",
-            "18th",
-            "2014",
-            "2025",
-            "1999",
-            "2025-02-18",
-            "3.5",
-            "12",
-            "2014-13-99",
-            "people",
-            "troops",
-            "dollars",
-            "Omar",
-            "market",
-            "decided",
-            "Sunday's",
-            "x2014",
-            "_3",
-            "the",
-            "said",
-            "(",
-            ")",
-            ",",
-            ";",
-            ".",
-            "—",
-            "é",
-            "naïve",
-            "“",
-            "’s",
-            "Ünter",
-        ];
-        let spaces = [" ", " ", " ", "  ", "\n", "\t", "", "\u{a0}", ", "];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = |n: usize| {
             state ^= state << 13;
@@ -1226,59 +1520,43 @@ mod tests {
         for _ in 0..20_000 {
             let mut text = String::new();
             for _ in 0..next(14) {
-                text.push_str(vocabulary[next(vocabulary.len())]);
-                text.push_str(spaces[next(spaces.len())]);
+                text.push_str(VOCABULARY[next(VOCABULARY.len())]);
+                text.push_str(SPACES[next(SPACES.len())]);
             }
-            let mut expected = Vec::new();
-            for caps in whole.captures_iter(&text) {
-                let groups: Vec<_> = names
-                    .iter()
-                    .map(|n| caps.name(n).map(|m| m.range()))
-                    .collect();
-                expected.push((caps.get(0).unwrap().range(), groups));
-            }
-            let mut got = Vec::new();
-            each_match(&text, |locs, groups, from, start, end| {
-                let c = Caps {
-                    text: &text,
-                    locs,
-                    from,
-                    start,
-                    end,
-                };
-                let index = |name: &str| match name {
-                    "m1" => groups.m1,
-                    "m2" => groups.m2,
-                    "m3" => groups.m3,
-                    "d1" => groups.d1,
-                    "d2" => groups.d2,
-                    "y1" => groups.y1,
-                    "y2" => groups.y2,
-                    "y3" => groups.y3,
-                    "y4" => groups.y4,
-                    "wd1" => groups.wd1,
-                    "wd2" => groups.wd2,
-                    "wd3" => groups.wd3,
-                    "iso" => groups.iso,
-                    "prep" => groups.prep,
-                    "notunit" => groups.notunit,
-                    "unit" => groups.unit,
-                    "number" => groups.number,
-                    "hedge" => groups.hedge,
-                    "direction" => groups.direction,
-                    "rel" => groups.rel,
-                    "wunit" => groups.wunit,
-                    "wrel" => groups.wrel,
-                    "yday" => groups.yday,
-                    other => panic!("group {other} is not read"),
-                };
-                let groups: Vec<_> = names
-                    .iter()
-                    .map(|n| c.range(index(n)).map(|(s, e)| s..e))
-                    .collect();
-                got.push((start..end, groups));
-            });
-            assert_eq!(got, expected, "{text:?}");
+            assert_eq!(matches(&text), matches_reference(&text), "{text:?}");
+            assert_eq!(anchors(&text), anchors_reference(&text), "{text:?}");
+        }
+    }
+
+    fn date_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::collection::vec(
+            (
+                proptest::sample::select(VOCABULARY),
+                proptest::sample::select(SPACES),
+            ),
+            0..16,
+        )
+        .prop_map(|parts| parts.into_iter().flat_map(|(w, s)| [w, s]).collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_agree_with_captures_iter(text in date_text()) {
+            proptest::prop_assert_eq!(matches(&text), matches_reference(&text));
+        }
+
+        #[test]
+        fn anchors_agree_with_the_regex(text in date_text()) {
+            proptest::prop_assert_eq!(anchors(&text), anchors_reference(&text));
+        }
+
+        #[test]
+        fn matches_and_anchors_agree_on_any_text(
+            text in "[a-zA-Z0-9 ,.\\-\u{e9}\u{2014}\u{a0}\n]{0,80}|\\PC{0,80}"
+        ) {
+            proptest::prop_assert_eq!(matches(&text), matches_reference(&text));
+            proptest::prop_assert_eq!(anchors(&text), anchors_reference(&text));
         }
     }
 
