@@ -296,7 +296,12 @@ fn check_with(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Exit> {
-    let extractor = Extractor::new(kb);
+    // the checks' indexes are built beside the mention index: both take a while for a large
+    // knowledge base, and every article needs both
+    let (extractor, _) = rayon::join(
+        || Extractor::new(kb),
+        || crate::check::CheckIndex::get(kb),
+    );
     let settings = CheckSettings {
         overrides: opts.checks.clone(),
     };
