@@ -298,10 +298,7 @@ fn check_with(
 ) -> io::Result<Exit> {
     // the checks' indexes are built beside the mention index: both take a while for a large
     // knowledge base, and every article needs both
-    let (extractor, _) = rayon::join(
-        || Extractor::new(kb),
-        || crate::check::CheckIndex::get(kb),
-    );
+    let (extractor, _) = rayon::join(|| Extractor::new(kb), || crate::check::CheckIndex::get(kb));
     let settings = CheckSettings {
         overrides: opts.checks.clone(),
     };

@@ -244,9 +244,9 @@ impl MentionIndex {
         // the entry of the first `len` bytes of pattern `i`'s text (in any ASCII case), made on
         // first use; texts whose hashes collide get one entry each, the second behind a probe
         // of the next hash values
-        let mut entry_of = |i: usize, len: usize, entries: &mut Vec<Entry>| -> usize {
+        let mut entry_of = |i: usize, len: usize, h: TextHash, entries: &mut Vec<Entry>| -> usize {
             let text = &patterns[i].text.as_bytes()[..len];
-            let mut h = TextHash::of(text).0;
+            let mut h = h.0;
             loop {
                 match by_hash.get(&h) {
                     Some(&e)
@@ -286,19 +286,31 @@ impl MentionIndex {
                 owner.push(u32::MAX);
                 continue;
             }
+            // the hash of each prefix is carried on from the one before (as the matcher does)
+            let bytes = p.text.as_bytes();
+            let mut h = TextHash::of(&bytes[..first_len]);
+            let mut hashed = first_len;
+            let mut hash_to = |end: usize, h: &mut TextHash| {
+                for &b in &bytes[hashed..end] {
+                    *h = h.push(b);
+                }
+                hashed = end;
+            };
             if first_len < len {
-                let first = entry_of(i, first_len, &mut entries);
+                let first = entry_of(i, first_len, h, &mut entries);
                 entries[first].longest = entries[first].longest.max(len as u32);
                 // every longer prefix the matcher looks up (ending before a character that is
                 // not part of a word), with no patterns of its own: the matcher stops carrying
                 // a name on at the first prefix the index does not know
                 for (at, c) in p.text[first_len..].char_indices().skip(1) {
                     if !is_word_char(c) {
-                        entry_of(i, first_len + at, &mut entries);
+                        hash_to(first_len + at, &mut h);
+                        entry_of(i, first_len + at, h, &mut entries);
                     }
                 }
             }
-            let entry = entry_of(i, len, &mut entries);
+            hash_to(len, &mut h);
+            let entry = entry_of(i, len, h, &mut entries);
             owner.push(entry as u32);
             entries[entry].longest = entries[entry].longest.max(first_len as u32);
         }
