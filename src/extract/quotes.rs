@@ -220,6 +220,18 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// [`is_word_char`] of each ASCII byte, looked up instead of computed: the attribution
+/// window is read a byte at a time.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'\'' || b as u8 == b'-';
+        b += 1;
+    }
+    table
+};
+
 /// The words of `text[lo..hi]`, the same spans `words::word_spans` finds, read lazily from
 /// either end: attribution needs the first words after a quote and the last ones before it,
 /// so neither the window nor a list of its words is built.
@@ -243,7 +255,7 @@ impl<'t> Words<'t> {
     /// Whether the character at `i` (in `lo..hi`) is a word character, and its length.
     fn class_at(&self, i: usize) -> (bool, usize) {
         match self.text.as_bytes().get(i) {
-            Some(&b) if b < 0x80 => (is_word_char(char::from(b)), 1),
+            Some(&b) if b < 0x80 => (ASCII_WORD[usize::from(b)], 1),
             _ => {
                 let c = self
                     .text
@@ -259,7 +271,7 @@ impl<'t> Words<'t> {
     /// length.
     fn class_before(&self, i: usize) -> (bool, usize) {
         match self.text.as_bytes().get(i.wrapping_sub(1)) {
-            Some(&b) if b < 0x80 => (is_word_char(char::from(b)), 1),
+            Some(&b) if b < 0x80 => (ASCII_WORD[usize::from(b)], 1),
             _ => {
                 let c = self
                     .text
@@ -779,6 +791,17 @@ mod tests {
                     assert_eq!(backward, expected, "{text:?} {lo}..{hi}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ascii_word_table_matches_is_word_char() {
+        for b in 0u8..128 {
+            assert_eq!(
+                ASCII_WORD[usize::from(b)],
+                is_word_char(char::from(b)),
+                "{b}"
+            );
         }
     }
 
