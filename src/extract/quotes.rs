@@ -122,9 +122,67 @@ pub(crate) fn is_speech_verb(word: &str) -> bool {
     };
     lower.copy_from_slice(bytes);
     lower.make_ascii_lowercase();
-    SPEECH_VERBS
-        .binary_search_by(|verb| verb.as_bytes().cmp(lower))
-        .is_ok()
+    // `SPEECH_VERBS` as a `match` (a test checks that they agree): it compiles to a switch
+    // on the length and a few compares, cheaper than the binary search of the list
+    matches!(
+        &*lower,
+        b"acknowledged"
+            | b"added"
+            | b"adding"
+            | b"adds"
+            | b"admits"
+            | b"admitted"
+            | b"announced"
+            | b"argued"
+            | b"argues"
+            | b"asked"
+            | b"asks"
+            | b"called"
+            | b"calls"
+            | b"cautioned"
+            | b"cautions"
+            | b"claimed"
+            | b"claims"
+            | b"confirmed"
+            | b"declared"
+            | b"declares"
+            | b"described"
+            | b"describes"
+            | b"emphasised"
+            | b"emphasized"
+            | b"emphasizing"
+            | b"explained"
+            | b"explains"
+            | b"insisted"
+            | b"insisting"
+            | b"insists"
+            | b"noted"
+            | b"notes"
+            | b"posted"
+            | b"reaffirmed"
+            | b"remarked"
+            | b"replied"
+            | b"replies"
+            | b"said"
+            | b"say"
+            | b"saying"
+            | b"says"
+            | b"stated"
+            | b"states"
+            | b"stressed"
+            | b"stresses"
+            | b"stressing"
+            | b"telling"
+            | b"tells"
+            | b"told"
+            | b"tweeted"
+            | b"urged"
+            | b"vowed"
+            | b"warned"
+            | b"warns"
+            | b"writes"
+            | b"wrote"
+    )
 }
 
 /// The number of whitespace-separated words in `text` (as `split_whitespace` counts them),
@@ -162,6 +220,18 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// [`is_word_char`] of each ASCII byte, looked up instead of computed: the attribution
+/// window is read a byte at a time.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'\'' || b as u8 == b'-';
+        b += 1;
+    }
+    table
+};
+
 /// The words of `text[lo..hi]`, the same spans `words::word_spans` finds, read lazily from
 /// either end: attribution needs the first words after a quote and the last ones before it,
 /// so neither the window nor a list of its words is built.
@@ -185,7 +255,7 @@ impl<'t> Words<'t> {
     /// Whether the character at `i` (in `lo..hi`) is a word character, and its length.
     fn class_at(&self, i: usize) -> (bool, usize) {
         match self.text.as_bytes().get(i) {
-            Some(&b) if b < 0x80 => (is_word_char(char::from(b)), 1),
+            Some(&b) if b < 0x80 => (ASCII_WORD[usize::from(b)], 1),
             _ => {
                 let c = self
                     .text
@@ -201,7 +271,7 @@ impl<'t> Words<'t> {
     /// length.
     fn class_before(&self, i: usize) -> (bool, usize) {
         match self.text.as_bytes().get(i.wrapping_sub(1)) {
-            Some(&b) if b < 0x80 => (is_word_char(char::from(b)), 1),
+            Some(&b) if b < 0x80 => (ASCII_WORD[usize::from(b)], 1),
             _ => {
                 let c = self
                     .text
@@ -667,6 +737,37 @@ mod tests {
         }
     }
 
+    /// The speech verb look-up before the `match`, kept to check it against.
+    fn is_speech_verb_old(word: &str) -> bool {
+        let lower = word.to_ascii_lowercase();
+        SPEECH_VERBS
+            .binary_search_by(|verb| verb.cmp(&lower.as_str()))
+            .is_ok()
+    }
+
+    proptest::proptest! {
+        /// The `match` accepts exactly the listed verbs, in any case.
+        #[test]
+        fn speech_verb_match_equals_the_list(
+            verb in proptest::sample::select(SPEECH_VERBS),
+            cut in 0usize..16,
+            extra in "[a-zA-Z\u{e9}\u{2019}']{0,3}",
+            upper in proptest::collection::vec(proptest::bool::ANY, 16),
+            other in "[a-zA-Z\u{e9}]{0,16}",
+        ) {
+            let mut word: String = verb
+                .chars()
+                .zip(&upper)
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect();
+            word.truncate(cut.min(word.len()));
+            word.push_str(&extra);
+            for w in [word.as_str(), verb, other.as_str()] {
+                proptest::prop_assert_eq!(is_speech_verb(w), is_speech_verb_old(w), "{}", w);
+            }
+        }
+    }
+
     #[test]
     fn lazy_words_match_word_spans() {
         let texts = [
@@ -690,6 +791,17 @@ mod tests {
                     assert_eq!(backward, expected, "{text:?} {lo}..{hi}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ascii_word_table_matches_is_word_char() {
+        for b in 0u8..128 {
+            assert_eq!(
+                ASCII_WORD[usize::from(b)],
+                is_word_char(char::from(b)),
+                "{b}"
+            );
         }
     }
 
