@@ -519,14 +519,42 @@ fn tokens_back(bytes: &[u8], at: usize, n: usize) -> usize {
 
 /// Whether a date expression can start at byte `i`: every alternative starts with an ASCII
 /// letter or digit, and only those starting with a capitalized month or weekday or a digit
-/// may follow a word character (the others start with `\b`).
+/// may follow a word character (the others start with `\b`). Nor does any start with a
+/// letter none of its first words begin with (see [`MATCH_START`]).
 fn may_start_at(bytes: &[u8], i: usize) -> bool {
     let b = bytes[i];
-    b.is_ascii_digit()
-        || b.is_ascii_uppercase()
-        || (b.is_ascii_lowercase()
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')))
+    MATCH_START[usize::from(b)]
+        && (!b.is_ascii_lowercase()
+            || i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
 }
+
+/// The bytes a match can start with: digits; the capitals of months and weekdays
+/// (case-sensitive) and of the hedges and numbers of a relative time (in any case); and the
+/// lowercase letters of those hedges and numbers, of the prepositions before a year and of
+/// `last`/`next`/`this`/`on`/`past`/`coming`, `yesterday`, `today` and `tomorrow`. Not
+/// `g k q v w x z`, nor `B C G I K P Q V X Y Z` (checked against the lazy DFA in the tests).
+static MATCH_START: [bool; 256] = {
+    let lowercase = b"abcdefhijlmnoprstuy";
+    let uppercase = b"ADEFHJLMNORSTUW";
+    let mut table = [false; 256];
+    let mut d = b'0';
+    while d <= b'9' {
+        table[d as usize] = true;
+        d += 1;
+    }
+    let mut i = 0;
+    while i < lowercase.len() {
+        table[lowercase[i] as usize] = true;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < uppercase.len() {
+        table[uppercase[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Every match of the date pattern in `text`, leftmost-first and not overlapping, as
 /// `captures_iter` of the unanchored pattern would find them: the pattern is tried,
@@ -1379,6 +1407,37 @@ mod tests {
             }
         }
         found
+    }
+
+    /// No match starts with a byte [`MATCH_START`] leaves out, after a word character or not:
+    /// the lazy DFA of the pattern, anchored, dies on it (and, after no word character, on no
+    /// other byte).
+    #[test]
+    fn match_start_holds_every_first_byte() {
+        let dfa = &DATE_REGEX.dfa;
+        let mut cache = dfa.create_cache();
+        // `None`: at the start of the text
+        let befores = [None, Some(b' '), Some(b'\n'), Some(b'('), Some(0xE2)];
+        let words = [Some(b'x'), Some(b'Q'), Some(b'5'), Some(b'_')];
+        for before in befores.into_iter().chain(words) {
+            for b in 0..=255u8 {
+                let text = [before.unwrap_or(b' '), b, b' '];
+                let (hay, from) = match before {
+                    Some(_) => (&text[..], 1),
+                    None => (&text[1..], 0),
+                };
+                let input = Input::new(hay).range(from..).anchored(Anchored::Yes);
+                let start = dfa.start_state_forward(&mut cache, &input).unwrap();
+                assert!(!start.is_match() && !start.is_dead());
+                let next = dfa.next_state(&mut cache, start, b).unwrap();
+                // exactly the first bytes after no word character; a superset of them after one
+                if !words.contains(&before) {
+                    assert_eq!(MATCH_START[usize::from(b)], !next.is_dead(), "{b}");
+                } else {
+                    assert!(MATCH_START[usize::from(b)] || next.is_dead(), "{b}");
+                }
+            }
+        }
     }
 
     #[test]
