@@ -223,47 +223,129 @@ impl Groups {
 }
 
 /// Calls `f` with the start, end and reach (see [`ANCHOR_WORDS`]) of every anchor in
-/// `bytes`, in order: a run of digits, or one of the words, in any ASCII case. Without an
-/// anchor (or a digit) no date expression can match: every alternative of the pattern holds
-/// one. Months and weekdays are matched in any case, which only finds more anchors than
-/// needed. Anchors do not overlap, and where several words start at one place the first
-/// listed is found (leftmost-first, as a regex of the alternation of them would).
+/// `bytes`, in order: a run of digits, or one of the words, in any ASCII case, that does not
+/// start with a lowercase letter inside a word (after an ASCII letter, digit or `_`). Months
+/// and weekdays are matched in any case, which only finds more anchors than needed. Anchors
+/// do not overlap, and where several words start at one place the first listed is found
+/// (leftmost-first, as a regex of the alternation of them would, tried at each position
+/// that is not a lowercase letter inside a word).
 ///
 /// A run of digits is one anchor: each of its digits would be tried as a start anyway (the
 /// search tries every position up to an anchor's end), and one anchor per number instead of
 /// per digit saves a search restart each.
+///
+/// Why lowercase letters inside a word can be passed over (most of the bytes of prose). Take
+/// a match starting at `s`. Every alternative of the pattern holds an anchor that starts at
+/// a digit, at a capital (a month or weekday, matched case-sensitively) or at a word's first
+/// letter (a unit or `week`/`month`/`year` after whitespace, `yesterday` after `\b`); none
+/// of them starts at a lowercase letter inside a word. Let `q` be the first position at or
+/// after `s` that is not a lowercase letter inside a word and where an anchor (digits, or
+/// the first listed word) begins: `q` is at or before that anchor's start, and the words
+/// of the match before it (a hedge, number, preposition or `last`/`next`/...) hold no
+/// anchor at all, so `tokens_back(q, reach)` with the reach of the anchor at `q` is at or
+/// before `s` (as the reaches of [`ANCHOR_WORDS`] are chosen). Now take the first anchor
+/// this scan reports that ends after `s`: it exists, since the scan either reaches `q` and
+/// reports the anchor there or passes `q` inside an anchor. If it starts at or before `s`,
+/// the search tries `s` from it (it tries from at most its start to its end). Otherwise
+/// the scan looked at every position from `s` to its start and reported nothing, so it
+/// starts at `q`, and its reach takes the search back to `s`. Either way `s` is tried, so
+/// `each_match` finds every match, as `captures_iter` does (its tests check it against the
+/// unanchored pattern).
 fn each_anchor(bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
     let mut p = 0;
     while let Some(&b) = bytes.get(p) {
-        // most bytes start no anchor: one table look-up each
-        if !ANCHOR_START[usize::from(b)] {
-            p += 1;
-            continue;
-        }
-        if b.is_ascii_digit() {
-            let run = bytes.get(p + 1..).map_or(0, |rest| {
-                rest.iter().take_while(|b| b.is_ascii_digit()).count()
-            });
-            f(p, p + 1 + run, 2);
-            p += 1 + run;
-            continue;
-        }
-        // the two bytes here must begin some anchor word
-        let pair = (usize::from(b) << 8) | usize::from(bytes.get(p + 1).copied().unwrap_or(0));
-        let word = if (ANCHOR_PAIRS[pair >> 6] >> (pair & 63)) & 1 == 1 {
-            anchor_word_at(bytes, p)
-        } else {
-            None
-        };
-        match word {
-            Some((len, reach)) => {
-                f(p, p + len, reach);
-                p += len;
+        // one table look-up: most bytes start no anchor
+        let after_word = match ANCHOR_CLASS[usize::from(b)] {
+            NO_ANCHOR => {
+                p += 1;
+                false
             }
-            None => p += 1,
+            WORD => {
+                p += 1;
+                true
+            }
+            _ if b.is_ascii_digit() => {
+                let run = bytes.get(p + 1..).map_or(0, |rest| {
+                    rest.iter().take_while(|b| b.is_ascii_digit()).count()
+                });
+                f(p, p + 1 + run, 2);
+                p += 1 + run;
+                true
+            }
+            _ => {
+                // the two bytes here must begin some anchor word
+                let pair =
+                    (usize::from(b) << 8) | usize::from(bytes.get(p + 1).copied().unwrap_or(0));
+                let word = if (ANCHOR_PAIRS[pair >> 6] >> (pair & 63)) & 1 == 1 {
+                    anchor_word_at(bytes, p)
+                } else {
+                    None
+                };
+                match word {
+                    Some((len, reach)) => {
+                        f(p, p + len, reach);
+                        p += len;
+                    }
+                    None => p += 1,
+                }
+                // an anchor word ends with a letter, and `b` is one
+                true
+            }
+        };
+        if after_word {
+            p = past_lowercase(bytes, p);
         }
     }
 }
+
+/// The first position from `p` on that is not an ASCII lowercase letter, eight bytes at a
+/// time.
+fn past_lowercase(bytes: &[u8], mut p: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    while let Some(chunk) = bytes.get(p..).and_then(|rest| rest.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(*chunk);
+        // each byte without its high bit plus a constant sets the high bit where it is at
+        // least `a` (or `{`), with no carry into the next byte (0x7F + 0x1F < 0x100)
+        let low = x & !HIGH;
+        let from_a = low + u64::from(0x80 - b'a') * ONES;
+        let from_brace = low + u64::from(0x80 - b'{') * ONES;
+        let lowercase = from_a & !from_brace & !x & HIGH;
+        let other = !lowercase & HIGH;
+        if other != 0 {
+            // little-endian: the lowest set bit is the first such byte
+            return p + (other.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    p + bytes.get(p..).map_or(0, |rest| {
+        rest.iter().take_while(|b| b.is_ascii_lowercase()).count()
+    })
+}
+
+/// [`ANCHOR_CLASS`] of a byte that starts no anchor and is no word character (`\b` is
+/// between it and a letter after it).
+const NO_ANCHOR: u8 = 0;
+/// [`ANCHOR_CLASS`] of a word character (ASCII letter, digit or `_`) that starts no anchor.
+const WORD: u8 = 1;
+/// [`ANCHOR_CLASS`] of a byte that can start an anchor (all of them word characters).
+const START: u8 = 2;
+
+/// Each byte's class: [`NO_ANCHOR`], [`WORD`] or [`START`].
+static ANCHOR_CLASS: [u8; 256] = {
+    let mut table = [NO_ANCHOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if ANCHOR_START[b] {
+            table[b] = START;
+        } else if byte.is_ascii_alphanumeric() || byte == b'_' {
+            table[b] = WORD;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// The bytes that can start an anchor: digits and the first letters of the words, in
 /// either case.
@@ -437,14 +519,42 @@ fn tokens_back(bytes: &[u8], at: usize, n: usize) -> usize {
 
 /// Whether a date expression can start at byte `i`: every alternative starts with an ASCII
 /// letter or digit, and only those starting with a capitalized month or weekday or a digit
-/// may follow a word character (the others start with `\b`).
+/// may follow a word character (the others start with `\b`). Nor does any start with a
+/// letter none of its first words begin with (see [`MATCH_START`]).
 fn may_start_at(bytes: &[u8], i: usize) -> bool {
     let b = bytes[i];
-    b.is_ascii_digit()
-        || b.is_ascii_uppercase()
-        || (b.is_ascii_lowercase()
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')))
+    MATCH_START[usize::from(b)]
+        && (!b.is_ascii_lowercase()
+            || i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
 }
+
+/// The bytes a match can start with: digits; the capitals of months and weekdays
+/// (case-sensitive) and of the hedges and numbers of a relative time (in any case); and the
+/// lowercase letters of those hedges and numbers, of the prepositions before a year and of
+/// `last`/`next`/`this`/`on`/`past`/`coming`, `yesterday`, `today` and `tomorrow`. Not
+/// `g k q v w x z`, nor `B C G I K P Q V X Y Z` (checked against the lazy DFA in the tests).
+static MATCH_START: [bool; 256] = {
+    let lowercase = b"abcdefhijlmnoprstuy";
+    let uppercase = b"ADEFHJLMNORSTUW";
+    let mut table = [false; 256];
+    let mut d = b'0';
+    while d <= b'9' {
+        table[d as usize] = true;
+        d += 1;
+    }
+    let mut i = 0;
+    while i < lowercase.len() {
+        table[lowercase[i] as usize] = true;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < uppercase.len() {
+        table[uppercase[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Every match of the date pattern in `text`, leftmost-first and not overlapping, as
 /// `captures_iter` of the unanchored pattern would find them: the pattern is tried,
@@ -1261,31 +1371,86 @@ mod tests {
         assert_eq!(one("about five hours").unit, Some("hour"));
     }
 
-    /// The anchors as a regex found them before [`each_anchor`]: its reference.
-    static ANCHORS: LazyLock<Regex> = LazyLock::new(|| {
+    /// The anchors as a regex finds them, anchored, at each position that is not a lowercase
+    /// letter inside a word (past the end of each one found): the reference for
+    /// [`each_anchor`].
+    static ANCHOR_AT: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
         let words: Vec<String> = ANCHOR_WORDS
             .iter()
             .map(|(word, _)| regex::escape(word))
             .collect();
-        Regex::new(&format!("(?i-u:[0-9]+|{})", words.join("|"))).unwrap()
+        regex::bytes::Regex::new(&format!("^(?i-u:[0-9]+|{})", words.join("|"))).unwrap()
     });
 
     type Anchors = Vec<(usize, usize, usize)>;
 
     fn anchors_reference(text: &str) -> Anchors {
-        ANCHORS
-            .find_iter(text)
-            .map(|a| {
-                let reach = match a.as_str().as_bytes() {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        let mut p = 0;
+        while p < bytes.len() {
+            let inside_word = p > 0
+                && bytes[p].is_ascii_lowercase()
+                && (bytes[p - 1].is_ascii_alphanumeric() || bytes[p - 1] == b'_');
+            if !inside_word && let Some(a) = ANCHOR_AT.find(&bytes[p..]) {
+                let reach = match a.as_bytes() {
                     [b, ..] if b.is_ascii_digit() => 2,
-                    _ => ANCHOR_WORDS
+                    word => ANCHOR_WORDS
                         .iter()
-                        .find(|(word, _)| word.eq_ignore_ascii_case(a.as_str()))
+                        .find(|(w, _)| w.as_bytes().eq_ignore_ascii_case(word))
                         .map_or(5, |(_, reach)| *reach),
                 };
-                (a.start(), a.end(), reach)
-            })
-            .collect()
+                found.push((p, p + a.end(), reach));
+                p += a.end();
+            } else {
+                p += 1;
+            }
+        }
+        found
+    }
+
+    /// No match starts with a byte [`MATCH_START`] leaves out, after a word character or not:
+    /// the lazy DFA of the pattern, anchored, dies on it (and, after no word character, on no
+    /// other byte).
+    #[test]
+    fn match_start_holds_every_first_byte() {
+        let dfa = &DATE_REGEX.dfa;
+        let mut cache = dfa.create_cache();
+        // `None`: at the start of the text
+        let befores = [None, Some(b' '), Some(b'\n'), Some(b'('), Some(0xE2)];
+        let words = [Some(b'x'), Some(b'Q'), Some(b'5'), Some(b'_')];
+        for before in befores.into_iter().chain(words) {
+            for b in 0..=255u8 {
+                let text = [before.unwrap_or(b' '), b, b' '];
+                let (hay, from) = match before {
+                    Some(_) => (&text[..], 1),
+                    None => (&text[1..], 0),
+                };
+                let input = Input::new(hay).range(from..).anchored(Anchored::Yes);
+                let start = dfa.start_state_forward(&mut cache, &input).unwrap();
+                assert!(!start.is_match() && !start.is_dead());
+                let next = dfa.next_state(&mut cache, start, b).unwrap();
+                // exactly the first bytes after no word character; a superset of them after one
+                if !words.contains(&before) {
+                    assert_eq!(MATCH_START[usize::from(b)], !next.is_dead(), "{b}");
+                } else {
+                    assert!(MATCH_START[usize::from(b)] || next.is_dead(), "{b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lowercase_letters_inside_words_start_no_anchor() {
+        assert_eq!(anchors("birthday"), vec![]);
+        assert_eq!(anchors("xmONDAY 5"), vec![(4, 7, 5), (8, 9, 2)]);
+        assert_eq!(anchors("amonthursday"), vec![]);
+        assert_eq!(anchors("deCENTURY"), vec![(0, 3, 0)]);
+        assert_eq!(
+            anchors("x18 hMay 2014"),
+            vec![(1, 3, 2), (5, 8, 0), (9, 13, 2)]
+        );
+        assert_eq!(anchors("(days) _day 3days"), vec![(1, 4, 5), (12, 13, 2)]);
     }
 
     fn anchors(text: &str) -> Anchors {
@@ -1470,6 +1635,17 @@ mod tests {
         "x18",
         "XJanuary",
         "Trojan",
+        "birthday",
+        "Birthdays",
+        "xmONDAY",
+        "deCENTURY",
+        "amonthursday",
+        "Tuesdays",
+        "mayday",
+        "hMay",
+        "todayMay",
+        "x3",
+        "_year",
         "2014",
         "2025",
         "1999",
