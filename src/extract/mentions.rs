@@ -12,6 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
+use crate::extract::words::WordRuns;
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::span::Span;
 
@@ -614,9 +615,8 @@ fn chunk_at(bytes: &[u8], i: usize) -> [u8; WORD_CHUNK] {
 fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    // whether the byte before the chunk is part of a word, and where that word started
-    let mut in_word = false;
-    let mut start = 0;
+    // the word open before the chunk, if any
+    let mut runs = WordRuns::default();
     // word bits of the first bytes of the next chunk: a word character that straddles
     let mut carry = 0u32;
     let mut i = 0;
@@ -632,30 +632,10 @@ fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
         } else {
             carry = 0;
         }
-        // a set bit where the mask changes: a word starts or ends there, in turn
-        let mut changes = word ^ ((word << 1) | in_word as u32);
-        if in_word && changes != 0 {
-            f(start, i + changes.trailing_zeros() as usize);
-            changes &= changes - 1;
-            in_word = false;
-        }
-        while changes != 0 {
-            let at = i + changes.trailing_zeros() as usize;
-            changes &= changes - 1;
-            if changes == 0 {
-                // the word goes on into the next chunk
-                start = at;
-                in_word = true;
-                break;
-            }
-            f(at, i + changes.trailing_zeros() as usize);
-            changes &= changes - 1;
-        }
+        runs.chunk(word, i, &mut f);
         i += WORD_CHUNK;
     }
-    if in_word {
-        f(start, len);
-    }
+    runs.finish(len, &mut f);
 }
 
 /// The word bits of the non-ASCII bytes of the chunk at `i`: every byte of a character that

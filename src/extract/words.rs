@@ -66,6 +66,51 @@ pub fn word_spans(text: &str, base: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// Words read from bit masks of word bytes, a chunk at a time: where the mask changes, a word
+/// starts or ends (the word table's and the mention scan's chunked loops share it).
+#[derive(Debug, Default)]
+pub(crate) struct WordRuns {
+    /// Whether the byte before the next chunk is part of a word.
+    in_word: bool,
+    /// Where that word started.
+    start: usize,
+}
+
+impl WordRuns {
+    /// Reads the word mask of the 32-byte chunk at byte `i` (bit `k` set: byte `i + k` is
+    /// part of a word) and calls `f(start, end)` for each word that ends in it.
+    #[inline]
+    pub(crate) fn chunk(&mut self, word: u32, i: usize, f: &mut impl FnMut(usize, usize)) {
+        // a set bit where the mask changes: a word starts or ends there, in turn
+        let mut changes = word ^ ((word << 1) | self.in_word as u32);
+        if self.in_word && changes != 0 {
+            f(self.start, i + changes.trailing_zeros() as usize);
+            changes &= changes - 1;
+            self.in_word = false;
+        }
+        while changes != 0 {
+            let at = i + changes.trailing_zeros() as usize;
+            changes &= changes - 1;
+            if changes == 0 {
+                // the word goes on into the next chunk
+                self.start = at;
+                self.in_word = true;
+                break;
+            }
+            f(at, i + changes.trailing_zeros() as usize);
+            changes &= changes - 1;
+        }
+    }
+
+    /// Ends the text at byte `len`: a word still open ends there.
+    #[inline]
+    pub(crate) fn finish(self, len: usize, f: &mut impl FnMut(usize, usize)) {
+        if self.in_word {
+            f(self.start, len);
+        }
+    }
+}
+
 /// Calls `f(start, end)` for each word of `text` (as [`word_spans`]), in order.
 ///
 /// The text is read [`CHUNK`] bytes at a time: each chunk is classified into a bit mask of
@@ -75,9 +120,8 @@ pub fn word_spans(text: &str, base: usize) -> Vec<(usize, usize)> {
 pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    // whether the byte before the chunk is part of a word, and where that word started
-    let mut in_word = false;
-    let mut start = 0;
+    // the word open before the chunk, if any
+    let mut runs = WordRuns::default();
     // word bits of the first bytes of the next chunk: a word character that straddles
     let mut carry = 0u32;
     let mut i = 0;
@@ -104,30 +148,10 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
         } else {
             carry = 0;
         }
-        // a set bit where the mask changes: a word starts or ends there, in turn
-        let mut changes = word ^ ((word << 1) | in_word as u32);
-        if in_word && changes != 0 {
-            f(start, i + changes.trailing_zeros() as usize);
-            changes &= changes - 1;
-            in_word = false;
-        }
-        while changes != 0 {
-            let at = i + changes.trailing_zeros() as usize;
-            changes &= changes - 1;
-            if changes == 0 {
-                // the word goes on into the next chunk
-                start = at;
-                in_word = true;
-                break;
-            }
-            f(at, i + changes.trailing_zeros() as usize);
-            changes &= changes - 1;
-        }
+        runs.chunk(word, i, &mut f);
         i += CHUNK;
     }
-    if in_word {
-        f(start, len);
-    }
+    runs.finish(len, &mut f);
 }
 
 /// Bytes [`for_each_word`] classifies at once.
