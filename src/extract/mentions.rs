@@ -12,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
-use crate::extract::words::WordRuns;
+use crate::extract::words::{CHUNK, WordRuns, chunk_at, pack};
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::span::Span;
 
@@ -563,9 +563,6 @@ fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
-/// Bytes [`for_each_word`] classifies at once.
-const WORD_CHUNK: usize = 32;
-
 /// Whether an ASCII byte is part of a word (as [`ASCII_WORD`]), as arithmetic that compiles to
 /// SIMD compares; false for bytes of 0x80 and above.
 #[inline(always)]
@@ -573,41 +570,10 @@ fn is_ascii_word_byte(b: u8) -> bool {
     ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'_')
 }
 
-/// Bit `j` set when byte `j` of `v` is 1 (every byte 0 or 1): eight bytes at a time gathered
-/// into one by a multiplication.
-#[inline(always)]
-fn pack(v: &[u8; WORD_CHUNK]) -> u32 {
-    let mut m = 0u32;
-    for (k, group) in v.chunks_exact(8).enumerate() {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(group);
-        let x = u64::from_le_bytes(eight);
-        m |= ((x.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
-    }
-    m
-}
-
-/// The chunk of `bytes` at `i`, padded with NUL bytes past the end.
-#[inline(always)]
-fn chunk_at(bytes: &[u8], i: usize) -> [u8; WORD_CHUNK] {
-    match bytes
-        .get(i..)
-        .and_then(|rest| rest.first_chunk::<WORD_CHUNK>())
-    {
-        Some(c) => *c,
-        None => {
-            let mut c = [0u8; WORD_CHUNK];
-            let rest = bytes.get(i..).unwrap_or(&[]);
-            c[..rest.len()].copy_from_slice(rest);
-            c
-        }
-    }
-}
-
 /// Calls `f(start, end)` for each word of `text`, in order: each maximal run of characters
 /// that are part of a word ([`is_word_char`]: letters, digits, `_`).
 ///
-/// The text is read [`WORD_CHUNK`] bytes at a time (as `extract::words` does): each chunk is
+/// The text is read [`CHUNK`] bytes at a time (as `extract::words` does): each chunk is
 /// classified into a bit mask of word bytes by compares over a fixed-size array (SIMD), and
 /// words start and end where the mask changes. Only the rare chunks with bytes of 0x80 and
 /// above decode characters.
@@ -622,7 +588,7 @@ fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < len {
         let chunk = chunk_at(bytes, i);
-        let mut flags = [0u8; WORD_CHUNK];
+        let mut flags = [0u8; CHUNK];
         for (flag, &b) in flags.iter_mut().zip(&chunk) {
             *flag = is_ascii_word_byte(b) as u8;
         }
@@ -633,7 +599,7 @@ fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
             carry = 0;
         }
         runs.chunk(word, i, &mut f);
-        i += WORD_CHUNK;
+        i += CHUNK;
     }
     runs.finish(len, &mut f);
 }
@@ -642,7 +608,7 @@ fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
 /// is part of a word. `carry` has the bits of the first bytes of this chunk, when a word
 /// character started in the chunk before, and is set for the next chunk.
 #[cold]
-fn non_ascii_words(text: &str, i: usize, chunk: &[u8; WORD_CHUNK], carry: &mut u32) -> u32 {
+fn non_ascii_words(text: &str, i: usize, chunk: &[u8; CHUNK], carry: &mut u32) -> u32 {
     let mut word = *carry;
     *carry = 0;
     for (j, &b) in chunk.iter().enumerate() {
@@ -653,7 +619,7 @@ fn non_ascii_words(text: &str, i: usize, chunk: &[u8; WORD_CHUNK], carry: &mut u
         {
             let bits = ((1u64 << c.len_utf8()) - 1) << j;
             word |= bits as u32;
-            *carry = (bits >> WORD_CHUNK) as u32;
+            *carry = (bits >> CHUNK) as u32;
         }
     }
     word
@@ -747,7 +713,7 @@ fn stops_plain(b: u8, before: u8) -> bool {
 }
 
 /// How many bytes from `i` are copied as they are ([`stops_plain`]), `last` being the byte
-/// written before them (0: none): [`WORD_CHUNK`] bytes classified at once, with the bytes
+/// written before them (0: none): [`CHUNK`] bytes classified at once, with the bytes
 /// before them shifted in for the double-space test.
 #[inline]
 fn plain_run(bytes: &[u8], i: usize, last: u8) -> usize {
@@ -756,10 +722,10 @@ fn plain_run(bytes: &[u8], i: usize, last: u8) -> usize {
     loop {
         // past the end the padding is NUL bytes, which stop the run
         let chunk = chunk_at(bytes, at);
-        let mut before = [0u8; WORD_CHUNK];
+        let mut before = [0u8; CHUNK];
         before[0] = last;
-        before[1..].copy_from_slice(&chunk[..WORD_CHUNK - 1]);
-        let mut flags = [0u8; WORD_CHUNK];
+        before[1..].copy_from_slice(&chunk[..CHUNK - 1]);
+        let mut flags = [0u8; CHUNK];
         for ((flag, &b), &p) in flags.iter_mut().zip(&chunk).zip(&before) {
             *flag = stops_plain(b, p) as u8;
         }
@@ -767,8 +733,8 @@ fn plain_run(bytes: &[u8], i: usize, last: u8) -> usize {
         if stop != 0 {
             return at - i + stop.trailing_zeros() as usize;
         }
-        last = chunk[WORD_CHUNK - 1];
-        at += WORD_CHUNK;
+        last = chunk[CHUNK - 1];
+        at += CHUNK;
     }
 }
 

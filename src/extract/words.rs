@@ -126,15 +126,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let mut carry = 0u32;
     let mut i = 0;
     while i < len {
-        let chunk: [u8; CHUNK] = match bytes[i..].first_chunk::<CHUNK>() {
-            Some(c) => *c,
-            None => {
-                // the tail, padded with NUL bytes (not word bytes)
-                let mut c = [0u8; CHUNK];
-                c[..len - i].copy_from_slice(&bytes[i..]);
-                c
-            }
-        };
+        let chunk = chunk_at(bytes, i);
         let mut flags = [0u8; CHUNK];
         for (flag, &b) in flags.iter_mut().zip(&chunk) {
             *flag = is_word_byte(b) as u8;
@@ -155,7 +147,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
 }
 
 /// Bytes [`for_each_word`] classifies at once.
-const CHUNK: usize = 32;
+pub(crate) const CHUNK: usize = 32;
 
 /// Whether an ASCII byte is part of a word (as [`WORD_BYTE`]), as arithmetic that compiles to
 /// SIMD compares; false for bytes of 0x80 and above.
@@ -175,7 +167,7 @@ fn u64_of(group: &[u8]) -> u64 {
 /// Bit `j` set when byte `j` of the chunk is 1 (every byte 0 or 1): eight bytes at a time
 /// gathered into one by a multiplication.
 #[inline(always)]
-fn pack(v: &[u8; CHUNK]) -> u32 {
+pub(crate) fn pack(v: &[u8; CHUNK]) -> u32 {
     let mut m = 0u32;
     for (k, group) in v.chunks_exact(8).enumerate() {
         let mut eight = [0u8; 8];
@@ -184,6 +176,20 @@ fn pack(v: &[u8; CHUNK]) -> u32 {
         m |= ((x.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
     }
     m
+}
+
+/// The chunk of `bytes` at `i`, padded past the end with NUL bytes (not word bytes).
+#[inline(always)]
+pub(crate) fn chunk_at(bytes: &[u8], i: usize) -> [u8; CHUNK] {
+    match bytes.get(i..).and_then(|rest| rest.first_chunk::<CHUNK>()) {
+        Some(c) => *c,
+        None => {
+            let mut c = [0u8; CHUNK];
+            let rest = bytes.get(i..).unwrap_or(&[]);
+            c[..rest.len()].copy_from_slice(rest);
+            c
+        }
+    }
 }
 
 /// The word bits of the non-ASCII bytes of the chunk at `i`: every byte of a letter, digit or
