@@ -12,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
-use crate::extract::words::{CHUNK, WordRuns, chunk_at, pack};
+use crate::extract::words::{CHUNK, chunk_at, for_each_run, pack};
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::span::Span;
 
@@ -578,30 +578,13 @@ fn is_ascii_word_byte(b: u8) -> bool {
 /// words start and end where the mask changes. Only the rare chunks with bytes of 0x80 and
 /// above decode characters.
 #[inline]
-fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
-    let bytes = text.as_bytes();
-    let len = bytes.len();
-    // the word open before the chunk, if any
-    let mut runs = WordRuns::default();
-    // word bits of the first bytes of the next chunk: a word character that straddles
-    let mut carry = 0u32;
-    let mut i = 0;
-    while i < len {
-        let chunk = chunk_at(bytes, i);
-        let mut flags = [0u8; CHUNK];
-        for (flag, &b) in flags.iter_mut().zip(&chunk) {
-            *flag = is_ascii_word_byte(b) as u8;
-        }
-        let mut word = pack(&flags);
-        if chunk.iter().fold(0u8, |acc, &b| acc | b) >= 0x80 {
-            word |= non_ascii_words(text, i, &chunk, &mut carry);
-        } else {
-            carry = 0;
-        }
-        runs.chunk(word, i, &mut f);
-        i += CHUNK;
-    }
-    runs.finish(len, &mut f);
+fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
+    for_each_run(
+        text,
+        is_ascii_word_byte,
+        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
+        f,
+    );
 }
 
 /// The word bits of the non-ASCII bytes of the chunk at `i`: every byte of a character that

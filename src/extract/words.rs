@@ -67,9 +67,9 @@ pub fn word_spans(text: &str, base: usize) -> Vec<(usize, usize)> {
 }
 
 /// Words read from bit masks of word bytes, a chunk at a time: where the mask changes, a word
-/// starts or ends (the word table's and the mention scan's chunked loops share it).
+/// starts or ends (read by [`for_each_run`]).
 #[derive(Debug, Default)]
-pub(crate) struct WordRuns {
+struct WordRuns {
     /// Whether the byte before the next chunk is part of a word.
     in_word: bool,
     /// Where that word started.
@@ -80,7 +80,7 @@ impl WordRuns {
     /// Reads the word mask of the 32-byte chunk at byte `i` (bit `k` set: byte `i + k` is
     /// part of a word) and calls `f(start, end)` for each word that ends in it.
     #[inline]
-    pub(crate) fn chunk(&mut self, word: u32, i: usize, f: &mut impl FnMut(usize, usize)) {
+    fn chunk(&mut self, word: u32, i: usize, f: &mut impl FnMut(usize, usize)) {
         // a set bit where the mask changes: a word starts or ends there, in turn
         let mut changes = word ^ ((word << 1) | self.in_word as u32);
         if self.in_word && changes != 0 {
@@ -104,7 +104,7 @@ impl WordRuns {
 
     /// Ends the text at byte `len`: a word still open ends there.
     #[inline]
-    pub(crate) fn finish(self, len: usize, f: &mut impl FnMut(usize, usize)) {
+    fn finish(self, len: usize, f: &mut impl FnMut(usize, usize)) {
         if self.in_word {
             f(self.start, len);
         }
@@ -117,7 +117,27 @@ impl WordRuns {
 /// word bytes by compares over a fixed-size array (SIMD), and words start and end where the
 /// mask changes. Only the rare chunks with bytes of 0x80 and above decode characters.
 #[inline]
-pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
+    for_each_run(
+        text,
+        is_word_byte,
+        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
+        f,
+    );
+}
+
+/// Calls `f(start, end)` for each maximal run of word characters of `text`, in order, where
+/// `ascii_word` tells the ASCII bytes that are part of a word and `non_ascii(i, chunk, carry)`
+/// gives the word bits of the non-ASCII bytes of the chunk at `i` (`carry`: the bits of the
+/// first bytes of the next chunk, for a character that straddles two). The word table and
+/// the mention scan share it, with their own definitions of a word.
+#[inline(always)]
+pub(crate) fn for_each_run(
+    text: &str,
+    ascii_word: impl Fn(u8) -> bool,
+    mut non_ascii: impl FnMut(usize, &[u8; CHUNK], &mut u32) -> u32,
+    mut f: impl FnMut(usize, usize),
+) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     // the word open before the chunk, if any
@@ -129,14 +149,14 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
         let chunk = chunk_at(bytes, i);
         let mut flags = [0u8; CHUNK];
         for (flag, &b) in flags.iter_mut().zip(&chunk) {
-            *flag = is_word_byte(b) as u8;
+            *flag = ascii_word(b) as u8;
         }
         let mut word = pack(&flags);
         let any = chunk
             .chunks_exact(8)
             .fold(0u64, |acc, group| acc | u64_of(group));
         if any & 0x8080_8080_8080_8080 != 0 {
-            word |= non_ascii_words(text, i, &chunk, &mut carry);
+            word |= non_ascii(i, &chunk, &mut carry);
         } else {
             carry = 0;
         }
