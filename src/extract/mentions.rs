@@ -2,7 +2,7 @@
 //! up each word of the article in an index of every name and alias by text, built once per
 //! knowledge base.
 //!
-//! Article prose and patterns are normalized the same way first ([`normalize`]): curly
+//! Article prose and patterns are normalized the same way first ([`normalize_sparse`]): curly
 //! quotes made straight, dashes made hyphens, and the periods of `U.S.`-style initialisms
 //! dropped, with a map back to original offsets. Titles match case-insensitively; other
 //! names match with their case (or in all capitals, as headlines are sometimes written), on
@@ -640,9 +640,10 @@ impl OffsetMap {
     }
 }
 
-/// Normalizes text for matching and returns it with a map from each normalized byte to the
-/// original offset of its character (plus one trailing entry: the original length).
-pub fn normalize(text: &str) -> (String, Vec<u32>) {
+/// [`normalize_sparse`] with its map written out for every normalized byte (plus one trailing
+/// entry: the original length), as the normalization once returned it: the tests' form.
+#[cfg(test)]
+fn normalize(text: &str) -> (String, Vec<u32>) {
     let (norm, offsets) = normalize_sparse(text);
     let mut map: Vec<u32> = Vec::with_capacity(norm.len() + 1);
     let mut at = 0;
@@ -656,7 +657,7 @@ pub fn normalize(text: &str) -> (String, Vec<u32>) {
     (norm, map)
 }
 
-/// [`normalize`] without the offset map (for names, whose offsets are never needed).
+/// [`normalize_sparse`] without the offset map (for names, whose offsets are never needed).
 fn normalize_text(text: &str) -> String {
     if stays_normal(text.as_bytes()) {
         return text.to_string();
@@ -721,9 +722,9 @@ fn plain_run(bytes: &[u8], i: usize, last: u8) -> usize {
     }
 }
 
-/// The normalization of [`normalize`], with the sparse map of [`OffsetMap`]: runs of bytes
-/// that stay as they are (most of a text) are found a chunk at a time and copied whole; the
-/// bytes between them, a character at a time.
+/// Normalizes text for matching, with the sparse map of [`OffsetMap`] back to the original:
+/// runs of bytes that stay as they are (most of a text) are found a chunk at a time and
+/// copied whole; the bytes between them, a character at a time.
 pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
     let bytes = text.as_bytes();
     // written a str at a time (runs are ASCII, characters whole), so never validated again

@@ -347,11 +347,6 @@ impl PersonNames {
         self.text.get(start as usize..end as usize).unwrap_or("")
     }
 
-    /// The number of surnames: indexes for [`PersonNames::surname`].
-    pub fn surname_count(&self) -> usize {
-        self.surnames.len()
-    }
-
     /// Surname `index` and its person.
     pub fn surname(&self, index: usize) -> Option<(&str, EntityId)> {
         let &(s, e, id) = self.surnames.get(index)?;
