@@ -529,6 +529,140 @@ fn may_start_at(bytes: &[u8], i: usize) -> bool {
             || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
 }
 
+/// Whether the pattern may match at byte `i` (where [`may_start_at`] holds), by a look at
+/// the first token only, so that most positions near an anchor are ruled out without running
+/// the automaton. A digit must start what `day_month` (one or two digits, then a suffix
+/// letter or `\s`; the only alternative that may start after a word character), `iso` (four
+/// digits and `-`) or a relative time (digits, then `\s` or `.`) can start with. A letter must
+/// start a run of ASCII letters (the whole run: every first word of the pattern is followed
+/// by a byte that is not an ASCII letter) that is, in any ASCII case, a month or its
+/// abbreviation, a weekday, a preposition before a year, the first word of a hedge or of a
+/// number word, `last`/`next`/`this`/`on`/`past`/`coming`, or `yesterday`, `today` or
+/// `tomorrow`. Checked against the lazy DFA in the tests.
+fn first_word_may_match(bytes: &[u8], i: usize) -> bool {
+    let Some(rest) = bytes.get(i..) else {
+        return false;
+    };
+    let Some(&b) = rest.first() else {
+        return false;
+    };
+    if b.is_ascii_digit() {
+        let run = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let next = rest.get(run).copied().unwrap_or(0);
+        let day = run <= 2 && (is_space(next) || matches!(next, b's' | b'n' | b'r' | b't'));
+        let after_word = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        return day
+            || (!after_word && (is_space(next) || next == b'.' || (run == 4 && next == b'-')));
+    }
+    let mut word = [0u8; 16];
+    let mut len = 0;
+    for &c in rest {
+        if !c.is_ascii_alphabetic() {
+            break;
+        }
+        if len == 13 {
+            // longer than `approximately`, the longest first word
+            return false;
+        }
+        word[len] = c | 0x20;
+        len += 1;
+    }
+    matches!(
+        &word[..len],
+        b"january"
+            | b"february"
+            | b"march"
+            | b"april"
+            | b"may"
+            | b"june"
+            | b"july"
+            | b"august"
+            | b"september"
+            | b"october"
+            | b"november"
+            | b"december"
+            | b"jan"
+            | b"feb"
+            | b"mar"
+            | b"apr"
+            | b"jun"
+            | b"jul"
+            | b"aug"
+            | b"sep"
+            | b"sept"
+            | b"oct"
+            | b"nov"
+            | b"dec"
+            | b"monday"
+            | b"tuesday"
+            | b"wednesday"
+            | b"thursday"
+            | b"friday"
+            | b"saturday"
+            | b"sunday"
+            | b"in"
+            | b"since"
+            | b"by"
+            | b"until"
+            | b"of"
+            | b"from"
+            | b"during"
+            | b"early"
+            | b"late"
+            | b"mid"
+            | b"nearly"
+            | b"almost"
+            | b"just"
+            | b"about"
+            | b"around"
+            | b"roughly"
+            | b"approximately"
+            | b"some"
+            | b"more"
+            | b"over"
+            | b"less"
+            | b"under"
+            | b"fewer"
+            | b"at"
+            | b"a"
+            | b"an"
+            | b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"thirteen"
+            | b"fourteen"
+            | b"fifteen"
+            | b"sixteen"
+            | b"seventeen"
+            | b"eighteen"
+            | b"nineteen"
+            | b"twenty"
+            | b"thirty"
+            | b"forty"
+            | b"fifty"
+            | b"several"
+            | b"half"
+            | b"last"
+            | b"next"
+            | b"this"
+            | b"on"
+            | b"past"
+            | b"coming"
+            | b"yesterday"
+            | b"today"
+            | b"tomorrow"
+    )
+}
+
 /// The bytes a match can start with: digits; the capitals of months and weekdays
 /// (case-sensitive) and of the hedges and numbers of a relative time (in any case); and the
 /// lowercase letters of those hedges and numbers, of the prepositions before a year and of
@@ -590,7 +724,7 @@ fn each_match_with(
         let mut i = next.max(tokens_back(bytes, start, reach));
         // a match starts at or before its first anchor (or inside the one found)
         while i < end {
-            if !may_start_at(bytes, i) {
+            if !may_start_at(bytes, i) || !first_word_may_match(bytes, i) {
                 i += 1;
                 continue;
             }
@@ -1701,7 +1835,19 @@ mod tests {
             }
             assert_eq!(matches(&text), matches_reference(&text), "{text:?}");
             assert_eq!(anchors(&text), anchors_reference(&text), "{text:?}");
+            assert_eq!(first_words_ruled_out_wrongly(&text), None, "{text:?}");
         }
+    }
+
+    /// A position [`first_word_may_match`] rules out where the automaton finds a match, if
+    /// there is one: there must be none.
+    fn first_words_ruled_out_wrongly(text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let re = &*DATE_REGEX;
+        let mut caches = re.caches();
+        (0..bytes.len()).find(|&i| {
+            !first_word_may_match(bytes, i) && re.captures_at(&mut caches, bytes, i).is_some()
+        })
     }
 
     fn date_text() -> impl proptest::strategy::Strategy<Value = String> {
@@ -1728,11 +1874,17 @@ mod tests {
         }
 
         #[test]
+        fn first_words_rule_out_no_match(text in date_text()) {
+            proptest::prop_assert_eq!(first_words_ruled_out_wrongly(&text), None);
+        }
+
+        #[test]
         fn matches_and_anchors_agree_on_any_text(
             text in "[a-zA-Z0-9 ,.\\-\u{e9}\u{2014}\u{a0}\n]{0,80}|\\PC{0,80}"
         ) {
             proptest::prop_assert_eq!(matches(&text), matches_reference(&text));
             proptest::prop_assert_eq!(anchors(&text), anchors_reference(&text));
+            proptest::prop_assert_eq!(first_words_ruled_out_wrongly(&text), None);
         }
     }
 
