@@ -67,7 +67,8 @@ static DATE_ALTERNATIVES: LazyLock<[String; 8]> = LazyLock::new(|| {
 /// The date pattern's alternatives compiled once, as the patterns of one NFA: a lazy DFA
 /// tells, anchored at a position, whether any alternative matches there, which one (the
 /// first that does: leftmost-first, like the alternation of them all) and where it ends;
-/// then a backtracker reads only that alternative's captures, over only its match.
+/// then the captures are read from the text ([`DateRegex::read_captures`]), or, for a
+/// relative time, a backtracker reads only that alternative's captures, over only its match.
 struct DateRegex {
     dfa: hybrid::dfa::DFA,
     backtracker: BoundedBacktracker,
@@ -102,6 +103,11 @@ impl DateRegex {
         let input = Input::new(text).range(at..).anchored(Anchored::Yes);
         let input = match self.dfa.try_search_fwd(&mut caches.dfa, &input) {
             Ok(None) => return None,
+            Ok(Some(m))
+                if self.read_captures(&mut caches.captures, m.pattern(), text, at..m.offset()) =>
+            {
+                return Some((m.pattern().as_usize(), m.offset()));
+            }
             // only that alternative, over only its match (look-around still sees past it)
             Ok(Some(m)) => Input::new(text)
                 .range(at..m.offset())
@@ -121,6 +127,199 @@ impl DateRegex {
         }
         let m = caches.captures.get_match()?;
         Some((m.pattern().as_usize(), m.end()))
+    }
+}
+
+impl DateRegex {
+    /// Sets `caps` to the captures of `pattern`'s match over `range` of `text` (which the
+    /// lazy DFA found), read from the text without the backtracker, and says whether it
+    /// did: every alternative but the relative time has one way only to split a match into
+    /// its groups (a month is a run of letters and its `.`, a day or year a run of digits,
+    /// the words around them are separated by `\s` and `,`). Checked against the
+    /// backtracker in the tests.
+    fn read_captures(
+        &self,
+        caps: &mut Captures,
+        pattern: PatternID,
+        text: &[u8],
+        range: std::ops::Range<usize>,
+    ) -> bool {
+        let Some(g) = self.groups.get(pattern.as_usize()) else {
+            return false;
+        };
+        let (start, end) = (range.start, range.end);
+        let Some(m) = text.get(start..end) else {
+            return false;
+        };
+        // offsets into `m`
+        let letters = |p: usize| {
+            p + m.get(p..).map_or(0, |r| {
+                r.iter().take_while(|b| b.is_ascii_alphabetic()).count()
+            })
+        };
+        let digits = |p: usize| {
+            p + m
+                .get(p..)
+                .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
+        };
+        let spaces = |p: usize| {
+            p + m
+                .get(p..)
+                .map_or(0, |r| r.iter().take_while(|b| is_space(**b)).count())
+        };
+        let letters_back = |p: usize| {
+            p - m[..p]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count()
+        };
+        // a month: its letters and a `.` after them
+        let month = |p: usize| {
+            let e = letters(p);
+            if m.get(e) == Some(&b'.') { e + 1 } else { e }
+        };
+        // a weekday before a date and the `,` and `\s` after it
+        let weekday = |p: usize| {
+            let e = letters(p);
+            let name = &m[p..e];
+            if !matches!(
+                name,
+                b"Monday"
+                    | b"Tuesday"
+                    | b"Wednesday"
+                    | b"Thursday"
+                    | b"Friday"
+                    | b"Saturday"
+                    | b"Sunday"
+            ) {
+                return (None, p);
+            }
+            let after = if m.get(e) == Some(&b',') { e + 1 } else { e };
+            (Some((p, e)), spaces(after))
+        };
+        let len = m.len();
+        let year_at_end = len >= 4 && m[len - 1].is_ascii_digit();
+        let mut set: [(usize, Option<(usize, usize)>); 5] = [(usize::MAX, None); 5];
+        match pattern.as_usize() {
+            // month_day
+            0 => {
+                let (wd, p) = weekday(0);
+                let month_end = month(p);
+                let day = spaces(month_end);
+                let day_end = digits(day);
+                if day_end == day || day_end - day > 2 {
+                    return false;
+                }
+                let year = (year_at_end && len > day_end).then_some((len - 4, len));
+                set = [
+                    (g.wd1, wd),
+                    (g.m1, Some((p, month_end))),
+                    (g.d1, Some((day, day_end))),
+                    (g.y1, year),
+                    (usize::MAX, None),
+                ];
+            }
+            // day_month
+            1 => {
+                let (wd, day) = weekday(0);
+                let day_end = digits(day);
+                if day_end == day || day_end - day > 2 {
+                    return false;
+                }
+                let mut p = day_end;
+                if matches!(m.get(p..p + 2), Some(b"st" | b"nd" | b"rd" | b"th")) {
+                    p += 2;
+                }
+                p = spaces(p);
+                if m.get(p..p + 2) == Some(b"of") && m.get(p + 2).is_some_and(|b| is_space(*b)) {
+                    p = spaces(p + 2);
+                }
+                let (month_end, year) = if year_at_end {
+                    let mut e = len - 4;
+                    while e > p && is_space(m[e - 1]) {
+                        e -= 1;
+                    }
+                    if e > p && m[e - 1] == b',' {
+                        e -= 1;
+                    }
+                    (e, Some((len - 4, len)))
+                } else {
+                    (len, None)
+                };
+                set = [
+                    (g.wd2, wd),
+                    (g.d2, Some((day, day_end))),
+                    (g.m2, Some((p, month_end))),
+                    (g.y2, year),
+                    (usize::MAX, None),
+                ];
+            }
+            // month_year
+            2 => {
+                if len < 4 {
+                    return false;
+                }
+                set[0] = (g.m3, Some((0, month(0))));
+                set[1] = (g.y3, Some((len - 4, len)));
+            }
+            // iso
+            3 => set[0] = (g.iso, Some((0, len))),
+            // in_year
+            4 => {
+                let prep_end = if m.starts_with(b"mid-") {
+                    4
+                } else {
+                    letters(0)
+                };
+                let year = spaces(prep_end);
+                if year + 4 > len {
+                    return false;
+                }
+                set[0] = (g.prep, Some((0, prep_end)));
+                set[1] = (g.y4, Some((year, year + 4)));
+                set[2] = (g.notunit, (year + 4 < len).then_some((year + 4, len)));
+            }
+            // weekday
+            6 => {
+                let wd = letters_back(len);
+                set[0] = (g.wd3, Some((wd, len)));
+                set[1] = (g.rel, (wd > 0).then(|| (0, letters(0))));
+            }
+            // week
+            7 => {
+                if m.first() == Some(&b'y') || m.get(1) == Some(&b'o') {
+                    set[0] = (g.yday, Some((0, len)));
+                } else {
+                    set[0] = (g.wrel, Some((0, letters(0))));
+                    set[1] = (g.wunit, Some((letters_back(len), len)));
+                }
+            }
+            _ => return false,
+        }
+        let info = self.pikevm.get_nfa().group_info();
+        let slots = caps.slots_mut();
+        let offset = |p: usize| regex_automata::util::primitives::NonMaxUsize::new(start + p);
+        for group in 0..info.group_len(pattern) {
+            if let Some((s, e)) = info.slots(pattern, group) {
+                let span = if group == 0 {
+                    Some((0, len))
+                } else {
+                    set.iter()
+                        .find(|(index, _)| *index == group)
+                        .and_then(|(_, span)| *span)
+                };
+                let (a, b) = span.map_or((None, None), |(a, b)| (offset(a), offset(b)));
+                if let Some(slot) = slots.get_mut(s) {
+                    *slot = a;
+                }
+                if let Some(slot) = slots.get_mut(e) {
+                    *slot = b;
+                }
+            }
+        }
+        caps.set_pattern(Some(pattern));
+        true
     }
 }
 
@@ -1836,7 +2035,47 @@ mod tests {
             assert_eq!(matches(&text), matches_reference(&text), "{text:?}");
             assert_eq!(anchors(&text), anchors_reference(&text), "{text:?}");
             assert_eq!(first_words_ruled_out_wrongly(&text), None, "{text:?}");
+            assert_eq!(captures_read_wrongly(&text), None, "{text:?}");
         }
+    }
+
+    /// A match whose captures [`DateRegex::read_captures`] reads otherwise than the
+    /// backtracker, if there is one: there must be none.
+    fn captures_read_wrongly(text: &str) -> Option<String> {
+        let bytes = text.as_bytes();
+        let re = &*DATE_REGEX;
+        let mut caches = re.caches();
+        let mut read = re.pikevm.create_captures();
+        for i in 0..bytes.len() {
+            let input = Input::new(bytes).range(i..).anchored(Anchored::Yes);
+            let Some(m) = re.dfa.try_search_fwd(&mut caches.dfa, &input).unwrap() else {
+                continue;
+            };
+            if !re.read_captures(&mut read, m.pattern(), bytes, i..m.offset()) {
+                continue;
+            }
+            let input = Input::new(bytes)
+                .range(i..m.offset())
+                .anchored(Anchored::Pattern(m.pattern()));
+            re.backtracker
+                .try_captures(&mut caches.backtracker, input, &mut caches.captures)
+                .unwrap();
+            let groups = re.pikevm.get_nfa().group_info().group_len(m.pattern());
+            let spans =
+                |caps: &Captures| (0..groups).map(|g| caps.get_group(g)).collect::<Vec<_>>();
+            if read.pattern() != caches.captures.pattern()
+                || spans(&read) != spans(&caches.captures)
+            {
+                return Some(format!(
+                    "at {i}: {:?} {:?} != {:?} {:?}",
+                    read.pattern(),
+                    spans(&read),
+                    caches.captures.pattern(),
+                    spans(&caches.captures)
+                ));
+            }
+        }
+        None
     }
 
     /// A position [`first_word_may_match`] rules out where the automaton finds a match, if
@@ -1879,12 +2118,18 @@ mod tests {
         }
 
         #[test]
+        fn captures_are_read_as_the_backtracker_reads_them(text in date_text()) {
+            proptest::prop_assert_eq!(captures_read_wrongly(&text), None);
+        }
+
+        #[test]
         fn matches_and_anchors_agree_on_any_text(
             text in "[a-zA-Z0-9 ,.\\-\u{e9}\u{2014}\u{a0}\n]{0,80}|\\PC{0,80}"
         ) {
             proptest::prop_assert_eq!(matches(&text), matches_reference(&text));
             proptest::prop_assert_eq!(anchors(&text), anchors_reference(&text));
             proptest::prop_assert_eq!(first_words_ruled_out_wrongly(&text), None);
+            proptest::prop_assert_eq!(captures_read_wrongly(&text), None);
         }
     }
 
