@@ -67,8 +67,8 @@ static DATE_ALTERNATIVES: LazyLock<[String; 8]> = LazyLock::new(|| {
 /// The date pattern's alternatives compiled once, as the patterns of one NFA: a lazy DFA
 /// tells, anchored at a position, whether any alternative matches there, which one (the
 /// first that does: leftmost-first, like the alternation of them all) and where it ends;
-/// then the captures are read from the text ([`DateRegex::read_captures`]), or, for a
-/// relative time, a backtracker reads only that alternative's captures, over only its match.
+/// then the captures are read from the text ([`DateRegex::read_captures`]) (a backtracker
+/// reading only that alternative's captures, over only its match, is the fallback).
 struct DateRegex {
     dfa: hybrid::dfa::DFA,
     backtracker: BoundedBacktracker,
@@ -133,10 +133,10 @@ impl DateRegex {
 impl DateRegex {
     /// Sets `caps` to the captures of `pattern`'s match over `range` of `text` (which the
     /// lazy DFA found), read from the text without the backtracker, and says whether it
-    /// did: every alternative but the relative time has one way only to split a match into
-    /// its groups (a month is a run of letters and its `.`, a day or year a run of digits,
-    /// the words around them are separated by `\s` and `,`). Checked against the
-    /// backtracker in the tests.
+    /// did: every alternative has one way only to split a match into its groups (a month is
+    /// a run of letters and its `.`, a day or year a run of digits, the words around them
+    /// are separated by `\s` and `,`; no number word starts with a hedge). Checked against
+    /// the backtracker in the tests.
     fn read_captures(
         &self,
         caps: &mut Captures,
@@ -295,6 +295,40 @@ impl DateRegex {
                     set[1] = (g.wunit, Some((letters_back(len), len)));
                 }
             }
+            // relative: the last word is a direction or the unit; what is before the unit
+            // is a number, or a hedge and a number (no number starts with a hedge)
+            5 => {
+                let spaces_back =
+                    |p: usize| p - m[..p].iter().rev().take_while(|b| is_space(**b)).count();
+                let last = letters_back(len);
+                let direction = [&b"ago"[..], b"after", b"before", b"later", b"earlier"]
+                    .iter()
+                    .any(|d| m[last..].eq_ignore_ascii_case(d));
+                let unit_end = if direction { spaces_back(last) } else { len };
+                let unit = letters_back(unit_end);
+                let number_end = spaces_back(unit);
+                let words = &m[..number_end];
+                let hedge = HEDGES.iter().find_map(|h| {
+                    let rest = words.get(h.len()..)?;
+                    let number = spaces(h.len());
+                    (words[..h.len()].eq_ignore_ascii_case(h)
+                        && rest.first().is_some_and(|b| is_space(*b))
+                        && is_number(&words[number..]))
+                    .then_some((h.len(), number))
+                });
+                let number = match hedge {
+                    Some((_, number)) => number,
+                    None if is_number(words) => 0,
+                    None => return false,
+                };
+                set = [
+                    (g.hedge, hedge.map(|(end, _)| (0, end))),
+                    (g.number, Some((number, number_end))),
+                    (g.unit, Some((unit, unit_end))),
+                    (g.direction, direction.then_some((last, len))),
+                    (usize::MAX, None),
+                ];
+            }
             _ => return false,
         }
         let info = self.pikevm.get_nfa().group_info();
@@ -321,6 +355,77 @@ impl DateRegex {
         caps.set_pattern(Some(pattern));
         true
     }
+}
+
+/// The hedges of [`HEDGE`], in its order.
+const HEDGES: [&[u8]; 15] = [
+    b"nearly",
+    b"almost",
+    b"just under",
+    b"just over",
+    b"about",
+    b"around",
+    b"roughly",
+    b"approximately",
+    b"some",
+    b"more than",
+    b"over",
+    b"less than",
+    b"under",
+    b"fewer than",
+    b"at least",
+];
+
+/// Whether `word` is, in any ASCII case, the whole of one of [`NUMBER`]'s alternatives.
+fn is_number(word: &[u8]) -> bool {
+    if word.first().is_some_and(u8::is_ascii_digit) {
+        let int = word.iter().take_while(|b| b.is_ascii_digit()).count();
+        return match word.get(int..) {
+            Some([]) => true,
+            Some([b'.', fraction @ ..]) => {
+                !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        };
+    }
+    let mut lower = [0u8; 12];
+    let Some(head) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    head.copy_from_slice(word);
+    head.make_ascii_lowercase();
+    matches!(
+        &*head,
+        b"a" | b"an"
+            | b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"thirteen"
+            | b"fourteen"
+            | b"fifteen"
+            | b"sixteen"
+            | b"seventeen"
+            | b"eighteen"
+            | b"nineteen"
+            | b"twenty"
+            | b"thirty"
+            | b"forty"
+            | b"fifty"
+            | b"a few"
+            | b"a couple of"
+            | b"several"
+            | b"half a"
+            | b"half an"
+    )
 }
 
 /// Capture group indices of one alternative (`usize::MAX` for a group it does not have).
