@@ -50,6 +50,9 @@ struct Entry {
     count: u32,
     /// The byte length of the longest pattern whose first word this text is (0: none).
     longest: u32,
+    /// The [`TextHash`] of the text, carried on by the matcher past a first word found
+    /// through [`MentionIndex::words`] (which does not hash it).
+    hash: u64,
 }
 
 impl Entry {
@@ -78,8 +81,13 @@ pub struct MentionIndex {
     /// One bit per hash value modulo its length (a power of two): most words begin no name,
     /// and a clear bit says so before the hash map is probed.
     seen: Vec<u64>,
+    /// The entries of single words (texts of word characters only), by [`word_key`]: entry
+    /// number + 1 in each slot (0: empty), open addressing with linear probing, at most half
+    /// full. A word of the article is looked up here with the key its filter bit was read
+    /// with ([`Self::words_seen`]), so it is never hashed unless a longer name may follow.
+    words: Vec<u32>,
     /// The same for single words, by [`word_key`]: a word's key costs two multiplies
-    /// whatever its length, so the scan hashes only the few words that pass.
+    /// whatever its length, so the scan looks up only the few words that pass.
     words_seen: Vec<u64>,
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
@@ -249,6 +257,7 @@ impl MentionIndex {
         // of the next hash values
         let mut entry_of = |i: usize, len: usize, h: TextHash, entries: &mut Vec<Entry>| -> usize {
             let text = &patterns[i].text.as_bytes()[..len];
+            let hash = h;
             let mut h = h.0;
             loop {
                 match by_hash.get(&h) {
@@ -266,6 +275,7 @@ impl MentionIndex {
                         entries.push(Entry {
                             pattern: i as u32,
                             len: len as u32,
+                            hash: hash.0,
                             ..Entry::default()
                         });
                         return entries.len() - 1;
@@ -356,16 +366,25 @@ impl MentionIndex {
             let bit = (h as usize) & (bits - 1);
             seen[bit / 64] |= 1 << (bit % 64);
         }
-        let single: Vec<&str> = entries
+        let single: Vec<(u32, u64)> = entries
             .iter()
-            .map(|e| e.text(&patterns))
-            .filter(|text| text.chars().all(is_word_char))
+            .enumerate()
+            .map(|(e, entry)| (e, entry.text(&patterns)))
+            .filter(|(_, text)| text.chars().all(is_word_char))
+            .map(|(e, text)| (e as u32, word_key(text.as_bytes())))
             .collect();
         let bits = (single.len() * 16).next_power_of_two().max(1 << 12);
         let mut words_seen = vec![0u64; bits / 64];
-        for text in single {
-            let bit = word_key(text.as_bytes()) as usize & (bits - 1);
+        let mut words = vec![0u32; (single.len() * 2).next_power_of_two().max(16)];
+        let mask = words.len() - 1;
+        for (e, key) in single {
+            let bit = key as usize & (bits - 1);
             words_seen[bit / 64] |= 1 << (bit % 64);
+            let mut slot = key as usize & mask;
+            while words[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            words[slot] = e + 1;
         }
         MentionIndex {
             patterns,
@@ -373,6 +392,7 @@ impl MentionIndex {
             flat,
             by_hash,
             seen,
+            words,
             words_seen,
             odd,
         }
@@ -438,6 +458,26 @@ impl MentionIndex {
         }
     }
 
+    /// The entry of the single word `word`, whose [`word_key`] is `key`, if the index has it.
+    #[inline]
+    fn word_entry(&self, word: &[u8], key: u64) -> Option<&Entry> {
+        let mask = self.words.len() - 1;
+        let mut slot = key as usize & mask;
+        loop {
+            let e = *self.words.get(slot)?;
+            let entry = self.entries.get(e.checked_sub(1)? as usize)?;
+            if entry.len as usize == word.len()
+                && entry
+                    .text(&self.patterns)
+                    .as_bytes()
+                    .eq_ignore_ascii_case(word)
+            {
+                return Some(entry);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /// Whether the character at byte `at` of `text` is part of a word (false at the end).
     #[inline]
     fn word_at(text: &str, at: usize) -> bool {
@@ -484,9 +524,10 @@ impl MentionIndex {
                 return;
             }
             // most words begin no name: turned away by one bit, inline
-            let bit = word_key_in(bytes, start, end) as usize & words_mask;
+            let key = word_key_in(bytes, start, end);
+            let bit = key as usize & words_mask;
             if self.words_seen[bit / 64] & (1 << (bit % 64)) != 0 {
-                self.names_from(text, start, end, false, &mut scratch, found);
+                self.names_from(text, start, end, key, false, &mut scratch, found);
             }
         });
     }
@@ -504,24 +545,31 @@ impl MentionIndex {
         found: &mut Vec<(usize, usize, usize)>,
     ) -> usize {
         let joined_to = join_words(text, end, scratch, start);
-        let bit = word_key(scratch.as_bytes()) as usize & (self.words_seen.len() * 64 - 1);
+        let key = word_key(scratch.as_bytes());
+        let bit = key as usize & (self.words_seen.len() * 64 - 1);
         if self.words_seen[bit / 64] & (1 << (bit % 64)) != 0 {
-            self.names_from(text, start, joined_to, true, scratch, found);
+            self.names_from(text, start, joined_to, key, true, scratch, found);
         }
         joined_to
     }
 
     /// The names that begin with the word at `text[start..end]` (its normalized text in
-    /// `scratch` when `joined`, else the bytes themselves): the word looked up, then, after a
-    /// word that begins some name, the text after it normalized a character at a time
+    /// `scratch` when `joined`, else the bytes themselves): the word looked up in
+    /// [`Self::words`] by its [`word_key`] `key`, then, after a word that begins some name,
+    /// the text after it normalized a character at a time
     /// ([`next_kept`], [`normal_char`]), its hash carried on and looked up at each later end
     /// of a word, until a prefix no name has or the longest name's length.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the word, and the scan's buffers"
+    )]
     #[inline(never)]
     fn names_from(
         &self,
         text: &str,
         start: usize,
         end: usize,
+        key: u64,
         joined: bool,
         scratch: &mut String,
         found: &mut Vec<(usize, usize, usize)>,
@@ -536,13 +584,14 @@ impl MentionIndex {
             scratch.as_bytes()
         };
         let mut n = word.len();
-        let mut h = TextHash::of(word);
-        let Some(first) = self.entry(word, h) else {
+        let Some(first) = self.word_entry(word, key) else {
             return;
         };
         if first.longest == 0 {
             return;
         }
+        // the word's hash is its entry's (the same text but for ASCII case)
+        let mut h = TextHash(first.hash);
         let longest = first.longest as usize;
         let mut at = next_kept(text, end);
         if at != end && clean {
