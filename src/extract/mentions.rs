@@ -373,7 +373,7 @@ impl MentionIndex {
             .filter(|(_, text)| text.chars().all(is_word_char))
             .map(|(e, text)| (e as u32, word_key(text.as_bytes())))
             .collect();
-        let bits = (single.len() * 16).next_power_of_two().max(1 << 12);
+        let bits = (single.len() * 32).next_power_of_two().max(1 << 12);
         let mut words_seen = vec![0u64; bits / 64];
         let mut words = vec![0u32; (single.len() * 2).next_power_of_two().max(16)];
         let mask = words.len() - 1;
@@ -466,13 +466,12 @@ impl MentionIndex {
         loop {
             let e = *self.words.get(slot)?;
             let entry = self.entries.get(e.checked_sub(1)? as usize)?;
-            if entry.len as usize == word.len()
-                && entry
-                    .text(&self.patterns)
-                    .as_bytes()
-                    .eq_ignore_ascii_case(word)
-            {
-                return Some(entry);
+            if entry.len as usize == word.len() {
+                // most words are written as their name is
+                let text = entry.text(&self.patterns).as_bytes();
+                if text == word || text.eq_ignore_ascii_case(word) {
+                    return Some(entry);
+                }
             }
             slot = (slot + 1) & mask;
         }
@@ -617,6 +616,21 @@ impl MentionIndex {
                 }
                 n += 1;
                 at += 1;
+                // the rest of an ASCII word, kept as it is, with no look-up inside it
+                if ASCII_WORD[b as usize] {
+                    let from = at;
+                    while n < longest
+                        && let Some(&b) = bytes.get(at)
+                        && ASCII_WORD[b as usize]
+                    {
+                        h = h.push(b);
+                        n += 1;
+                        at += 1;
+                    }
+                    if !clean {
+                        scratch.push_str(&text[from..at]);
+                    }
+                }
             } else {
                 let (c, len, replaced) = normal_char(text, at);
                 if clean && replaced {
