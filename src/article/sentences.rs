@@ -204,8 +204,58 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut impl FnMut(usize
     }
 }
 
-/// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence.
+/// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence (as
+/// [`is_abbreviation_reference`]). An ASCII word is read backwards from the period once, its
+/// start found and its dotted parts measured in the same walk; a word with a non-ASCII byte
+/// goes to the reference.
 fn is_abbreviation(text: &str, dot: usize) -> bool {
+    let Some(before) = text.as_bytes().get(..dot) else {
+        return false;
+    };
+    let mut k = dot;
+    let mut has_dot = false;
+    // the bytes of the dotted part being read, and of the longest one
+    let mut part = 0usize;
+    let mut longest = 0usize;
+    while k > 0 {
+        let b = before[k - 1];
+        if b >= 0x80 {
+            return is_abbreviation_reference(text, dot);
+        }
+        // where [`word_start`] stops
+        if matches!(
+            b,
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b'(' | b'"'
+        ) {
+            break;
+        }
+        if b == b'.' {
+            has_dot = true;
+            longest = longest.max(part);
+            part = 0;
+        } else {
+            part += 1;
+        }
+        k -= 1;
+    }
+    longest = longest.max(part);
+    let word = &before[k..];
+    match word {
+        [] => false,
+        // an initial
+        [b] if b.is_ascii_uppercase() => true,
+        // dotted: every part of two characters or fewer ("U.S", "a.m", "D.C")
+        _ if has_dot && longest <= 2 => true,
+        _ => {
+            (2..=6).contains(&word.len())
+                && (FIRST_BYTES >> word[0]) & 1 != 0
+                && text.get(k..dot).is_some_and(is_listed_abbreviation)
+        }
+    }
+}
+
+/// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence.
+fn is_abbreviation_reference(text: &str, dot: usize) -> bool {
     let before = text.get(..dot).unwrap_or("");
     let word = before.get(word_start(before)..).unwrap_or("");
     if word.is_empty() {
@@ -443,6 +493,61 @@ mod tests {
                 super::word_start(&before),
                 super::word_start_reference(&before)
             );
+        }
+    }
+
+    /// The abbreviation test on the word before a period appended to `before`.
+    fn abbreviations_agree(before: &str) {
+        let text = format!("{before}. Next");
+        assert_eq!(
+            super::is_abbreviation(&text, before.len()),
+            super::is_abbreviation_reference(&text, before.len()),
+            "{before:?}"
+        );
+    }
+
+    #[test]
+    fn abbreviation_examples_agree_with_the_reference() {
+        for before in [
+            "",
+            ".",
+            "U",
+            "u",
+            "the U.S",
+            "a.m",
+            "(Feb",
+            "\"Mr",
+            "Mrs",
+            "abc.def",
+            "J",
+            "D.C",
+            "x \u{e9}",
+            "\u{c9}",
+            "caf\u{e9} St",
+            "\u{201c}Dr",
+            "e.g",
+            "i.e",
+            "approx",
+            "Thurs",
+            "etc.",
+            "..",
+            "A.BCD",
+        ] {
+            abbreviations_agree(before);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn abbreviations_agree_with_the_reference(
+            before in "[A-Za-z. (\"\t\n\u{e9}\u{c9}\u{201c}\u{2014}]{0,12}(Mr|St|Feb|e.g|U.S|approx|Co)?"
+        ) {
+            abbreviations_agree(&before);
+        }
+
+        #[test]
+        fn abbreviations_agree_on_any_text(before in "\\PC{0,16}") {
+            abbreviations_agree(&before);
         }
     }
 
