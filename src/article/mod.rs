@@ -6,6 +6,7 @@
 //! HTML comments, front matter keys) is replaced by spaces, newlines kept. Extractors read
 //! the mask, so every offset they find is an offset into the original file, with no mapping.
 
+pub(crate) mod bits;
 pub mod frontmatter;
 pub mod markdown;
 pub mod plain;
