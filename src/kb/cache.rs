@@ -309,14 +309,24 @@ fn pack_date(d: Option<FactDate>) -> u32 {
     })
 }
 
+// The checks below run for every fact and entity of a load: they are inlined, and the
+// building of their error messages is kept out of line (`#[cold]`).
+
+#[inline]
 fn unpack_date(p: u32) -> R<Option<FactDate>> {
     if p == 0 {
         return Ok(None);
     }
     let raw = ((p >> 16) as u16 as i16, (p >> 8) as u8 as i8, p as u8 as i8);
-    FactDate::from_raw(raw)
-        .map(Some)
-        .ok_or_else(|| "an invalid date".to_string())
+    match FactDate::from_raw(raw) {
+        Some(d) => Ok(Some(d)),
+        None => Err(invalid_date()),
+    }
+}
+
+#[cold]
+fn invalid_date() -> String {
+    "an invalid date".to_string()
 }
 
 /// Value tags of facts; bit 2 marks a `not` fact.
@@ -639,6 +649,7 @@ struct Bounds {
 type R<T> = Result<T, String>;
 
 impl Bounds {
+    #[inline]
     fn loc(&self, (file, start, end): LocRaw) -> R<Loc> {
         if start <= end
             && self
@@ -651,26 +662,40 @@ impl Bounds {
                 span: Span { start, end },
             })
         } else {
-            Err("a rule-file span is out of range".into())
+            Err(Self::span_out_of_range())
         }
     }
 
+    #[cold]
+    fn span_out_of_range() -> String {
+        "a rule-file span is out of range".into()
+    }
+
+    #[inline]
     fn id(what: &str, id: u32, len: u32) -> R<u32> {
         if id < len {
             Ok(id)
         } else {
-            Err(format!("{what} id {id} out of range"))
+            Err(Self::out_of_range(what, id))
         }
     }
 
+    #[cold]
+    fn out_of_range(what: &str, id: u32) -> String {
+        format!("{what} id {id} out of range")
+    }
+
+    #[inline]
     fn kind(&self, id: u32) -> R<KindId> {
         Self::id("kind", id, self.kinds).map(KindId)
     }
 
+    #[inline]
     fn relation(&self, id: u32) -> R<RelationId> {
         Self::id("relation", id, self.relations).map(RelationId)
     }
 
+    #[inline]
     fn entity(&self, id: u32) -> R<EntityId> {
         Self::id("entity", id, self.entities).map(EntityId)
     }
