@@ -83,19 +83,10 @@ fn first_names(names: &PersonNames) -> FxHashMap<String, Vec<Surname>> {
                     })
                 })
                 .collect();
-            sort_surnames(&mut surnames);
+            surnames.sort_unstable();
             (first.to_string(), surnames)
         })
         .collect()
-}
-
-/// Sorts one first name's surnames, listed by ascending (person, index) as
-/// `first_names` lists them: a stable sort by (initial, length) alone then sorts them by
-/// every field, and compares one integer instead of four fields.
-fn sort_surnames(surnames: &mut [Surname]) {
-    surnames.sort_by_key(|s| {
-        (u64::from(u32::from(s.initial)) << 32) | s.chars.min(u32::MAX as usize) as u64
-    });
 }
 
 /// Known quotes, keyed three ways for `quote-misattributed`'s one question: the first known
@@ -251,28 +242,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn surnames_in_person_order_sort_as_by_every_field(
-            names in prop::collection::vec((prop::char::range('a', 'e'), 1usize..4), 0..60),
-            steps in prop::collection::vec((0u32..2, 1usize..3), 60),
-        ) {
-            let (mut person, mut index) = (0, 0);
-            let mut surnames: Vec<Surname> = names
-                .iter()
-                .zip(&steps)
-                .map(|(&(initial, chars), &(next_person, next_index))| {
-                    person += next_person;
-                    index += next_index;
-                    Surname { initial, chars, person: EntityId(person), index }
-                })
-                .collect();
-            // the simple form: a comparison sort by every field
-            let mut reference = surnames.clone();
-            reference.sort_unstable();
-            sort_surnames(&mut surnames);
-            prop_assert_eq!(surnames, reference);
-        }
-
         #[test]
         fn the_radix_sort_sorts_pairs_pushed_with_ascending_quotes(
             // few distinct keys (so that many are equal) or any keys, around the size at
