@@ -807,18 +807,19 @@ fn is_space(b: u8) -> bool {
 }
 
 /// The start of the `n`th whitespace-separated token before `at` (or of the token `at` is
-/// in): no date expression whose first anchor starts at `at` starts before it.
-fn tokens_back(bytes: &[u8], at: usize, n: usize) -> usize {
+/// in), or `floor` if that is later: no date expression whose first anchor starts at `at`
+/// starts before the token. The walk back stops at `floor`.
+fn tokens_back(bytes: &[u8], at: usize, n: usize, floor: usize) -> usize {
     let mut i = at;
     for _ in 0..n {
-        while i > 0 && is_space(bytes[i - 1]) {
+        while i > floor && is_space(bytes[i - 1]) {
             i -= 1;
         }
-        while i > 0 && !is_space(bytes[i - 1]) {
+        while i > floor && !is_space(bytes[i - 1]) {
             i -= 1;
         }
     }
-    i
+    i.max(floor)
 }
 
 /// Whether a date expression can start at byte `i`: every alternative starts with an ASCII
@@ -1025,16 +1026,14 @@ fn each_match_with(
     // the next position to try: past the last match and every position tried
     let mut next = 0;
     each_anchor(bytes, |start, end, reach| {
-        let mut i = next.max(tokens_back(bytes, start, reach));
+        let mut i = tokens_back(bytes, start, reach, next);
         // a match starts at or before its first anchor (or inside the one found)
-        while i < end {
-            if !may_start_at(bytes, i) || !first_word_may_match(bytes, i) {
-                i += 1;
-                continue;
-            }
+        while let Some(&b) = bytes.get(i).filter(|_| i < end) {
             // the first alternative that matches here is the match
             let mut matched = None;
-            if let Some((pattern, e)) = re.captures_at(caches, bytes, i)
+            if may_start_at(bytes, i)
+                && first_word_may_match(bytes, i)
+                && let Some((pattern, e)) = re.captures_at(caches, bytes, i)
                 // matches are never empty
                 && e > i
                 && let Some(groups) = re.groups.get(pattern)
@@ -1042,7 +1041,12 @@ fn each_match_with(
                 found(&caches.captures, groups, i, e);
                 matched = Some(e);
             }
-            i = matched.unwrap_or(i + 1);
+            i = match matched {
+                Some(e) => e,
+                // no match starts at a lowercase letter after a word character
+                None if b.is_ascii_alphanumeric() || b == b'_' => past_lowercase(bytes, i + 1),
+                None => i + 1,
+            };
         }
         next = next.max(i);
     });
