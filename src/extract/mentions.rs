@@ -1619,7 +1619,8 @@ mod tests {
         let index = test_index();
         let text = "The New York Times said the U.S. Army of the Potomac and New York City \
                     met the new york times, \u{c9}lys\u{e9}e, AT&T and $100 Club; NEW YORK TIMES. \
-                    Britain\u{2019}s Prime Minister, Prime Minister of Britain, in New Delhi";
+                    Britain\u{2019}s Prime Minister, Prime Minister of Britain, in New Delhi; \
+                    the U.S.A.  Today and New \n\n  York\u{a0}City.";
         let found: Vec<&str> = index
             .find_in(text)
             .iter()
@@ -1638,6 +1639,8 @@ mod tests {
                 "Britain\u{2019}s Prime Minister",
                 "Prime Minister of Britain",
                 "New Delhi",
+                "U.S.A.  Today",
+                "New \n\n  York\u{a0}City",
             ]
         );
         assert_eq!(index.find_in(text), find_reference(&index, text));
