@@ -14,7 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
-use crate::extract::words::{CHUNK, chunk_at, for_each_run, pack};
+use crate::extract::words::{CHUNK, chunk_at, for_each_run_classified, pack};
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::span::Span;
 
@@ -876,6 +876,7 @@ fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
 /// Whether an ASCII byte is part of a word (as [`ASCII_WORD`]), as arithmetic that compiles to
 /// SIMD compares; false for bytes of 0x80 and above.
 #[inline(always)]
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
 fn is_ascii_word_byte(b: u8) -> bool {
     ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'_')
 }
@@ -884,17 +885,99 @@ fn is_ascii_word_byte(b: u8) -> bool {
 /// that are part of a word ([`is_word_char`]: letters, digits, `_`).
 ///
 /// The text is read [`CHUNK`] bytes at a time (as `extract::words` does): each chunk is
-/// classified into a bit mask of word bytes by compares over a fixed-size array (SIMD), and
-/// words start and end where the mask changes. Only the rare chunks with bytes of 0x80 and
-/// above decode characters.
+/// classified into a bit mask of word bytes and one of bytes of 0x80 and above at once
+/// ([`word_and_high`]: SSE2 compares on x86_64), and words start and end where the mask
+/// changes. Only the rare chunks with bytes of 0x80 and above decode characters.
 #[inline]
 fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
-    for_each_run(
+    for_each_run_classified(
+        text,
+        word_and_high,
+        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
+        f,
+    );
+}
+
+/// [`for_each_word`] with each byte classified on its own ([`is_ascii_word_byte`]): the
+/// tests' reference.
+#[cfg(test)]
+fn for_each_word_reference(text: &str, f: impl FnMut(usize, usize)) {
+    crate::extract::words::for_each_run(
         text,
         is_ascii_word_byte,
         |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
         f,
     );
+}
+
+/// The bytes of `chunk` that are part of a word on their own ([`is_ascii_word_byte`]: ASCII
+/// letters, digits, `_`), and its bytes of 0x80 and above.
+#[inline(always)]
+fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86_64 baseline, enabled on every x86_64 target, so the
+        // function's `target_feature` holds wherever this runs; it reads only `chunk`.
+        unsafe { sse2::word_and_high(chunk) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        word_and_high_reference(chunk)
+    }
+}
+
+/// [`word_and_high`] a byte at a time.
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+fn word_and_high_reference(chunk: &[u8; CHUNK]) -> (u32, u32) {
+    let mut word = 0u32;
+    let mut high = 0u32;
+    for (k, &b) in chunk.iter().enumerate() {
+        word |= u32::from(is_ascii_word_byte(b)) << k;
+        high |= u32::from(b >= 0x80) << k;
+    }
+    (word, high)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+
+    use crate::extract::words::CHUNK;
+
+    /// Bytes from `lo` to `lo + span` (unsigned), as 0xFF: `x - lo` is at most `span`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn within(x: __m128i, lo: u8, span: u8) -> __m128i {
+        let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span as i8)), d)
+    }
+
+    /// [`super::word_and_high`], 16 bytes at a time.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
+        let mut word = 0u32;
+        let mut high = 0u32;
+        for half in 0..2 {
+            let mut lo = [0u8; 8];
+            let mut hi = [0u8; 8];
+            lo.copy_from_slice(&chunk[16 * half..16 * half + 8]);
+            hi.copy_from_slice(&chunk[16 * half + 8..16 * half + 16]);
+            let x = _mm_set_epi64x(i64::from_le_bytes(hi), i64::from_le_bytes(lo));
+            // a letter: lowered by setting 0x20 (no byte of 0x80 and above lands on one)
+            let letter = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 25);
+            let digit = within(x, b'0', 9);
+            let under = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8));
+            let w = _mm_or_si128(_mm_or_si128(letter, digit), under);
+            word |= (_mm_movemask_epi8(w) as u32) << (16 * half);
+            // the sign bit of each byte
+            high |= (_mm_movemask_epi8(x) as u32) << (16 * half);
+        }
+        (word, high)
+    }
 }
 
 /// The word bits of the non-ASCII bytes of the chunk at `i`: every byte of a character that
@@ -1615,11 +1698,47 @@ mod tests {
     }
 
     #[test]
+    fn chunk_classes_agree_with_the_byte_at_a_time_form() {
+        use proptest::prelude::*;
+        for b in 0..=255u8 {
+            for at in [0, 7, 8, 15, 16, 17, 31] {
+                let mut chunk = [b'x'; CHUNK];
+                chunk[at] = b;
+                assert_eq!(
+                    word_and_high(&chunk),
+                    word_and_high_reference(&chunk),
+                    "{b}"
+                );
+                let mut chunk = [b; CHUNK];
+                chunk[at] = b' ';
+                assert_eq!(
+                    word_and_high(&chunk),
+                    word_and_high_reference(&chunk),
+                    "{b}"
+                );
+            }
+        }
+        proptest!(|(chunk in proptest::array::uniform32(0u8..))| {
+            prop_assert_eq!(word_and_high(&chunk), word_and_high_reference(&chunk));
+        });
+        proptest!(|(parts in pieces(), text in "\\PC{0,80}")| {
+            for text in [parts.concat(), text] {
+                let mut fast = Vec::new();
+                for_each_word(&text, |s, e| fast.push((s, e)));
+                let mut slow = Vec::new();
+                for_each_word_reference(&text, |s, e| slow.push((s, e)));
+                prop_assert_eq!(fast, slow, "{:?}", text);
+            }
+        });
+    }
+
+    #[test]
     fn names_are_found_past_prefixes_and_initialisms() {
         let index = test_index();
         let text = "The New York Times said the U.S. Army of the Potomac and New York City \
                     met the new york times, \u{c9}lys\u{e9}e, AT&T and $100 Club; NEW YORK TIMES. \
-                    Britain\u{2019}s Prime Minister, Prime Minister of Britain, in New Delhi";
+                    Britain\u{2019}s Prime Minister, Prime Minister of Britain, in New Delhi; \
+                    the U.S.A.  Today and New \n\n  York\u{a0}City.";
         let found: Vec<&str> = index
             .find_in(text)
             .iter()
@@ -1638,6 +1757,8 @@ mod tests {
                 "Britain\u{2019}s Prime Minister",
                 "Prime Minister of Britain",
                 "New Delhi",
+                "U.S.A.  Today",
+                "New \n\n  York\u{a0}City",
             ]
         );
         assert_eq!(index.find_in(text), find_reference(&index, text));

@@ -142,9 +142,14 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
 /// Calls `f(start, end)` for each maximal run of word characters of `text`, in order, where
 /// `ascii_word` tells the ASCII bytes that are part of a word and `non_ascii(i, chunk, carry)`
 /// gives the word bits of the non-ASCII bytes of the chunk at `i` (`carry`: the bits of the
-/// first bytes of the next chunk, for a character that straddles two). The word table and
-/// the mention scan share it, with their own definitions of a word.
+/// first bytes of the next chunk, for a character that straddles two). The mention scan's
+/// tests read words with it, a byte at a time, as the reference of its chunked scan
+/// ([`for_each_run_classified`]).
 #[inline(always)]
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "the mention scan's reference form")
+)]
 pub(crate) fn for_each_run(
     text: &str,
     ascii_word: impl Fn(u8) -> bool,
@@ -292,6 +297,35 @@ fn for_each_word_reference(text: &str, mut f: impl FnMut(usize, usize)) {
     if let Some(s) = start {
         f(s, text.len());
     }
+}
+
+/// [`for_each_run`] with each chunk classified at once by `classify(chunk)`: (the word bits
+/// of its ASCII bytes, the bits of its bytes of 0x80 and above), as SIMD compares can give
+/// both (the mention scan's classifier), instead of a byte at a time.
+#[inline(always)]
+pub(crate) fn for_each_run_classified(
+    text: &str,
+    classify: impl Fn(&[u8; CHUNK]) -> (u32, u32),
+    mut non_ascii: impl FnMut(usize, &[u8; CHUNK], &mut u32) -> u32,
+    mut f: impl FnMut(usize, usize),
+) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut runs = WordRuns::default();
+    let mut carry = 0u32;
+    let mut i = 0;
+    while i < len {
+        let chunk = chunk_at(bytes, i);
+        let (mut word, high) = classify(&chunk);
+        if high != 0 {
+            word |= non_ascii(i, &chunk, &mut carry);
+        } else {
+            carry = 0;
+        }
+        runs.chunk(word, i, &mut f);
+        i += CHUNK;
+    }
+    runs.finish(len, &mut f);
 }
 
 #[cfg(test)]
