@@ -299,6 +299,19 @@ fn check_with(
     // the checks' indexes are built beside the mention index: both take a while for a large
     // knowledge base, and every article needs both
     let (extractor, _) = rayon::join(|| Extractor::new(kb), || crate::check::CheckIndex::get(kb));
+    let exit = check_with_extractor(kb, &extractor, opts, color, out, err);
+    drop_in_background(extractor.into_indexes());
+    exit
+}
+
+fn check_with_extractor(
+    kb: &KnowledgeBase,
+    extractor: &Extractor<'_>,
+    opts: CheckOptions,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
     let settings = CheckSettings {
         overrides: opts.checks.clone(),
     };
@@ -312,7 +325,7 @@ fn check_with(
         let summary = crate::stream::check_jsonl(
             &mut stdin.lock(),
             out,
-            &extractor,
+            extractor,
             &settings,
             &stream_opts,
         )?;

@@ -65,6 +65,12 @@ impl<'kb> Extractor<'kb> {
         }
     }
 
+    /// The extractor's own indexes, which borrow nothing: a process about to exit can free
+    /// them on another thread (for a large knowledge base, hundreds of thousands of names).
+    pub fn into_indexes(self) -> impl Send + 'static {
+        (self.mentions, self.cues)
+    }
+
     pub(crate) fn is_kind(&self, entity: EntityId, kind: Option<KindId>) -> bool {
         kind.is_some_and(|k| self.kb.is_a(self.kb.entity(entity).kind, k))
     }
