@@ -352,8 +352,9 @@ fn mark_bytes(prose: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Pairs quotation marks in one block of prose. A straight `"` opens after a space, a
-/// bracket or a dash and closes otherwise; curly marks say which they are.
+/// Pairs quotation marks in one block of prose, into `out` (cleared first). A straight `"`
+/// opens after a space, a bracket or a dash and closes otherwise; curly marks say which
+/// they are.
 ///
 /// Only the marks are visited: `marks` are the offsets of the article's `"` and of the last
 /// byte of its curly marks ([`mark_bytes`]; `\u{201c}` is E2 80 9C, `\u{201d}` is E2 80 9D;
