@@ -5,6 +5,7 @@
 //! One pass, linear in the block's length.
 
 use super::{Block, Sentence};
+use crate::extract::words::{CHUNK, chunk_at};
 use crate::span::Span;
 
 /// Words after which a period does not end a sentence (matched by [`is_listed_abbreviation`];
@@ -70,32 +71,62 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 
 /// The next byte at or after `from` that the splitter must look at: a terminator, a straight
 /// quote, or the first byte of `“`, `”`, `…` (0xE2) or `«` (0xC2); every other byte is
-/// skipped without decoding. Two SIMD searches of three bytes each, whose results are kept
-/// until passed, so the text is scanned about twice in all.
+/// skipped without decoding. The text is read [`CHUNK`] bytes at a time from where the
+/// search starts, each chunk classified at once into a bit mask of such bytes
+/// ([`super::bits::sentence_stops`]), whose bits are taken in turn: cheaper than a `memchr3`
+/// search from each stop, whose set-up costs as much as a chunk.
 struct Skipper {
-    a: Option<usize>,
-    b: Option<usize>,
+    /// Where the current chunk starts.
+    base: usize,
+    /// The bytes of the chunk still to be taken (bit `k`: byte `base + k`).
+    bits: u32,
 }
 
 impl Skipper {
-    fn next(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
-        if self.a.is_some_and(|a| a < from) {
-            self.a = bytes
-                .get(from..)
-                .and_then(|rest| memchr::memchr3(b'.', b'"', 0xE2, rest))
-                .map(|p| from + p);
-        }
-        if self.b.is_some_and(|b| b < from) {
-            self.b = bytes
-                .get(from..)
-                .and_then(|rest| memchr::memchr3(b'!', b'?', 0xC2, rest))
-                .map(|p| from + p);
-        }
-        match (self.a, self.b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+    /// Before the first byte: the first call classifies the chunk at `from`.
+    fn new() -> Skipper {
+        Skipper {
+            base: usize::MAX - CHUNK,
+            bits: 0,
         }
     }
+
+    #[inline]
+    fn next(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        if from < self.base || from - self.base >= CHUNK {
+            // past the chunk (or the first call): start again at `from`
+            self.base = from;
+            self.bits = stops(bytes, from);
+        } else {
+            self.bits &= u32::MAX << (from - self.base);
+        }
+        loop {
+            if self.bits != 0 {
+                return Some(self.base + self.bits.trailing_zeros() as usize);
+            }
+            self.base += CHUNK;
+            if self.base >= bytes.len() {
+                return None;
+            }
+            self.bits = stops(bytes, self.base);
+        }
+    }
+}
+
+/// The bytes of the chunk at `i` where the splitter stops (see [`Skipper`]), as a bit mask.
+#[inline(always)]
+fn stops(bytes: &[u8], i: usize) -> u32 {
+    super::bits::sentence_stops(&chunk_at(bytes, i))
+}
+
+/// [`Skipper::next`] by a search from `from`: the reference of the property test.
+#[cfg(test)]
+fn next_stop_reference(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'"' | 0xE2 | b'!' | b'?' | 0xC2))
+        .map(|p| from + p)
 }
 
 /// The character that ends just before byte `i` (a character boundary), or a space.
@@ -122,10 +153,7 @@ fn split_each(text: &str, mut out: impl FnMut(usize, usize)) {
     let mut sentence_start = 0usize;
     let mut in_quote = false;
     let mut i = 0;
-    let mut skipper = Skipper {
-        a: memchr::memchr3(b'.', b'"', 0xE2, bytes),
-        b: memchr::memchr3(b'!', b'?', 0xC2, bytes),
-    };
+    let mut skipper = Skipper::new();
     while i < len {
         // skip to the next byte that can matter; it is always a character boundary
         match skipper.next(bytes, i) {
@@ -204,8 +232,58 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut impl FnMut(usize
     }
 }
 
-/// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence.
+/// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence (as
+/// [`is_abbreviation_reference`]). An ASCII word is read backwards from the period once, its
+/// start found and its dotted parts measured in the same walk; a word with a non-ASCII byte
+/// goes to the reference.
 fn is_abbreviation(text: &str, dot: usize) -> bool {
+    let Some(before) = text.as_bytes().get(..dot) else {
+        return false;
+    };
+    let mut k = dot;
+    let mut has_dot = false;
+    // the bytes of the dotted part being read, and of the longest one
+    let mut part = 0usize;
+    let mut longest = 0usize;
+    while k > 0 {
+        let b = before[k - 1];
+        if b >= 0x80 {
+            return is_abbreviation_reference(text, dot);
+        }
+        // where [`word_start`] stops
+        if matches!(
+            b,
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b'(' | b'"'
+        ) {
+            break;
+        }
+        if b == b'.' {
+            has_dot = true;
+            longest = longest.max(part);
+            part = 0;
+        } else {
+            part += 1;
+        }
+        k -= 1;
+    }
+    longest = longest.max(part);
+    let word = &before[k..];
+    match word {
+        [] => false,
+        // an initial
+        [b] if b.is_ascii_uppercase() => true,
+        // dotted: every part of two characters or fewer ("U.S", "a.m", "D.C")
+        _ if has_dot && longest <= 2 => true,
+        _ => {
+            (2..=6).contains(&word.len())
+                && (FIRST_BYTES >> word[0]) & 1 != 0
+                && text.get(k..dot).is_some_and(is_listed_abbreviation)
+        }
+    }
+}
+
+/// Whether the period at `dot` ends an abbreviation or an initial rather than a sentence.
+fn is_abbreviation_reference(text: &str, dot: usize) -> bool {
     let before = text.get(..dot).unwrap_or("");
     let word = before.get(word_start(before)..).unwrap_or("");
     if word.is_empty() {
@@ -443,6 +521,113 @@ mod tests {
                 super::word_start(&before),
                 super::word_start_reference(&before)
             );
+        }
+    }
+
+    /// The abbreviation test on the word before a period appended to `before`.
+    fn abbreviations_agree(before: &str) {
+        let text = format!("{before}. Next");
+        assert_eq!(
+            super::is_abbreviation(&text, before.len()),
+            super::is_abbreviation_reference(&text, before.len()),
+            "{before:?}"
+        );
+    }
+
+    #[test]
+    fn abbreviation_examples_agree_with_the_reference() {
+        for before in [
+            "",
+            ".",
+            "U",
+            "u",
+            "the U.S",
+            "a.m",
+            "(Feb",
+            "\"Mr",
+            "Mrs",
+            "abc.def",
+            "J",
+            "D.C",
+            "x \u{e9}",
+            "\u{c9}",
+            "caf\u{e9} St",
+            "\u{201c}Dr",
+            "e.g",
+            "i.e",
+            "approx",
+            "Thurs",
+            "etc.",
+            "..",
+            "A.BCD",
+        ] {
+            abbreviations_agree(before);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn abbreviations_agree_with_the_reference(
+            before in "[A-Za-z. (\"\t\n\u{e9}\u{c9}\u{201c}\u{2014}]{0,12}(Mr|St|Feb|e.g|U.S|approx|Co)?"
+        ) {
+            abbreviations_agree(&before);
+        }
+
+        #[test]
+        fn abbreviations_agree_on_any_text(before in "\\PC{0,16}") {
+            abbreviations_agree(&before);
+        }
+    }
+
+    /// The stops the skipper finds from each start, with the steps of the splitter (from
+    /// each stop, the next search starts one byte or a few bytes on), are those of a search.
+    fn stops_agree(text: &[u8]) {
+        for first in 0..=text.len() {
+            for step in [1, 2, 5, 40] {
+                let mut skipper = super::Skipper::new();
+                let mut from = first;
+                loop {
+                    let fast = skipper.next(text, from);
+                    assert_eq!(
+                        fast,
+                        super::next_stop_reference(text, from),
+                        "{text:?} {from}"
+                    );
+                    match fast {
+                        Some(at) => from = at + step,
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stop_examples_agree_with_the_reference() {
+        let long = format!(
+            "{}.{}\u{201c}x!{}?",
+            "a".repeat(31),
+            " ".repeat(40),
+            "b".repeat(64)
+        );
+        for text in [
+            "",
+            ".",
+            "abc",
+            "a.b\"c",
+            "\u{ab}\u{2026}\u{e9}",
+            long.as_str(),
+        ] {
+            stops_agree(text.as_bytes());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stops_agree_with_the_reference(
+            text in "[a .!?\"\u{201c}\u{201d}\u{ab}\u{e9}]{0,80}"
+        ) {
+            stops_agree(text.as_bytes());
         }
     }
 

@@ -114,16 +114,29 @@ impl WordRuns {
 /// Calls `f(start, end)` for each word of `text` (as [`word_spans`]), in order.
 ///
 /// The text is read [`CHUNK`] bytes at a time: each chunk is classified into a bit mask of
-/// word bytes by compares over a fixed-size array (SIMD), and words start and end where the
-/// mask changes. Only the rare chunks with bytes of 0x80 and above decode characters.
+/// word bytes and one of bytes of 0x80 and above at once
+/// ([`crate::article::bits::word_and_high`]: SSE2 compares on x86_64), and words start and
+/// end where the mask changes. Only the rare chunks with bytes of 0x80 and above decode
+/// characters. The loop of [`for_each_run`], with that classifier.
 #[inline]
-pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
-    for_each_run(
-        text,
-        is_word_byte,
-        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
-        f,
-    );
+pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut runs = WordRuns::default();
+    let mut carry = 0u32;
+    let mut i = 0;
+    while i < len {
+        let chunk = chunk_at(bytes, i);
+        let (mut word, high) = crate::article::bits::word_and_high(&chunk);
+        if high != 0 {
+            word |= non_ascii_words(text, i, &chunk, &mut carry);
+        } else {
+            carry = 0;
+        }
+        runs.chunk(word, i, &mut f);
+        i += CHUNK;
+    }
+    runs.finish(len, &mut f);
 }
 
 /// Calls `f(start, end)` for each maximal run of word characters of `text`, in order, where
@@ -168,13 +181,6 @@ pub(crate) fn for_each_run(
 
 /// Bytes [`for_each_word`] classifies at once.
 pub(crate) const CHUNK: usize = 32;
-
-/// Whether an ASCII byte is part of a word (as [`WORD_BYTE`]), as arithmetic that compiles to
-/// SIMD compares; false for bytes of 0x80 and above.
-#[inline(always)]
-fn is_word_byte(b: u8) -> bool {
-    ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'\'') | (b == b'-')
-}
 
 /// Eight bytes as a little-endian `u64` (`group` has eight).
 #[inline(always)]

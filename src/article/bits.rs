@@ -1,0 +1,184 @@
+//! Bit masks of [`CHUNK`]-byte chunks of text: bit `k` set when byte `k` is of a class. On
+//! x86_64 the bytes are compared 16 at a time with SSE2 and the bits gathered by `movemask`
+//! (two instructions for what [`crate::extract::words::pack`] does in a dozen); elsewhere
+//! byte by byte, as the references of the tests.
+
+use crate::extract::words::CHUNK;
+
+/// Word bytes (ASCII letters, digits, `'` and `-`, as `extract::words` reads them) and bytes
+/// of 0x80 and above, of `chunk`.
+#[inline(always)]
+pub(crate) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86_64 baseline, enabled on every x86_64 target, so the
+        // function's `target_feature` holds wherever this runs; it reads only `chunk`.
+        unsafe { sse2::word_and_high(chunk) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        word_and_high_reference(chunk)
+    }
+}
+
+/// The bytes where the sentence splitter stops, of `chunk`: `.`, `"`, `!`, `?`, and 0xE2 and
+/// 0xC2 (the first bytes of `“`, `”`, `…` and `«`).
+#[inline(always)]
+pub(crate) fn sentence_stops(chunk: &[u8; CHUNK]) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: as in `word_and_high`.
+        unsafe { sse2::sentence_stops(chunk) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        sentence_stops_reference(chunk)
+    }
+}
+
+/// Bit `k` set when `class(chunk[k])`.
+#[inline(always)]
+fn mask_of(chunk: &[u8; CHUNK], class: impl Fn(u8) -> bool) -> u32 {
+    let mut m = 0u32;
+    for (k, &b) in chunk.iter().enumerate() {
+        m |= u32::from(class(b)) << k;
+    }
+    m
+}
+
+/// [`word_and_high`] byte by byte.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn word_and_high_reference(chunk: &[u8; CHUNK]) -> (u32, u32) {
+    (
+        mask_of(chunk, |b| {
+            b.is_ascii_alphanumeric() || b == b'\'' || b == b'-'
+        }),
+        mask_of(chunk, |b| b >= 0x80),
+    )
+}
+
+/// [`sentence_stops`] byte by byte.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn sentence_stops_reference(chunk: &[u8; CHUNK]) -> u32 {
+    mask_of(chunk, |b| {
+        matches!(b, b'.' | b'"' | b'!' | b'?' | 0xE2 | 0xC2)
+    })
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+
+    use crate::extract::words::CHUNK;
+
+    /// The 16 bytes of `chunk` from `at`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn load(chunk: &[u8; CHUNK], at: usize) -> __m128i {
+        let mut lo = [0u8; 8];
+        let mut hi = [0u8; 8];
+        lo.copy_from_slice(&chunk[at..at + 8]);
+        hi.copy_from_slice(&chunk[at + 8..at + 16]);
+        _mm_set_epi64x(i64::from_le_bytes(hi), i64::from_le_bytes(lo))
+    }
+
+    /// Bytes equal to `b`, as 0xFF.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn eq(x: __m128i, b: u8) -> __m128i {
+        _mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8))
+    }
+
+    /// Bytes from `lo` to `lo + span` (unsigned), as 0xFF: `x - lo` is at most `span`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn within(x: __m128i, lo: u8, span: u8) -> __m128i {
+        let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span as i8)), d)
+    }
+
+    /// The bits of the 0xFF bytes of `x` (every byte 0 or 0xFF), or of the high bits.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn bits(x: __m128i) -> u32 {
+        // the sign bit of each byte, 16 bits, zero-extended
+        _mm_movemask_epi8(x) as u32
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
+        let mut word = 0u32;
+        let mut high = 0u32;
+        for half in 0..2 {
+            let x = load(chunk, 16 * half);
+            // a letter: lowered by setting 0x20 (no byte of 0x80 and above lands on one)
+            let letter = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 25);
+            let digit = within(x, b'0', 9);
+            let w = _mm_or_si128(
+                _mm_or_si128(letter, digit),
+                _mm_or_si128(eq(x, b'\''), eq(x, b'-')),
+            );
+            word |= bits(w) << (16 * half);
+            high |= bits(x) << (16 * half);
+        }
+        (word, high)
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn sentence_stops(chunk: &[u8; CHUNK]) -> u32 {
+        let mut m = 0u32;
+        for half in 0..2 {
+            let x = load(chunk, 16 * half);
+            let s = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(eq(x, b'.'), eq(x, b'"')), eq(x, 0xE2)),
+                _mm_or_si128(_mm_or_si128(eq(x, b'!'), eq(x, b'?')), eq(x, 0xC2)),
+            );
+            m |= bits(s) << (16 * half);
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masks_agree(chunk: &[u8; CHUNK]) {
+        assert_eq!(
+            word_and_high(chunk),
+            word_and_high_reference(chunk),
+            "{chunk:?}"
+        );
+        assert_eq!(
+            sentence_stops(chunk),
+            sentence_stops_reference(chunk),
+            "{chunk:?}"
+        );
+    }
+
+    #[test]
+    fn every_byte_in_every_place() {
+        for b in 0..=255u8 {
+            for at in [0, 7, 8, 15, 16, 17, 31] {
+                let mut chunk = [b'x'; CHUNK];
+                chunk[at] = b;
+                masks_agree(&chunk);
+                let mut chunk = [b; CHUNK];
+                chunk[at] = b' ';
+                masks_agree(&chunk);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn masks_agree_with_the_references(bytes in proptest::array::uniform32(0u8..)) {
+            masks_agree(&bytes);
+        }
+    }
+}
