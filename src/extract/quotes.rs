@@ -451,6 +451,8 @@ pub fn claims(
     let mut quotations = Vec::new();
     let mut speakers_in_block: Vec<Ref> = Vec::new();
     let mut pending: Vec<usize> = Vec::new();
+    // the quotes come in order within a block, and so do the blocks unless they overlap
+    let mut sentences = super::cursor::SentenceCursor::default();
     for block in &article.blocks {
         speakers_in_block.clear();
         pending.clear();
@@ -469,11 +471,11 @@ pub fn claims(
                 && !trimmed
                     .trim_end_matches([',', '.'])
                     .contains(['.', '!', '?']);
-            let sentence = article
-                .sentence_at(span.start)
+            let sentence = sentences
+                .sentence_at(article, span.start)
                 .map_or(block.span, |s| s.span);
-            let end_sentence = article
-                .sentence_at(q.close as u32)
+            let end_sentence = sentences
+                .sentence_at(article, q.close as u32)
                 .map_or(sentence, |s| s.span);
             let found = speaker_after(x, article, &persons, q.after, end_sentence).or_else(|| {
                 speaker_before(x, article, &persons, q.mark, sentence, block.span, table)
