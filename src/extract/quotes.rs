@@ -187,11 +187,44 @@ pub(crate) fn is_speech_verb(word: &str) -> bool {
 
 /// The number of whitespace-separated words in `text` (as `split_whitespace` counts them),
 /// but no more than `max`: the scan stops there.
+///
+/// ASCII text is read eight bytes at a time: a word starts at each byte that is not a space
+/// after one that is, and those bytes are counted together. From the first eight bytes with
+/// one of 0x80 or above on, characters are read one at a time.
 fn count_words(text: &str, max: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let bytes = text.as_bytes();
     let mut count = 0;
     let mut in_word = false;
     let mut i = 0;
+    while count < max
+        && let Some(chunk) = bytes.get(i..i + 8)
+    {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(eight);
+        if w & HIGH != 0 {
+            break;
+        }
+        // every byte is below 0x80, so no sum below carries into the next byte.
+        // The high bit of each byte: set where the byte is not `' '` ...
+        let t = w ^ (ONES * 0x20);
+        let not_blank = (((t & LOW) + LOW) | t) & HIGH;
+        // ... and where it is one of 0x09..=0x0d (\t \n \x0b \x0c \r)
+        let control = (w + ONES * (0x80 - 0x09)) & !(w + ONES * (0x80 - 0x0e)) & HIGH;
+        let space = (!not_blank & HIGH) | control;
+        let word = !space & HIGH;
+        // a space before the first byte when no word is open
+        let before = (space << 8) | u64::from(!in_word) << 7;
+        count += (word & before).count_ones() as usize;
+        in_word = word >> 63 != 0;
+        i += 8;
+    }
+    if count >= max {
+        return max;
+    }
     while i < bytes.len() && count < max {
         let b = bytes[i];
         let (space, len) = if b < 0x80 {
@@ -1087,6 +1120,16 @@ mod tests {
                 is_word_char(char::from(b)),
                 "{b}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_word_count_matches_split_whitespace_on_any_text(
+            text in "[ab \t\n\r\u{b}\u{c}\u{1c}\u{1f}\u{7f}\u{a0}\u{e9}\u{2003}]{0,40}",
+            max in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(count_words(&text, max), text.split_whitespace().take(max).count());
         }
     }
 
