@@ -37,6 +37,27 @@ pub struct CueIndex {
     relations: Vec<RelationId>,
 }
 
+/// The cue matches (leftmost-longest, as `find_iter` over all of `hay` gives them) that start
+/// at or before `last_start`, as (pattern, start, end).
+///
+/// Only the first `last_start + max_pattern_len` bytes are scanned: every match starting at
+/// or before `last_start` lies wholly inside them, and so does every other match that could
+/// start at or before it, so leftmost-longest picks the same matches there as over all of
+/// `hay`; the scan stops at the first match starting after `last_start`.
+fn matches_up_to(
+    automaton: &AhoCorasick,
+    hay: &[u8],
+    last_start: usize,
+) -> impl Iterator<Item = (usize, usize, usize)> {
+    let end = hay
+        .len()
+        .min(last_start.saturating_add(automaton.max_pattern_len()));
+    automaton
+        .find_iter(&hay[..end])
+        .take_while(move |m| m.start() <= last_start)
+        .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+}
+
 impl CueIndex {
     pub fn new(kb: &KnowledgeBase) -> CueIndex {
         let mut phrases = Vec::new();
@@ -88,15 +109,26 @@ impl CueIndex {
         let text = &article.prose;
         let base = sentence.start as usize;
         let s = sentence.slice(text);
+        // a cue starts at or after the first mention's end and ends at or before the last
+        // mention's start; matches starting later cannot yield a claim
+        let (first_end, last_start) = match (mentions.first(), mentions.last()) {
+            (Some(f), Some(l)) => (f.span.end as usize, l.span.start as usize),
+            _ => return Vec::new(),
+        };
         let mut out = Vec::new();
-        for m in automaton.find_iter(s) {
-            let (cs, ce) = (base + m.start(), base + m.end());
+        for (pattern, ms, me) in
+            matches_up_to(automaton, s.as_bytes(), last_start.saturating_sub(base))
+        {
+            let (cs, ce) = (base + ms, base + me);
+            if cs < first_end || ce > last_start {
+                continue;
+            }
             let word_boundary = !text[..cs].ends_with(char::is_alphanumeric)
                 && !text[ce..].starts_with(char::is_alphanumeric);
             if !word_boundary {
                 continue;
             }
-            let relation_id = self.relations[m.pattern().as_usize()];
+            let relation_id = self.relations[pattern];
             let relation = x.kb.relation(relation_id);
             let ValueType::Entity(value_kind) = relation.value else {
                 continue;
@@ -179,5 +211,38 @@ impl CueIndex {
             });
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The simple form: every match over the whole haystack, kept if it starts by `last`.
+    fn reference(a: &AhoCorasick, hay: &[u8], last: usize) -> Vec<(usize, usize, usize)> {
+        a.find_iter(hay)
+            .filter(|m| m.start() <= last)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn truncated_scan_matches_full_scan(
+            patterns in proptest::collection::vec("[abA ]{1,6}", 1..6),
+            hay in "[abAB ]{0,60}",
+            last in 0usize..70,
+        ) {
+            let a = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build(&patterns)
+                .unwrap();
+            let fast: Vec<_> = matches_up_to(&a, hay.as_bytes(), last).collect();
+            prop_assert_eq!(fast, reference(&a, hay.as_bytes(), last));
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! The words of each sentence in turn, found by walking the article's word table once
-//! instead of two binary searches per sentence ([`Article::words_in`]).
+//! instead of two binary searches per sentence ([`Article::words_in`]); and the sentence at
+//! each of a run of offsets, found by walking the sentence table ([`Article::sentence_at`]).
 
-use crate::article::Article;
+use crate::article::{Article, Sentence};
 use crate::span::Span;
 
 /// Where the last sentence's words started in the word table.
@@ -37,6 +38,33 @@ impl WordCursor {
     }
 }
 
+/// Where the last sentence looked up was in the sentence table.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SentenceCursor {
+    at: usize,
+}
+
+impl SentenceCursor {
+    /// The sentence at `offset`, as [`Article::sentence_at`] gives it. Offsets asked for in
+    /// ascending order are found by walking forward; an offset before the last sentence
+    /// passed falls back to the binary search.
+    pub fn sentence_at<'a>(&mut self, article: &'a Article, offset: u32) -> Option<&'a Sentence> {
+        let sentences = &article.sentences;
+        if self
+            .at
+            .checked_sub(1)
+            .and_then(|i| sentences.get(i))
+            .is_some_and(|s| s.span.end > offset)
+        {
+            self.at = sentences.partition_point(|s| s.span.end <= offset);
+        }
+        while sentences.get(self.at).is_some_and(|s| s.span.end <= offset) {
+            self.at += 1;
+        }
+        sentences.get(self.at).filter(|s| s.span.start <= offset)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +93,27 @@ mod tests {
             let mut cursor = WordCursor::default();
             for s in spans {
                 prop_assert_eq!(cursor.words_in(&article, s), article.words_in(s));
+            }
+        }
+
+        /// In any order of offsets, the cursor gives what the binary search gives.
+        #[test]
+        fn cursor_equals_sentence_at(
+            text in "[a-zA-Z ,.\u{e9}\n\"]{0,200}",
+            offsets in proptest::collection::vec(0u32..220, 0..12),
+            sorted in any::<bool>(),
+        ) {
+            let Ok(article) = Article::from_bytes("t.txt", Format::Text, text.into_bytes()) else {
+                return Ok(());
+            };
+            let mut offsets = offsets;
+            if sorted {
+                offsets.sort_unstable();
+            }
+            let mut cursor = SentenceCursor::default();
+            for o in offsets {
+                let fast = cursor.sentence_at(&article, o).map(|s| s.span);
+                prop_assert_eq!(fast, article.sentence_at(o).map(|s| s.span));
             }
         }
     }

@@ -135,37 +135,47 @@ impl<'kb> Extractor<'kb> {
         let today: Option<Date> = date
             .filter(|d| d.precision() == Precision::Day)
             .map(FactDate::first_day);
-        let mut claims = Vec::new();
+        // about one claim for every other sentence: room for one per sentence, so that the
+        // vector of large claims is seldom moved as it grows
+        let mut claims = Vec::with_capacity(article.sentences.len());
         let events: Vec<(Span, Ref)> = mentions
             .iter()
             .filter(|m| self.mention_is(m, self.kinds.event))
             .map(|m| (m.span, self.mention_ref(article, m, self.kinds.event)))
             .collect();
+        let mut window = MentionWindow::default();
         for sentence in &article.sentences {
             let headline = article.blocks[sentence.block as usize].headline;
-            let in_sentence = mentions_within(&mentions, sentence.span);
-            let mut push = |body: ClaimBody| {
-                claims.push(Claim {
-                    body,
-                    sentence: sentence.span,
-                    headline,
-                })
-            };
-            for c in titles::claims_in(self, article, sentence.span, in_sentence) {
-                push(ClaimBody::Title(c));
-            }
-            for c in places::claims_in(self, article, sentence.span, in_sentence) {
-                push(ClaimBody::Place(c));
-            }
-            for c in dates::claims_in(article, sentence.span, today, &events) {
-                push(ClaimBody::Date(c));
-            }
-            for c in self
-                .cues
-                .claims_in(self, article, sentence.span, in_sentence, date)
-            {
-                push(ClaimBody::Relation(c));
-            }
+            let in_sentence = window.within(&mentions, sentence.span);
+            let span = sentence.span;
+            append(
+                &mut claims,
+                titles::claims_in(self, article, span, in_sentence),
+                ClaimBody::Title,
+                span,
+                headline,
+            );
+            append(
+                &mut claims,
+                places::claims_in(self, article, span, in_sentence),
+                ClaimBody::Place,
+                span,
+                headline,
+            );
+            append(
+                &mut claims,
+                dates::claims_in(article, span, today, &events),
+                ClaimBody::Date,
+                span,
+                headline,
+            );
+            append(
+                &mut claims,
+                self.cues.claims_in(self, article, span, in_sentence, date),
+                ClaimBody::Relation,
+                span,
+                headline,
+            );
         }
         for (claim, sentence) in quotes::claims(self, article, &mentions) {
             let headline = article
@@ -188,9 +198,102 @@ impl<'kb> Extractor<'kb> {
     }
 }
 
-/// The mentions inside `span` (mentions are sorted and do not overlap).
+/// Appends the claims one extractor found in a sentence, each wrapped by `body`, in order.
+/// Most extractors find nothing in most sentences: an empty vector is passed over without
+/// an iterator to drop.
+fn append<T>(
+    claims: &mut Vec<Claim>,
+    found: Vec<T>,
+    body: impl Fn(T) -> ClaimBody,
+    sentence: Span,
+    headline: bool,
+) {
+    if found.is_empty() {
+        return;
+    }
+    claims.extend(found.into_iter().map(|c| Claim {
+        body: body(c),
+        sentence,
+        headline,
+    }));
+}
+
+/// `mentions_within` for spans taken in order of their start: the bounds move forward
+/// from the last span's, and a span that starts before the last one falls back to the binary
+/// search.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MentionWindow {
+    /// The first mention that starts at or after the last span's start.
+    start: usize,
+}
+
+impl MentionWindow {
+    /// The mentions inside `span`, as `mentions_within` gives them.
+    pub(crate) fn within<'m>(&mut self, mentions: &'m [Mention], span: Span) -> &'m [Mention] {
+        if self
+            .start
+            .checked_sub(1)
+            .and_then(|i| mentions.get(i))
+            .is_some_and(|m| m.span.start >= span.start)
+        {
+            self.start = mentions.partition_point(|m| m.span.start < span.start);
+        }
+        while mentions
+            .get(self.start)
+            .is_some_and(|m| m.span.start < span.start)
+        {
+            self.start += 1;
+        }
+        let mut end = self.start;
+        while mentions.get(end).is_some_and(|m| m.span.start < span.end) {
+            end += 1;
+        }
+        mentions.get(self.start..end).unwrap_or_default()
+    }
+}
+
+/// The mentions inside `span` (mentions are sorted and do not overlap): two binary searches,
+/// the reference [`MentionWindow`] is tested against.
+#[cfg(test)]
 pub(crate) fn mentions_within(mentions: &[Mention], span: Span) -> &[Mention] {
     let start = mentions.partition_point(|m| m.span.start < span.start);
     let end = mentions.partition_point(|m| m.span.start < span.end);
     &mentions[start..end.max(start)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// In any order of spans, the forward window gives what the binary searches give.
+        #[test]
+        fn window_equals_mentions_within(
+            starts in proptest::collection::vec((0usize..8, 1usize..6), 0..20),
+            spans in proptest::collection::vec((0usize..120, 0usize..40), 0..12),
+            sorted in any::<bool>(),
+        ) {
+            // sorted, disjoint mentions
+            let mut mentions = Vec::new();
+            let mut at = 0;
+            for (gap, len) in starts {
+                at += gap;
+                mentions.push(Mention {
+                    span: Span::new(at, at + len),
+                    entities: Vec::new(),
+                    is_title: false,
+                });
+                at += len;
+            }
+            let mut spans: Vec<Span> = spans.into_iter().map(|(s, l)| Span::new(s, s + l)).collect();
+            if sorted {
+                spans.sort_by_key(|s| s.start);
+            }
+            let mut window = MentionWindow::default();
+            for span in spans {
+                prop_assert_eq!(window.within(&mentions, span), mentions_within(&mentions, span));
+            }
+        }
+    }
 }

@@ -187,11 +187,44 @@ pub(crate) fn is_speech_verb(word: &str) -> bool {
 
 /// The number of whitespace-separated words in `text` (as `split_whitespace` counts them),
 /// but no more than `max`: the scan stops there.
+///
+/// ASCII text is read eight bytes at a time: a word starts at each byte that is not a space
+/// after one that is, and those bytes are counted together. From the first eight bytes with
+/// one of 0x80 or above on, characters are read one at a time.
 fn count_words(text: &str, max: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let bytes = text.as_bytes();
     let mut count = 0;
     let mut in_word = false;
     let mut i = 0;
+    while count < max
+        && let Some(chunk) = bytes.get(i..i + 8)
+    {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(eight);
+        if w & HIGH != 0 {
+            break;
+        }
+        // every byte is below 0x80, so no sum below carries into the next byte.
+        // The high bit of each byte: set where the byte is not `' '` ...
+        let t = w ^ (ONES * 0x20);
+        let not_blank = (((t & LOW) + LOW) | t) & HIGH;
+        // ... and where it is one of 0x09..=0x0d (\t \n \x0b \x0c \r)
+        let control = (w + ONES * (0x80 - 0x09)) & !(w + ONES * (0x80 - 0x0e)) & HIGH;
+        let space = (!not_blank & HIGH) | control;
+        let word = !space & HIGH;
+        // a space before the first byte when no word is open
+        let before = (space << 8) | u64::from(!in_word) << 7;
+        count += (word & before).count_ones() as usize;
+        in_word = word >> 63 != 0;
+        i += 8;
+    }
+    if count >= max {
+        return max;
+    }
     while i < bytes.len() && count < max {
         let b = bytes[i];
         let (space, len) = if b < 0x80 {
@@ -352,18 +385,19 @@ fn mark_bytes(prose: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Pairs quotation marks in one block of prose. A straight `"` opens after a space, a
-/// bracket or a dash and closes otherwise; curly marks say which they are.
+/// Pairs quotation marks in one block of prose, into `out` (cleared first). A straight `"`
+/// opens after a space, a bracket or a dash and closes otherwise; curly marks say which
+/// they are.
 ///
 /// Only the marks are visited: `marks` are the offsets of the article's `"` and of the last
 /// byte of its curly marks ([`mark_bytes`]; `\u{201c}` is E2 80 9C, `\u{201d}` is E2 80 9D;
 /// other characters ending in 9C or 9D are told apart by their first two bytes), and the
 /// character before a straight mark is decoded only there.
-fn pair_marks(prose: &str, span: Span, marks: &[u32]) -> Vec<Quotation> {
+fn pair_marks(prose: &str, span: Span, marks: &[u32], out: &mut Vec<Quotation>) {
+    out.clear();
     let base = span.start as usize;
     let text = span.slice(prose);
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
     let from = marks.partition_point(|&m| m < span.start);
     let to = marks.partition_point(|&m| m < span.end);
     // (mark, content start) of the open quotation
@@ -412,7 +446,6 @@ fn pair_marks(prose: &str, span: Span, marks: &[u32]) -> Vec<Quotation> {
             _ => {}
         }
     }
-    out
 }
 
 /// Every quote in the article with its speaker, and the sentence it starts in.
@@ -428,16 +461,36 @@ pub fn claims(
     if marks.is_empty() {
         return out;
     }
+    // The article's words are the words `Words` reads inside a block when the blocks come in
+    // order and do not overlap (then the table is each block tokenized in turn; see
+    // `Article::words`).
+    let mut end = 0;
+    let table = article
+        .blocks
+        .iter()
+        .all(|b| {
+            let ok = end <= b.span.start && b.span.start <= b.span.end;
+            end = b.span.end;
+            ok
+        })
+        .then_some(article.words.as_slice());
     let mut persons: Vec<&Mention> = mentions
         .iter()
         .filter(|m| !m.is_title && x.mention_is(m, x.kinds.person))
         .collect();
     // sorted by position, so that every look-up below is a binary search
     persons.sort_by_key(|m| (m.span.start, m.span.end));
+    // one buffer of each kind for every block, cleared in turn
+    let mut quotations = Vec::new();
+    let mut speakers_in_block: Vec<Ref> = Vec::new();
+    let mut pending: Vec<usize> = Vec::new();
+    // the quotes come in order within a block, and so do the blocks unless they overlap
+    let mut sentences = super::cursor::SentenceCursor::default();
     for block in &article.blocks {
-        let mut speakers_in_block: Vec<Ref> = Vec::new();
-        let mut pending: Vec<usize> = Vec::new();
-        for q in pair_marks(prose, block.span, &marks) {
+        speakers_in_block.clear();
+        pending.clear();
+        pair_marks(prose, block.span, &marks, &mut quotations);
+        for q in &quotations {
             let content = &prose[q.open..q.close];
             let lead = content.len() - content.trim_start().len();
             let trimmed = content.trim();
@@ -451,14 +504,15 @@ pub fn claims(
                 && !trimmed
                     .trim_end_matches([',', '.'])
                     .contains(['.', '!', '?']);
-            let sentence = article
-                .sentence_at(span.start)
+            let sentence = sentences
+                .sentence_at(article, span.start)
                 .map_or(block.span, |s| s.span);
-            let end_sentence = article
-                .sentence_at(q.close as u32)
+            let end_sentence = sentences
+                .sentence_at(article, q.close as u32)
                 .map_or(sentence, |s| s.span);
-            let found = speaker_after(x, article, &persons, q.after, end_sentence)
-                .or_else(|| speaker_before(x, article, &persons, q.mark, sentence, block.span));
+            let found = speaker_after(x, article, &persons, q.after, end_sentence).or_else(|| {
+                speaker_before(x, article, &persons, q.mark, sentence, block.span, table)
+            });
             let (speaker, attribution) = match found {
                 Some((r, a)) => (Some(r), a),
                 None => (None, Attribution::None),
@@ -489,7 +543,7 @@ pub fn claims(
         // The paragraph's only named speaker, for quotes with none of their own; never for
         // scare quotes (partial), which are the writer's words more often than a speaker's.
         if let [only] = speakers_in_block.as_slice() {
-            for i in pending {
+            for &i in &pending {
                 let (claim, _) = &mut out[i];
                 if !claim.partial {
                     claim.speaker = Some(only.clone());
@@ -633,6 +687,26 @@ fn last_according_to(
     None
 }
 
+/// The words of `text[start..end]` last first, as `Words::new(text, start, end).rev()` reads
+/// them (the first cut at `start`, the last at `end`), from `table`: the article's words,
+/// when `start..end` lies inside one block and the blocks do not overlap. Two binary searches
+/// and one step per word instead of a test per character.
+fn table_words_rev(
+    table: &[Span],
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let lo = table.partition_point(|w| (w.end as usize) <= start);
+    let hi = table.partition_point(|w| (w.start as usize) < end);
+    table
+        .get(lo..hi)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .map(move |w| ((w.start as usize).max(start), (w.end as usize).min(end)))
+        .filter(|(s, e)| s < e)
+}
+
 /// The last speech verb before the quote in its sentence, and its subject.
 fn speaker_before(
     x: &Extractor<'_>,
@@ -641,6 +715,7 @@ fn speaker_before(
     open: usize,
     sentence: Span,
     block: Span,
+    table: Option<&[Span]>,
 ) -> Option<(Ref, Attribution)> {
     let text = &article.prose;
     let open = open.max(sentence.start as usize);
@@ -667,7 +742,7 @@ fn speaker_before(
     // the (up to three) words before the verb, nearest first
     let mut before_verb: [Option<(usize, usize)>; 3] = [None; 3];
     let mut before_count = 0;
-    for w in Words::new(text, start, open).rev() {
+    let mut step = |w: (usize, usize)| {
         if verb.is_some() {
             if before_count < before_verb.len() {
                 before_verb[before_count] = Some(w);
@@ -680,8 +755,24 @@ fn speaker_before(
                 as_from_verb = as_seen;
             }
         }
-        if verb.is_some() && before_count == before_verb.len() {
-            break;
+        verb.is_some() && before_count == before_verb.len()
+    };
+    // the article's word table when it reads as `Words` (see `table_words_rev`), else the
+    // window a character at a time
+    match table {
+        Some(table) => {
+            for w in table_words_rev(table, start, open) {
+                if step(w) {
+                    break;
+                }
+            }
+        }
+        None => {
+            for w in Words::new(text, start, open).rev() {
+                if step(w) {
+                    break;
+                }
+            }
         }
     }
     let verb = verb?;
@@ -812,6 +903,50 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Inside a sentence, the word table read backwards gives the words `Words` reads
+        /// backwards, in windows that cut words and characters anywhere.
+        #[test]
+        fn table_words_equal_lazy_words(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "said", "According", "to", "Lavrov", "as", "he", " ", " ", "  ", ", ", ". ",
+                "\n", "\n\n", "# ", "- ", "\"", "\u{201c}", "\u{201d}", "\u{e9}t\u{e9}",
+                "\u{2019}s", "'", "-", "x2", "\u{a0}", "(", "\u{6771}",
+            ][..]), 0..50),
+            cuts in proptest::collection::vec((0usize..400, 0usize..400), 1..6),
+            markdown in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let format = if markdown {
+                crate::article::Format::Markdown
+            } else {
+                crate::article::Format::Text
+            };
+            let Ok(article) = Article::from_bytes("t", format, text.into_bytes()) else {
+                return Ok(());
+            };
+            let prose = &article.prose;
+            for sentence in &article.sentences {
+                let (s, e) = (sentence.span.start as usize, sentence.span.end as usize);
+                for &(a, b) in &cuts {
+                    let (mut a, mut b) = (s + a % (e - s + 1), s + b % (e - s + 1));
+                    if a > b {
+                        std::mem::swap(&mut a, &mut b);
+                    }
+                    while !prose.is_char_boundary(a) {
+                        a -= 1;
+                    }
+                    while !prose.is_char_boundary(b) {
+                        b += 1;
+                    }
+                    let table: Vec<_> = table_words_rev(&article.words, a, b).collect();
+                    let lazy: Vec<_> = Words::new(prose, a, b).rev().collect();
+                    proptest::prop_assert_eq!(table, lazy, "{}..{}", a, b);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
         /// The jump between `g`s finds the pair the word-by-word reading found, in windows
         /// that cut words and characters.
         #[test]
@@ -872,7 +1007,9 @@ mod tests {
                 }
                 let span = Span::new(a, b);
                 let key = |q: &Quotation| (q.mark, q.open, q.close, q.after);
-                let new: Vec<_> = pair_marks(&prose, span, &marks).iter().map(key).collect();
+                let mut found = Vec::new();
+                pair_marks(&prose, span, &marks, &mut found);
+                let new: Vec<_> = found.iter().map(key).collect();
                 let old: Vec<_> = pair_marks_old(&prose, span).iter().map(key).collect();
                 proptest::prop_assert_eq!(new, old);
             }
@@ -983,6 +1120,16 @@ mod tests {
                 is_word_char(char::from(b)),
                 "{b}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_word_count_matches_split_whitespace_on_any_text(
+            text in "[ab \t\n\r\u{b}\u{c}\u{1c}\u{1f}\u{7f}\u{a0}\u{e9}\u{2003}]{0,40}",
+            max in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(count_words(&text, max), text.split_whitespace().take(max).count());
         }
     }
 

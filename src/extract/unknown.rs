@@ -347,7 +347,6 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
             {
                 flush(text, mentions, &mut fm, r, &mut out);
             }
-            let w = &text[ws..we];
             // a known name breaks a run: `Foreign Minister Sergey Lavrof` leaves `Sergey Lavrof`
             while mentions.get(m).is_some_and(|x| (x.span.end as usize) <= ws) {
                 m += 1;
@@ -361,7 +360,9 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
                 }
                 continue;
             }
-            let capital = lead < 0x80 || w.chars().next().is_some_and(char::is_uppercase);
+            // (the word is sliced as text only when its first character must be decoded)
+            let capital =
+                lead < 0x80 || text[ws..we].chars().next().is_some_and(char::is_uppercase);
             let name_word = capital && !is_stopword(bytes, ws, we);
             match run {
                 // only spaces between the run and this word (a space is one byte, and no
