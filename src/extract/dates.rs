@@ -376,26 +376,11 @@ const HEDGES: [&[u8]; 15] = [
     b"at least",
 ];
 
-/// Whether `word` is, in any ASCII case, the whole of one of [`NUMBER`]'s alternatives.
-fn is_number(word: &[u8]) -> bool {
-    if word.first().is_some_and(u8::is_ascii_digit) {
-        let int = word.iter().take_while(|b| b.is_ascii_digit()).count();
-        return match word.get(int..) {
-            Some([]) => true,
-            Some([b'.', fraction @ ..]) => {
-                !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit)
-            }
-            _ => false,
-        };
-    }
-    let mut lower = [0u8; 12];
-    let Some(head) = lower.get_mut(..word.len()) else {
-        return false;
-    };
-    head.copy_from_slice(word);
-    head.make_ascii_lowercase();
+/// Whether a lowercased word is one of the number words of a relative time (`a`, `one` to
+/// `twenty`, the tens to `fifty`).
+fn is_number_word(word: &[u8]) -> bool {
     matches!(
-        &*head,
+        word,
         b"a" | b"an"
             | b"one"
             | b"two"
@@ -420,12 +405,32 @@ fn is_number(word: &[u8]) -> bool {
             | b"thirty"
             | b"forty"
             | b"fifty"
-            | b"a few"
-            | b"a couple of"
-            | b"several"
-            | b"half a"
-            | b"half an"
     )
+}
+
+/// Whether `word` is, in any ASCII case, the whole of one of [`NUMBER`]'s alternatives.
+fn is_number(word: &[u8]) -> bool {
+    if word.first().is_some_and(u8::is_ascii_digit) {
+        let int = word.iter().take_while(|b| b.is_ascii_digit()).count();
+        return match word.get(int..) {
+            Some([]) => true,
+            Some([b'.', fraction @ ..]) => {
+                !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        };
+    }
+    let mut lower = [0u8; 12];
+    let Some(head) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    head.copy_from_slice(word);
+    head.make_ascii_lowercase();
+    is_number_word(head)
+        || matches!(
+            &*head,
+            b"a few" | b"a couple of" | b"several" | b"half a" | b"half an"
+        )
 }
 
 /// Capture group indices of one alternative (`usize::MAX` for a group it does not have).
@@ -872,100 +877,77 @@ fn first_word_may_match(bytes: &[u8], i: usize) -> bool {
         word[len] = c | 0x20;
         len += 1;
     }
-    matches!(
-        &word[..len],
-        b"january"
-            | b"february"
-            | b"march"
-            | b"april"
-            | b"may"
-            | b"june"
-            | b"july"
-            | b"august"
-            | b"september"
-            | b"october"
-            | b"november"
-            | b"december"
-            | b"jan"
-            | b"feb"
-            | b"mar"
-            | b"apr"
-            | b"jun"
-            | b"jul"
-            | b"aug"
-            | b"sep"
-            | b"sept"
-            | b"oct"
-            | b"nov"
-            | b"dec"
-            | b"monday"
-            | b"tuesday"
-            | b"wednesday"
-            | b"thursday"
-            | b"friday"
-            | b"saturday"
-            | b"sunday"
-            | b"in"
-            | b"since"
-            | b"by"
-            | b"until"
-            | b"of"
-            | b"from"
-            | b"during"
-            | b"early"
-            | b"late"
-            | b"mid"
-            | b"nearly"
-            | b"almost"
-            | b"just"
-            | b"about"
-            | b"around"
-            | b"roughly"
-            | b"approximately"
-            | b"some"
-            | b"more"
-            | b"over"
-            | b"less"
-            | b"under"
-            | b"fewer"
-            | b"at"
-            | b"a"
-            | b"an"
-            | b"one"
-            | b"two"
-            | b"three"
-            | b"four"
-            | b"five"
-            | b"six"
-            | b"seven"
-            | b"eight"
-            | b"nine"
-            | b"ten"
-            | b"eleven"
-            | b"twelve"
-            | b"thirteen"
-            | b"fourteen"
-            | b"fifteen"
-            | b"sixteen"
-            | b"seventeen"
-            | b"eighteen"
-            | b"nineteen"
-            | b"twenty"
-            | b"thirty"
-            | b"forty"
-            | b"fifty"
-            | b"several"
-            | b"half"
-            | b"last"
-            | b"next"
-            | b"this"
-            | b"on"
-            | b"past"
-            | b"coming"
-            | b"yesterday"
-            | b"today"
-            | b"tomorrow"
-    )
+    let word = &word[..len];
+    is_number_word(word)
+        || matches!(
+            word,
+            b"january"
+                | b"february"
+                | b"march"
+                | b"april"
+                | b"may"
+                | b"june"
+                | b"july"
+                | b"august"
+                | b"september"
+                | b"october"
+                | b"november"
+                | b"december"
+                | b"jan"
+                | b"feb"
+                | b"mar"
+                | b"apr"
+                | b"jun"
+                | b"jul"
+                | b"aug"
+                | b"sep"
+                | b"sept"
+                | b"oct"
+                | b"nov"
+                | b"dec"
+                | b"monday"
+                | b"tuesday"
+                | b"wednesday"
+                | b"thursday"
+                | b"friday"
+                | b"saturday"
+                | b"sunday"
+                | b"in"
+                | b"since"
+                | b"by"
+                | b"until"
+                | b"of"
+                | b"from"
+                | b"during"
+                | b"early"
+                | b"late"
+                | b"mid"
+                | b"nearly"
+                | b"almost"
+                | b"just"
+                | b"about"
+                | b"around"
+                | b"roughly"
+                | b"approximately"
+                | b"some"
+                | b"more"
+                | b"over"
+                | b"less"
+                | b"under"
+                | b"fewer"
+                | b"at"
+                | b"several"
+                | b"half"
+                | b"last"
+                | b"next"
+                | b"this"
+                | b"on"
+                | b"past"
+                | b"coming"
+                | b"yesterday"
+                | b"today"
+                | b"tomorrow"
+        )
 }
 
 /// The bytes a match can start with: digits; the capitals of months and weekdays
