@@ -67,7 +67,8 @@ static DATE_ALTERNATIVES: LazyLock<[String; 8]> = LazyLock::new(|| {
 /// The date pattern's alternatives compiled once, as the patterns of one NFA: a lazy DFA
 /// tells, anchored at a position, whether any alternative matches there, which one (the
 /// first that does: leftmost-first, like the alternation of them all) and where it ends;
-/// then a backtracker reads only that alternative's captures, over only its match.
+/// then the captures are read from the text ([`DateRegex::read_captures`]) (a backtracker
+/// reading only that alternative's captures, over only its match, is the fallback).
 struct DateRegex {
     dfa: hybrid::dfa::DFA,
     backtracker: BoundedBacktracker,
@@ -102,6 +103,11 @@ impl DateRegex {
         let input = Input::new(text).range(at..).anchored(Anchored::Yes);
         let input = match self.dfa.try_search_fwd(&mut caches.dfa, &input) {
             Ok(None) => return None,
+            Ok(Some(m))
+                if self.read_captures(&mut caches.captures, m.pattern(), text, at..m.offset()) =>
+            {
+                return Some((m.pattern().as_usize(), m.offset()));
+            }
             // only that alternative, over only its match (look-around still sees past it)
             Ok(Some(m)) => Input::new(text)
                 .range(at..m.offset())
@@ -122,6 +128,304 @@ impl DateRegex {
         let m = caches.captures.get_match()?;
         Some((m.pattern().as_usize(), m.end()))
     }
+}
+
+impl DateRegex {
+    /// Sets `caps` to the captures of `pattern`'s match over `range` of `text` (which the
+    /// lazy DFA found), read from the text without the backtracker, and says whether it
+    /// did: every alternative has one way only to split a match into its groups (a month is
+    /// a run of letters and its `.`, a day or year a run of digits, the words around them
+    /// are separated by `\s` and `,`; no number word starts with a hedge). Checked against
+    /// the backtracker in the tests.
+    fn read_captures(
+        &self,
+        caps: &mut Captures,
+        pattern: PatternID,
+        text: &[u8],
+        range: std::ops::Range<usize>,
+    ) -> bool {
+        let Some(g) = self.groups.get(pattern.as_usize()) else {
+            return false;
+        };
+        let (start, end) = (range.start, range.end);
+        let Some(m) = text.get(start..end) else {
+            return false;
+        };
+        // offsets into `m`
+        let letters = |p: usize| {
+            p + m.get(p..).map_or(0, |r| {
+                r.iter().take_while(|b| b.is_ascii_alphabetic()).count()
+            })
+        };
+        let digits = |p: usize| {
+            p + m
+                .get(p..)
+                .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
+        };
+        let spaces = |p: usize| {
+            p + m
+                .get(p..)
+                .map_or(0, |r| r.iter().take_while(|b| is_space(**b)).count())
+        };
+        let letters_back = |p: usize| {
+            p - m[..p]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count()
+        };
+        // a month: its letters and a `.` after them
+        let month = |p: usize| {
+            let e = letters(p);
+            if m.get(e) == Some(&b'.') { e + 1 } else { e }
+        };
+        // a weekday before a date and the `,` and `\s` after it
+        let weekday = |p: usize| {
+            let e = letters(p);
+            let name = &m[p..e];
+            if !matches!(
+                name,
+                b"Monday"
+                    | b"Tuesday"
+                    | b"Wednesday"
+                    | b"Thursday"
+                    | b"Friday"
+                    | b"Saturday"
+                    | b"Sunday"
+            ) {
+                return (None, p);
+            }
+            let after = if m.get(e) == Some(&b',') { e + 1 } else { e };
+            (Some((p, e)), spaces(after))
+        };
+        let len = m.len();
+        let year_at_end = len >= 4 && m[len - 1].is_ascii_digit();
+        let mut set: [(usize, Option<(usize, usize)>); 5] = [(usize::MAX, None); 5];
+        match pattern.as_usize() {
+            // month_day
+            0 => {
+                let (wd, p) = weekday(0);
+                let month_end = month(p);
+                let day = spaces(month_end);
+                let day_end = digits(day);
+                if day_end == day || day_end - day > 2 {
+                    return false;
+                }
+                let year = (year_at_end && len > day_end).then_some((len - 4, len));
+                set = [
+                    (g.wd1, wd),
+                    (g.m1, Some((p, month_end))),
+                    (g.d1, Some((day, day_end))),
+                    (g.y1, year),
+                    (usize::MAX, None),
+                ];
+            }
+            // day_month
+            1 => {
+                let (wd, day) = weekday(0);
+                let day_end = digits(day);
+                if day_end == day || day_end - day > 2 {
+                    return false;
+                }
+                let mut p = day_end;
+                if matches!(m.get(p..p + 2), Some(b"st" | b"nd" | b"rd" | b"th")) {
+                    p += 2;
+                }
+                p = spaces(p);
+                if m.get(p..p + 2) == Some(b"of") && m.get(p + 2).is_some_and(|b| is_space(*b)) {
+                    p = spaces(p + 2);
+                }
+                let (month_end, year) = if year_at_end {
+                    let mut e = len - 4;
+                    while e > p && is_space(m[e - 1]) {
+                        e -= 1;
+                    }
+                    if e > p && m[e - 1] == b',' {
+                        e -= 1;
+                    }
+                    (e, Some((len - 4, len)))
+                } else {
+                    (len, None)
+                };
+                set = [
+                    (g.wd2, wd),
+                    (g.d2, Some((day, day_end))),
+                    (g.m2, Some((p, month_end))),
+                    (g.y2, year),
+                    (usize::MAX, None),
+                ];
+            }
+            // month_year
+            2 => {
+                if len < 4 {
+                    return false;
+                }
+                set[0] = (g.m3, Some((0, month(0))));
+                set[1] = (g.y3, Some((len - 4, len)));
+            }
+            // iso
+            3 => set[0] = (g.iso, Some((0, len))),
+            // in_year
+            4 => {
+                let prep_end = if m.starts_with(b"mid-") {
+                    4
+                } else {
+                    letters(0)
+                };
+                let year = spaces(prep_end);
+                if year + 4 > len {
+                    return false;
+                }
+                set[0] = (g.prep, Some((0, prep_end)));
+                set[1] = (g.y4, Some((year, year + 4)));
+                set[2] = (g.notunit, (year + 4 < len).then_some((year + 4, len)));
+            }
+            // weekday
+            6 => {
+                let wd = letters_back(len);
+                set[0] = (g.wd3, Some((wd, len)));
+                set[1] = (g.rel, (wd > 0).then(|| (0, letters(0))));
+            }
+            // week
+            7 => {
+                if m.first() == Some(&b'y') || m.get(1) == Some(&b'o') {
+                    set[0] = (g.yday, Some((0, len)));
+                } else {
+                    set[0] = (g.wrel, Some((0, letters(0))));
+                    set[1] = (g.wunit, Some((letters_back(len), len)));
+                }
+            }
+            // relative: the last word is a direction or the unit; what is before the unit
+            // is a number, or a hedge and a number (no number starts with a hedge)
+            5 => {
+                let spaces_back =
+                    |p: usize| p - m[..p].iter().rev().take_while(|b| is_space(**b)).count();
+                let last = letters_back(len);
+                let direction = [&b"ago"[..], b"after", b"before", b"later", b"earlier"]
+                    .iter()
+                    .any(|d| m[last..].eq_ignore_ascii_case(d));
+                let unit_end = if direction { spaces_back(last) } else { len };
+                let unit = letters_back(unit_end);
+                let number_end = spaces_back(unit);
+                let words = &m[..number_end];
+                let hedge = HEDGES.iter().find_map(|h| {
+                    let rest = words.get(h.len()..)?;
+                    let number = spaces(h.len());
+                    (words[..h.len()].eq_ignore_ascii_case(h)
+                        && rest.first().is_some_and(|b| is_space(*b))
+                        && is_number(&words[number..]))
+                    .then_some((h.len(), number))
+                });
+                let number = match hedge {
+                    Some((_, number)) => number,
+                    None if is_number(words) => 0,
+                    None => return false,
+                };
+                set = [
+                    (g.hedge, hedge.map(|(end, _)| (0, end))),
+                    (g.number, Some((number, number_end))),
+                    (g.unit, Some((unit, unit_end))),
+                    (g.direction, direction.then_some((last, len))),
+                    (usize::MAX, None),
+                ];
+            }
+            _ => return false,
+        }
+        let info = self.pikevm.get_nfa().group_info();
+        let slots = caps.slots_mut();
+        let offset = |p: usize| regex_automata::util::primitives::NonMaxUsize::new(start + p);
+        for group in 0..info.group_len(pattern) {
+            if let Some((s, e)) = info.slots(pattern, group) {
+                let span = if group == 0 {
+                    Some((0, len))
+                } else {
+                    set.iter()
+                        .find(|(index, _)| *index == group)
+                        .and_then(|(_, span)| *span)
+                };
+                let (a, b) = span.map_or((None, None), |(a, b)| (offset(a), offset(b)));
+                if let Some(slot) = slots.get_mut(s) {
+                    *slot = a;
+                }
+                if let Some(slot) = slots.get_mut(e) {
+                    *slot = b;
+                }
+            }
+        }
+        caps.set_pattern(Some(pattern));
+        true
+    }
+}
+
+/// The hedges of [`HEDGE`], in its order.
+const HEDGES: [&[u8]; 15] = [
+    b"nearly",
+    b"almost",
+    b"just under",
+    b"just over",
+    b"about",
+    b"around",
+    b"roughly",
+    b"approximately",
+    b"some",
+    b"more than",
+    b"over",
+    b"less than",
+    b"under",
+    b"fewer than",
+    b"at least",
+];
+
+/// Whether `word` is, in any ASCII case, the whole of one of [`NUMBER`]'s alternatives.
+fn is_number(word: &[u8]) -> bool {
+    if word.first().is_some_and(u8::is_ascii_digit) {
+        let int = word.iter().take_while(|b| b.is_ascii_digit()).count();
+        return match word.get(int..) {
+            Some([]) => true,
+            Some([b'.', fraction @ ..]) => {
+                !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        };
+    }
+    let mut lower = [0u8; 12];
+    let Some(head) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    head.copy_from_slice(word);
+    head.make_ascii_lowercase();
+    matches!(
+        &*head,
+        b"a" | b"an"
+            | b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"thirteen"
+            | b"fourteen"
+            | b"fifteen"
+            | b"sixteen"
+            | b"seventeen"
+            | b"eighteen"
+            | b"nineteen"
+            | b"twenty"
+            | b"thirty"
+            | b"forty"
+            | b"fifty"
+            | b"a few"
+            | b"a couple of"
+            | b"several"
+            | b"half a"
+            | b"half an"
+    )
 }
 
 /// Capture group indices of one alternative (`usize::MAX` for a group it does not have).
@@ -529,6 +833,140 @@ fn may_start_at(bytes: &[u8], i: usize) -> bool {
             || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
 }
 
+/// Whether the pattern may match at byte `i` (where [`may_start_at`] holds), by a look at
+/// the first token only, so that most positions near an anchor are ruled out without running
+/// the automaton. A digit must start what `day_month` (one or two digits, then a suffix
+/// letter or `\s`; the only alternative that may start after a word character), `iso` (four
+/// digits and `-`) or a relative time (digits, then `\s` or `.`) can start with. A letter must
+/// start a run of ASCII letters (the whole run: every first word of the pattern is followed
+/// by a byte that is not an ASCII letter) that is, in any ASCII case, a month or its
+/// abbreviation, a weekday, a preposition before a year, the first word of a hedge or of a
+/// number word, `last`/`next`/`this`/`on`/`past`/`coming`, or `yesterday`, `today` or
+/// `tomorrow`. Checked against the lazy DFA in the tests.
+fn first_word_may_match(bytes: &[u8], i: usize) -> bool {
+    let Some(rest) = bytes.get(i..) else {
+        return false;
+    };
+    let Some(&b) = rest.first() else {
+        return false;
+    };
+    if b.is_ascii_digit() {
+        let run = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let next = rest.get(run).copied().unwrap_or(0);
+        let day = run <= 2 && (is_space(next) || matches!(next, b's' | b'n' | b'r' | b't'));
+        let after_word = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        return day
+            || (!after_word && (is_space(next) || next == b'.' || (run == 4 && next == b'-')));
+    }
+    let mut word = [0u8; 16];
+    let mut len = 0;
+    for &c in rest {
+        if !c.is_ascii_alphabetic() {
+            break;
+        }
+        if len == 13 {
+            // longer than `approximately`, the longest first word
+            return false;
+        }
+        word[len] = c | 0x20;
+        len += 1;
+    }
+    matches!(
+        &word[..len],
+        b"january"
+            | b"february"
+            | b"march"
+            | b"april"
+            | b"may"
+            | b"june"
+            | b"july"
+            | b"august"
+            | b"september"
+            | b"october"
+            | b"november"
+            | b"december"
+            | b"jan"
+            | b"feb"
+            | b"mar"
+            | b"apr"
+            | b"jun"
+            | b"jul"
+            | b"aug"
+            | b"sep"
+            | b"sept"
+            | b"oct"
+            | b"nov"
+            | b"dec"
+            | b"monday"
+            | b"tuesday"
+            | b"wednesday"
+            | b"thursday"
+            | b"friday"
+            | b"saturday"
+            | b"sunday"
+            | b"in"
+            | b"since"
+            | b"by"
+            | b"until"
+            | b"of"
+            | b"from"
+            | b"during"
+            | b"early"
+            | b"late"
+            | b"mid"
+            | b"nearly"
+            | b"almost"
+            | b"just"
+            | b"about"
+            | b"around"
+            | b"roughly"
+            | b"approximately"
+            | b"some"
+            | b"more"
+            | b"over"
+            | b"less"
+            | b"under"
+            | b"fewer"
+            | b"at"
+            | b"a"
+            | b"an"
+            | b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"thirteen"
+            | b"fourteen"
+            | b"fifteen"
+            | b"sixteen"
+            | b"seventeen"
+            | b"eighteen"
+            | b"nineteen"
+            | b"twenty"
+            | b"thirty"
+            | b"forty"
+            | b"fifty"
+            | b"several"
+            | b"half"
+            | b"last"
+            | b"next"
+            | b"this"
+            | b"on"
+            | b"past"
+            | b"coming"
+            | b"yesterday"
+            | b"today"
+            | b"tomorrow"
+    )
+}
+
 /// The bytes a match can start with: digits; the capitals of months and weekdays
 /// (case-sensitive) and of the hedges and numbers of a relative time (in any case); and the
 /// lowercase letters of those hedges and numbers, of the prepositions before a year and of
@@ -590,7 +1028,7 @@ fn each_match_with(
         let mut i = next.max(tokens_back(bytes, start, reach));
         // a match starts at or before its first anchor (or inside the one found)
         while i < end {
-            if !may_start_at(bytes, i) {
+            if !may_start_at(bytes, i) || !first_word_may_match(bytes, i) {
                 i += 1;
                 continue;
             }
@@ -1701,7 +2139,59 @@ mod tests {
             }
             assert_eq!(matches(&text), matches_reference(&text), "{text:?}");
             assert_eq!(anchors(&text), anchors_reference(&text), "{text:?}");
+            assert_eq!(first_words_ruled_out_wrongly(&text), None, "{text:?}");
+            assert_eq!(captures_read_wrongly(&text), None, "{text:?}");
         }
+    }
+
+    /// A match whose captures [`DateRegex::read_captures`] reads otherwise than the
+    /// backtracker, if there is one: there must be none.
+    fn captures_read_wrongly(text: &str) -> Option<String> {
+        let bytes = text.as_bytes();
+        let re = &*DATE_REGEX;
+        let mut caches = re.caches();
+        let mut read = re.pikevm.create_captures();
+        for i in 0..bytes.len() {
+            let input = Input::new(bytes).range(i..).anchored(Anchored::Yes);
+            let Some(m) = re.dfa.try_search_fwd(&mut caches.dfa, &input).unwrap() else {
+                continue;
+            };
+            if !re.read_captures(&mut read, m.pattern(), bytes, i..m.offset()) {
+                continue;
+            }
+            let input = Input::new(bytes)
+                .range(i..m.offset())
+                .anchored(Anchored::Pattern(m.pattern()));
+            re.backtracker
+                .try_captures(&mut caches.backtracker, input, &mut caches.captures)
+                .unwrap();
+            let groups = re.pikevm.get_nfa().group_info().group_len(m.pattern());
+            let spans =
+                |caps: &Captures| (0..groups).map(|g| caps.get_group(g)).collect::<Vec<_>>();
+            if read.pattern() != caches.captures.pattern()
+                || spans(&read) != spans(&caches.captures)
+            {
+                return Some(format!(
+                    "at {i}: {:?} {:?} != {:?} {:?}",
+                    read.pattern(),
+                    spans(&read),
+                    caches.captures.pattern(),
+                    spans(&caches.captures)
+                ));
+            }
+        }
+        None
+    }
+
+    /// A position [`first_word_may_match`] rules out where the automaton finds a match, if
+    /// there is one: there must be none.
+    fn first_words_ruled_out_wrongly(text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let re = &*DATE_REGEX;
+        let mut caches = re.caches();
+        (0..bytes.len()).find(|&i| {
+            !first_word_may_match(bytes, i) && re.captures_at(&mut caches, bytes, i).is_some()
+        })
     }
 
     fn date_text() -> impl proptest::strategy::Strategy<Value = String> {
@@ -1728,11 +2218,23 @@ mod tests {
         }
 
         #[test]
+        fn first_words_rule_out_no_match(text in date_text()) {
+            proptest::prop_assert_eq!(first_words_ruled_out_wrongly(&text), None);
+        }
+
+        #[test]
+        fn captures_are_read_as_the_backtracker_reads_them(text in date_text()) {
+            proptest::prop_assert_eq!(captures_read_wrongly(&text), None);
+        }
+
+        #[test]
         fn matches_and_anchors_agree_on_any_text(
             text in "[a-zA-Z0-9 ,.\\-\u{e9}\u{2014}\u{a0}\n]{0,80}|\\PC{0,80}"
         ) {
             proptest::prop_assert_eq!(matches(&text), matches_reference(&text));
             proptest::prop_assert_eq!(anchors(&text), anchors_reference(&text));
+            proptest::prop_assert_eq!(first_words_ruled_out_wrongly(&text), None);
+            proptest::prop_assert_eq!(captures_read_wrongly(&text), None);
         }
     }
 

@@ -343,21 +343,32 @@ struct Quotation {
     after: usize,
 }
 
+/// The offsets of the bytes [`pair_marks`] stops at in the whole prose: `"` and the last
+/// bytes of curly marks (`9C`, `9D`), found by one memchr pass per article instead of one
+/// per block.
+fn mark_bytes(prose: &str) -> Vec<u32> {
+    memchr::memchr3_iter(b'"', 0x9c, 0x9d, prose.as_bytes())
+        .map(|i| i as u32)
+        .collect()
+}
+
 /// Pairs quotation marks in one block of prose. A straight `"` opens after a space, a
 /// bracket or a dash and closes otherwise; curly marks say which they are.
 ///
-/// Only the marks are visited: memchr finds the straight mark and the last byte of the
-/// curly ones (`\u{201c}` is E2 80 9C, `\u{201d}` is E2 80 9D; other characters ending
-/// in 9C or 9D are told apart by their first two bytes), and the character before a
-/// straight mark is decoded only there.
-fn pair_marks(prose: &str, span: Span) -> Vec<Quotation> {
+/// Only the marks are visited: `marks` are the offsets of the article's `"` and of the last
+/// byte of its curly marks ([`mark_bytes`]; `\u{201c}` is E2 80 9C, `\u{201d}` is E2 80 9D;
+/// other characters ending in 9C or 9D are told apart by their first two bytes), and the
+/// character before a straight mark is decoded only there.
+fn pair_marks(prose: &str, span: Span, marks: &[u32]) -> Vec<Quotation> {
     let base = span.start as usize;
     let text = span.slice(prose);
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let from = marks.partition_point(|&m| m < span.start);
+    let to = marks.partition_point(|&m| m < span.end);
     // (mark, content start) of the open quotation
     let mut open: Option<(usize, usize)> = None;
-    for hit in memchr::memchr3_iter(b'"', 0x9c, 0x9d, bytes) {
+    for hit in marks[from..to.max(from)].iter().map(|&m| m as usize - base) {
         let b = bytes[hit];
         if b != b'"' {
             // the end of a curly mark?
@@ -411,17 +422,22 @@ pub fn claims(
     mentions: &[Mention],
 ) -> Vec<(QuoteClaim, Span)> {
     let prose = &article.prose;
+    let mut out = Vec::new();
+    let marks = mark_bytes(prose);
+    // most articles quote no one: no persons to list
+    if marks.is_empty() {
+        return out;
+    }
     let mut persons: Vec<&Mention> = mentions
         .iter()
         .filter(|m| !m.is_title && x.mention_is(m, x.kinds.person))
         .collect();
     // sorted by position, so that every look-up below is a binary search
     persons.sort_by_key(|m| (m.span.start, m.span.end));
-    let mut out = Vec::new();
     for block in &article.blocks {
         let mut speakers_in_block: Vec<Ref> = Vec::new();
         let mut pending: Vec<usize> = Vec::new();
-        for q in pair_marks(prose, block.span) {
+        for q in pair_marks(prose, block.span, &marks) {
             let content = &prose[q.open..q.close];
             let lead = content.len() - content.trim_start().len();
             let trimmed = content.trim();
@@ -584,6 +600,39 @@ fn speaker_after(
     None
 }
 
+/// The last pair of words `according to` (any case) among the words of `text[start..end]`
+/// (as [`Words`] reads them, the first word cut at `start`): the spans of both. Instead of
+/// reading every word from the end, memchr jumps between the `g`s and `G`s that may end an
+/// `according`, and only those are checked.
+fn last_according_to(
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Option<((usize, usize), (usize, usize))> {
+    let bytes = text.as_bytes();
+    let end = end.min(text.len());
+    let words = Words::new(text, start, end);
+    let mut hi = end;
+    while let Some(g) = memchr::memrchr2(b'g', b'G', bytes.get(start..hi)?).map(|i| start + i) {
+        hi = g;
+        // `according` takes the nine bytes up to this one; an earlier `g` has even fewer
+        let a = (g + 1).checked_sub(9).filter(|&a| a >= start)?;
+        if !bytes[a..=g].eq_ignore_ascii_case(b"according") {
+            continue;
+        }
+        // a whole word: no word character touches it inside the window
+        if (a > start && words.class_before(a).0) || (g + 1 < end && words.class_at(g + 1).0) {
+            continue;
+        }
+        if let Some(to) = Words::new(text, g + 1, end).next()
+            && text[to.0..to.1].eq_ignore_ascii_case("to")
+        {
+            return Some(((a, g + 1), to));
+        }
+    }
+    None
+}
+
 /// The last speech verb before the quote in its sentence, and its subject.
 fn speaker_before(
     x: &Extractor<'_>,
@@ -601,9 +650,16 @@ fn speaker_before(
         (sentence.start as usize).max(open.saturating_sub(ATTRIBUTION_WINDOW)),
     );
     let is = |(s, e): (usize, usize), word: &str| text[s..e].eq_ignore_ascii_case(word);
-    // One pass over the words from the quote backwards finds the last `according to`, the
-    // last speech verb, whether an `as` follows it, and the three words before it; it stops
-    // once all of them are known.
+    // `according to X`: the last such pair before the quote
+    if let Some((_, to)) = last_according_to(text, start, open)
+        && let Some(m) = persons_from(persons, to.1)
+            .first()
+            .filter(|m| (m.span.end as usize) <= open)
+    {
+        return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
+    }
+    // One pass over the words from the quote backwards finds the last speech verb, whether
+    // an `as` follows it, and the three words before it; it stops once all are known.
     // the last speech verb and whether it or a word after it is `as`
     let mut verb: Option<(usize, usize)> = None;
     let mut as_from_verb = false;
@@ -611,24 +667,7 @@ fn speaker_before(
     // the (up to three) words before the verb, nearest first
     let mut before_verb: [Option<(usize, usize)>; 3] = [None; 3];
     let mut before_count = 0;
-    let mut according_done = false;
-    // the word after the current one
-    let mut later: Option<(usize, usize)> = None;
     for w in Words::new(text, start, open).rev() {
-        // `according to X`: the last such pair before the quote
-        if !according_done
-            && let Some(to) = later
-            && is(w, "according")
-            && is(to, "to")
-        {
-            according_done = true;
-            if let Some(m) = persons_from(persons, to.1)
-                .first()
-                .filter(|m| (m.span.end as usize) <= open)
-            {
-                return Some((x.mention_ref(article, m, x.kinds.person), Attribution::Verb));
-            }
-        }
         if verb.is_some() {
             if before_count < before_verb.len() {
                 before_verb[before_count] = Some(w);
@@ -641,10 +680,9 @@ fn speaker_before(
                 as_from_verb = as_seen;
             }
         }
-        if according_done && verb.is_some() && before_count == before_verb.len() {
+        if verb.is_some() && before_count == before_verb.len() {
             break;
         }
-        later = Some(w);
     }
     let verb = verb?;
     // a quote after another quote's closing mark in the same sentence belongs to a new clause
@@ -697,6 +735,149 @@ fn last_person_before(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pairing before the marks were found once per article, kept to check it against.
+    fn pair_marks_old(prose: &str, span: Span) -> Vec<Quotation> {
+        let base = span.start as usize;
+        let text = span.slice(prose);
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        // (mark, content start) of the open quotation
+        let mut open: Option<(usize, usize)> = None;
+        for hit in memchr::memchr3_iter(b'"', 0x9c, 0x9d, bytes) {
+            let b = bytes[hit];
+            if b != b'"' {
+                // the end of a curly mark?
+                if hit < 2 || bytes[hit - 2] != 0xe2 || bytes[hit - 1] != 0x80 {
+                    continue;
+                }
+                let (at, past) = (base + hit - 2, base + hit + 1);
+                if b == 0x9c {
+                    open = Some((at, past));
+                } else if let Some((mark, content)) = open {
+                    out.push(Quotation {
+                        mark,
+                        open: content,
+                        close: at,
+                        after: past,
+                    });
+                    open = None;
+                }
+                continue;
+            }
+            let (at, past) = (base + hit, base + hit + 1);
+            // the character before the mark (a space at the start of the block)
+            let prev = text
+                .get(..hit)
+                .and_then(|before| before.chars().next_back())
+                .unwrap_or(' ');
+            let opens_here = prev.is_whitespace()
+                || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
+            match open {
+                Some((mark, content)) if !opens_here => {
+                    out.push(Quotation {
+                        mark,
+                        open: content,
+                        close: at,
+                        after: past,
+                    });
+                    open = None;
+                }
+                // a straight mark that opens (again: an earlier one was never closed)
+                _ if opens_here => open = Some((at, past)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// `according to` found by reading every word from the end, as `speaker_before` did.
+    fn last_according_to_old(
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<((usize, usize), (usize, usize))> {
+        let is = |(s, e): (usize, usize), word: &str| text[s..e].eq_ignore_ascii_case(word);
+        let mut later: Option<(usize, usize)> = None;
+        for w in Words::new(text, start, end).rev() {
+            if let Some(to) = later
+                && is(w, "according")
+                && is(to, "to")
+            {
+                return Some((w, to));
+            }
+            later = Some(w);
+        }
+        None
+    }
+
+    proptest::proptest! {
+        /// The jump between `g`s finds the pair the word-by-word reading found, in windows
+        /// that cut words and characters.
+        #[test]
+        fn according_to_equals_old(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "according", "According", "ACCORDING", "accordin", "caccording", "accordingly",
+                "to", "To", "too", "g", "G", " ", " ", "  ", ",", "\"", "\u{201c}", "\u{e9}",
+                "\u{2019}", "-", "'", "said", "he", "Lavrov", "x",
+            ][..]), 0..30),
+            cuts in proptest::collection::vec((0usize..300, 0usize..300), 1..6),
+        ) {
+            let text: String = parts.concat();
+            let n = text.len();
+            for (a, b) in cuts {
+                let (mut a, mut b) = (a.min(n), b.min(n));
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                while !text.is_char_boundary(a) {
+                    a -= 1;
+                }
+                while !text.is_char_boundary(b) {
+                    b += 1;
+                }
+                proptest::prop_assert_eq!(
+                    last_according_to(&text, a, b),
+                    last_according_to_old(&text, a, b)
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Pairing from the article's mark offsets finds what the per-block memchr found,
+        /// in every block and in spans that cut marks and characters.
+        #[test]
+        fn pairing_from_marks_equals_old(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "\"", "\u{201c}", "\u{201d}", "\u{2018}", "\u{2019}", "\u{2014}", "\u{2013}",
+                "\u{9c}", "\u{1c}", "\u{71c}", "\u{f71d}", "(", "[", ":", "-", " ", " ", "\n",
+                "a", "word", "said", "\u{e9}",
+            ][..]), 0..40),
+            cuts in proptest::collection::vec((0usize..200, 0usize..200), 1..6),
+        ) {
+            let prose: String = parts.concat();
+            let marks = mark_bytes(&prose);
+            let n = prose.len();
+            for (a, b) in cuts {
+                let (mut a, mut b) = (a.min(n), b.min(n));
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                while !prose.is_char_boundary(a) {
+                    a -= 1;
+                }
+                while !prose.is_char_boundary(b) {
+                    b += 1;
+                }
+                let span = Span::new(a, b);
+                let key = |q: &Quotation| (q.mark, q.open, q.close, q.after);
+                let new: Vec<_> = pair_marks(&prose, span, &marks).iter().map(key).collect();
+                let old: Vec<_> = pair_marks_old(&prose, span).iter().map(key).collect();
+                proptest::prop_assert_eq!(new, old);
+            }
+        }
+    }
 
     #[test]
     fn speech_verbs_are_sorted_lowercase_and_short() {

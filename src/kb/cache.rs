@@ -309,14 +309,24 @@ fn pack_date(d: Option<FactDate>) -> u32 {
     })
 }
 
+// The checks below run for every fact and entity of a load: they are inlined, and the
+// building of their error messages is kept out of line (`#[cold]`).
+
+#[inline]
 fn unpack_date(p: u32) -> R<Option<FactDate>> {
     if p == 0 {
         return Ok(None);
     }
     let raw = ((p >> 16) as u16 as i16, (p >> 8) as u8 as i8, p as u8 as i8);
-    FactDate::from_raw(raw)
-        .map(Some)
-        .ok_or_else(|| "an invalid date".to_string())
+    match FactDate::from_raw(raw) {
+        Some(d) => Ok(Some(d)),
+        None => Err(invalid_date()),
+    }
+}
+
+#[cold]
+fn invalid_date() -> String {
+    "an invalid date".to_string()
 }
 
 /// Value tags of facts; bit 2 marks a `not` fact.
@@ -379,6 +389,11 @@ impl<'a> U32s<'a> {
     fn to_vec(self) -> Vec<u32> {
         self.iter().collect()
     }
+
+    fn get(self, i: usize) -> Option<u32> {
+        let c = self.0.get(4 * i..4 * i + 4)?;
+        Some(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -399,12 +414,10 @@ impl<'a> Reader<'a> {
         Ok(U32s(self.take(n)?))
     }
 
-    fn u64s(&mut self) -> R<impl ExactSizeIterator<Item = u64> + 'a> {
+    /// A column of little-endian `u64`s, as bytes.
+    fn u64_bytes(&mut self) -> R<&'a [u8]> {
         let n = self.len(8)?;
-        Ok(self
-            .take(n)?
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])))
+        self.take(n)
     }
 
     fn bytes(&mut self) -> R<&'a [u8]> {
@@ -428,7 +441,7 @@ impl<'a> Reader<'a> {
 /// Strings cut from one text at increasing end offsets.
 struct Cuts<'a> {
     text: &'a str,
-    ends: Vec<u32>,
+    ends: U32s<'a>,
     next: usize,
     at: usize,
 }
@@ -437,14 +450,14 @@ impl<'a> Cuts<'a> {
     fn new(text: &'a str, ends: U32s<'a>) -> Cuts<'a> {
         Cuts {
             text,
-            ends: ends.to_vec(),
+            ends,
             next: 0,
             at: 0,
         }
     }
 
     fn next(&mut self) -> R<&'a str> {
-        let end = *self.ends.get(self.next).ok_or("too few strings")? as usize;
+        let end = self.ends.get(self.next).ok_or("too few strings")? as usize;
         self.next += 1;
         let s = self
             .text
@@ -624,8 +637,9 @@ fn encode(kb: &KnowledgeBase) -> Vec<u8> {
 }
 
 /// What decoded ids and spans must fit.
-struct Bounds<'a> {
-    sources: &'a SourceMap,
+struct Bounds {
+    /// The length of each rule file's text, by file id.
+    file_lens: Vec<usize>,
     kinds: u32,
     relations: u32,
     entities: u32,
@@ -634,37 +648,54 @@ struct Bounds<'a> {
 
 type R<T> = Result<T, String>;
 
-impl Bounds<'_> {
+impl Bounds {
+    #[inline]
     fn loc(&self, (file, start, end): LocRaw) -> R<Loc> {
-        if (file as usize) < self.sources.len()
-            && start <= end
-            && end as usize <= self.sources.get(FileId(file)).text().len()
+        if start <= end
+            && self
+                .file_lens
+                .get(file as usize)
+                .is_some_and(|&len| end as usize <= len)
         {
             Ok(Loc {
                 file: FileId(file),
                 span: Span { start, end },
             })
         } else {
-            Err("a rule-file span is out of range".into())
+            Err(Self::span_out_of_range())
         }
     }
 
+    #[cold]
+    fn span_out_of_range() -> String {
+        "a rule-file span is out of range".into()
+    }
+
+    #[inline]
     fn id(what: &str, id: u32, len: u32) -> R<u32> {
         if id < len {
             Ok(id)
         } else {
-            Err(format!("{what} id {id} out of range"))
+            Err(Self::out_of_range(what, id))
         }
     }
 
+    #[cold]
+    fn out_of_range(what: &str, id: u32) -> String {
+        format!("{what} id {id} out of range")
+    }
+
+    #[inline]
     fn kind(&self, id: u32) -> R<KindId> {
         Self::id("kind", id, self.kinds).map(KindId)
     }
 
+    #[inline]
     fn relation(&self, id: u32) -> R<RelationId> {
         Self::id("relation", id, self.relations).map(RelationId)
     }
 
+    #[inline]
     fn entity(&self, id: u32) -> R<EntityId> {
         Self::id("entity", id, self.entities).map(EntityId)
     }
@@ -692,7 +723,7 @@ fn section<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &str) -> R<T> {
     postcard::from_bytes(bytes).map_err(|e| format!("cannot decode the {what}: {e}"))
 }
 
-fn decode_entities(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Entity>> {
+fn decode_entities(bytes: &[u8], b: &Bounds) -> R<Vec<Entity>> {
     let mut r = Reader { bytes, at: 0 };
     let text = r.str()?;
     let ends = r.u32s()?;
@@ -707,44 +738,63 @@ fn decode_entities(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Entity>> {
         return Err("wrong number of entities".into());
     }
     let mut names = Cuts::new(text, ends);
-    let (kinds, alias_counts) = (kinds.to_vec(), alias_counts.to_vec());
-    let (locs, alias_locs) = (locs.to_vec(), alias_locs.to_vec());
-    let loc = |v: &[u32], i: usize| -> R<Loc> {
-        match v.get(3 * i..3 * i + 3) {
-            Some(&[f, s, e]) => b.loc((f, s, e)),
-            _ => Err("too few spans".into()),
-        }
-    };
-    let mut entities = Vec::with_capacity(n);
+    // the columns are read in place, one entity at a time, with no copy of them
+    let (kinds, alias_counts, locs, alias_locs) = (kinds.0, alias_counts.0, locs.0, alias_locs.0);
     let mut alias_at = 0;
-    for i in 0..n {
+    let mut entities = Vec::with_capacity(n);
+    for (i, &flag) in flags.iter().enumerate() {
         let name = names.next()?;
-        let count = alias_counts[i] as usize;
+        let count = le_u32(alias_counts, 4 * i) as usize;
         let mut aliases = Vec::with_capacity(count.min(1024));
         for _ in 0..count {
+            let loc = alias_locs.get(12 * alias_at..12 * alias_at + 12);
             aliases.push(Alias {
                 text: names.next()?.into(),
-                loc: loc(&alias_locs, alias_at)?,
+                loc: b.loc(loc_at(loc.ok_or("too few spans")?, 0))?,
             });
             alias_at += 1;
         }
         entities.push(Entity {
             name: name.into(),
-            kind: b.kind(kinds[i])?,
+            kind: b.kind(le_u32(kinds, 4 * i))?,
             aliases,
-            one_holder_at_a_time: flags[i] != 0,
-            loc: loc(&locs, 2 * i)?,
-            name_loc: loc(&locs, 2 * i + 1)?,
+            one_holder_at_a_time: flag != 0,
+            loc: b.loc(loc_at(locs, 24 * i))?,
+            name_loc: b.loc(loc_at(locs, 24 * i + 12))?,
         });
     }
     names.done()?;
-    if alias_at * 3 != alias_locs.len() {
+    if alias_at * 12 != alias_locs.len() {
         return Err("too many alias spans".into());
     }
     Ok(entities)
 }
 
-fn decode_names(bytes: &[u8], b: &Bounds<'_>) -> R<NameIndex> {
+/// The `N` bytes at `at` (a column's length was checked before it is read).
+#[inline(always)]
+fn le_bytes<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    let mut a = [0u8; N];
+    a.copy_from_slice(&bytes[at..at + N]);
+    a
+}
+
+/// The little-endian `u32` at `at`.
+#[inline(always)]
+fn le_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(le_bytes(bytes, at))
+}
+
+/// The span at `at` (three little-endian `u32`s).
+#[inline(always)]
+fn loc_at(bytes: &[u8], at: usize) -> LocRaw {
+    (
+        le_u32(bytes, at),
+        le_u32(bytes, at + 4),
+        le_u32(bytes, at + 8),
+    )
+}
+
+fn decode_names(bytes: &[u8], b: &Bounds) -> R<NameIndex> {
     let mut r = Reader { bytes, at: 0 };
     let text = r.str()?;
     let ends = r.u32s()?.to_vec();
@@ -763,12 +813,12 @@ fn decode_names(bytes: &[u8], b: &Bounds<'_>) -> R<NameIndex> {
         .ok_or_else(|| "the name index does not fit together".to_string())
 }
 
-fn decode_facts(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Fact>> {
+fn decode_facts(bytes: &[u8], b: &Bounds) -> R<Vec<Fact>> {
     let mut r = Reader { bytes, at: 0 };
     let subjects = r.u32s()?;
     let relations = r.u32s()?;
     let tags = r.bytes()?;
-    let values = r.u64s()?;
+    let values = r.u64_bytes()?;
     let dates = r.u32s()?;
     let locs = r.u32s()?;
     let text = r.str()?;
@@ -777,19 +827,18 @@ fn decode_facts(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Fact>> {
     if subjects.len() != n
         || relations.len() != n
         || tags.len() != n
-        || values.len() != n
+        || values.len() != 8 * n
         || dates.len() != 3 * n
         || locs.len() != 3 * n
     {
         return Err("wrong number of facts".into());
     }
-    let (subjects, relations) = (subjects.to_vec(), relations.to_vec());
-    let values: Vec<u64> = values.collect();
-    let (dates, locs) = (dates.to_vec(), locs.to_vec());
+    // the columns are read in place, one fact at a time, with no copy of them
+    let (subjects, relations, dates, locs) = (subjects.0, relations.0, dates.0, locs.0);
     let mut text_at = 0usize;
     let mut facts = Vec::with_capacity(n);
-    for i in 0..n {
-        let (tag, value) = (tags[i], values[i]);
+    for (i, &tag) in tags.iter().enumerate() {
+        let value = u64::from_le_bytes(le_bytes(values, 8 * i));
         let small = u32::try_from(value).unwrap_or(u32::MAX);
         let value = match tag & !NEGATED {
             VALUE_ENTITY => FactValue::Entity(b.entity(small)?),
@@ -806,16 +855,16 @@ fn decode_facts(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Fact>> {
             _ => return Err("an unknown value type".into()),
         };
         facts.push(Fact {
-            subject: b.entity(subjects[i])?,
-            relation: b.relation(relations[i])?,
+            subject: b.entity(le_u32(subjects, 4 * i))?,
+            relation: b.relation(le_u32(relations, 4 * i))?,
             value,
             validity: Validity {
-                from: unpack_date(dates[3 * i])?,
-                until: unpack_date(dates[3 * i + 1])?,
-                on: unpack_date(dates[3 * i + 2])?,
+                from: unpack_date(le_u32(dates, 12 * i))?,
+                until: unpack_date(le_u32(dates, 12 * i + 4))?,
+                on: unpack_date(le_u32(dates, 12 * i + 8))?,
             },
             negated: tag & NEGATED != 0,
-            loc: b.loc((locs[3 * i], locs[3 * i + 1], locs[3 * i + 2]))?,
+            loc: b.loc(loc_at(locs, 12 * i))?,
         });
     }
     if text_at != text.len() {
@@ -826,7 +875,7 @@ fn decode_facts(bytes: &[u8], b: &Bounds<'_>) -> R<Vec<Fact>> {
 
 type Indexes = (Vec<u32>, Vec<FactId>, Vec<Closure>);
 
-fn decode_indexes(bytes: &[u8], b: &Bounds<'_>, positive_count: usize) -> R<Indexes> {
+fn decode_indexes(bytes: &[u8], b: &Bounds, positive_count: usize) -> R<Indexes> {
     let mut r = Reader { bytes, at: 0 };
     let subject_starts = b.starts(r.u32s()?, positive_count)?;
     let order = r
@@ -857,7 +906,14 @@ fn decode_indexes(bytes: &[u8], b: &Bounds<'_>, positive_count: usize) -> R<Inde
 /// Checks the fact indexes against the facts: each subject's range holds its facts sorted
 /// by relation, and the value index lists positive entity-valued facts in key order.
 fn check_indexes(kb: &KnowledgeBase) -> R<()> {
-    let bad = || Err("the fact indexes do not match the facts".to_string());
+    // the two indexes are checked on rayon's pool, side by side
+    let (subjects, values) = rayon::join(|| check_subjects(kb), || check_values(kb));
+    subjects.and(values)
+}
+
+/// The subject index: positive facts first, each subject's range holds its facts sorted by
+/// relation.
+fn check_subjects(kb: &KnowledgeBase) -> R<()> {
     let positive = &kb.facts[..kb.positive_count];
     if positive.iter().any(|f| f.negated)
         || kb.facts[kb.positive_count..].iter().any(|f| !f.negated)
@@ -869,9 +925,18 @@ fn check_indexes(kb: &KnowledgeBase) -> R<()> {
         if group.iter().any(|f| f.subject.index() != s)
             || group.windows(2).any(|p| p[0].relation > p[1].relation)
         {
-            return bad();
+            return Err(INDEXES_DO_NOT_MATCH.into());
         }
     }
+    Ok(())
+}
+
+const INDEXES_DO_NOT_MATCH: &str = "the fact indexes do not match the facts";
+
+/// The value index: the positive entity-valued facts, each once, in key order.
+fn check_values(kb: &KnowledgeBase) -> R<()> {
+    let bad = || Err(INDEXES_DO_NOT_MATCH.to_string());
+    let positive = &kb.facts[..kb.positive_count];
     let mut previous = None;
     for &id in &kb.by_value_order {
         let Some(Fact {
@@ -922,7 +987,7 @@ fn decode(payload: &[u8], sources: &SourceMap) -> R<KnowledgeBase> {
 
     let head: Head<Box<str>> = section(parts[0], "tables")?;
     let b = Bounds {
-        sources,
+        file_lens: sources.iter().map(|(_, f)| f.text().len()).collect(),
         kinds: head.kinds.len() as u32,
         relations: head.relations.len() as u32,
         entities: head.entities,

@@ -122,6 +122,7 @@ impl FactDate {
     /// The inverse of [`FactDate::raw`], validated like a written date.
     /// Checked by arithmetic (no messages, no calendar library): the cache decodes
     /// hundreds of thousands of dates.
+    #[inline]
     pub(crate) fn from_raw((year, month, day): (i16, i8, i8)) -> Option<FactDate> {
         let valid = (1..=9999).contains(&year)
             && match (month, day) {

@@ -104,6 +104,54 @@ struct Sink {
     facts: Vec<Fact>,
     errors: Vec<RuleDiagnostic>,
     buffer: String,
+    keys: KeyMemo,
+}
+
+/// The keys of recently resolved names: a large rule set names the same entities (titles,
+/// countries, cities) thousands of times, and [`crate::text::name_key`] of a name with
+/// accented letters costs hundreds of instructions. A direct-mapped table by the name's
+/// hash; a slot holds (name, its key) and is overwritten on a miss, so a hit copies the
+/// key that `name_key` gave for the same name.
+#[derive(Default)]
+struct KeyMemo {
+    slots: Vec<Option<(String, String)>>,
+}
+
+impl KeyMemo {
+    /// The most slots: (name, key) strings for 32,768 names, a few MB per thread.
+    const MAX_SLOTS: usize = 1 << 15;
+
+    /// A table for resolving about `names` names.
+    fn new(names: usize) -> KeyMemo {
+        let len = (names / 4).next_power_of_two().clamp(16, Self::MAX_SLOTS);
+        KeyMemo {
+            slots: vec![None; len],
+        }
+    }
+
+    /// Puts [`crate::text::name_key`] of `name` into `key`.
+    fn key_into(&mut self, name: &str, key: &mut String) {
+        use std::hash::BuildHasher;
+        if self.slots.is_empty() {
+            crate::text::name_key_into(name, key);
+            return;
+        }
+        let at = rustc_hash::FxBuildHasher.hash_one(name) as usize & (self.slots.len() - 1);
+        let slot = &mut self.slots[at];
+        if let Some((known, known_key)) = slot
+            && known == name
+        {
+            key.clear();
+            key.push_str(known_key);
+            return;
+        }
+        crate::text::name_key_into(name, key);
+        let (known, known_key) = slot.get_or_insert_with(Default::default);
+        known.clear();
+        known.push_str(name);
+        known_key.clear();
+        known_key.push_str(key);
+    }
 }
 
 fn loc(file: FileId, span: Span) -> Loc {
@@ -477,7 +525,7 @@ impl Compiler {
     ) -> Option<EntityId> {
         // the common case, one entity of a fitting kind, without allocating
         let mut buffer = std::mem::take(&mut sink.buffer);
-        crate::text::name_key_into(name, &mut buffer);
+        sink.keys.key_into(name, &mut buffer);
         let found = self.names.get(&buffer);
         let key = if let [one] = found
             && kind.is_none_or(|k| is_a(&self.kinds, self.entities[one.index()].kind, k))
@@ -597,6 +645,7 @@ impl Compiler {
         let resolve = |part: &[(FileId, Subject<'_>, Span, &ast::FactClause<'_>)]| {
             let mut sink = Sink {
                 facts: Vec::with_capacity(part.len()),
+                keys: KeyMemo::new(part.len()),
                 ..Sink::default()
             };
             for &(file, subject, span, clause) in part {
@@ -1250,7 +1299,25 @@ fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
 
 #[cfg(test)]
 mod tests {
-    use super::permute;
+    use super::{KeyMemo, permute};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn memoized_name_keys_are_name_keys(
+            // few names, so that they repeat and share slots
+            pool in prop::collection::vec("[ aAéÉ.\u{2019}\u{a0}-]{0,6}", 1..40),
+            picks in prop::collection::vec(any::<prop::sample::Index>(), 0..200),
+        ) {
+            let mut memo = KeyMemo::new(0);
+            let mut key = String::from("left over");
+            for pick in picks {
+                let name = &pool[pick.index(pool.len())];
+                memo.key_into(name, &mut key);
+                prop_assert_eq!(&key, &crate::text::name_key(name));
+            }
+        }
+    }
 
     #[test]
     fn permute_moves_each_item_to_its_place() {
