@@ -209,17 +209,19 @@ fn is_byline_or_credit(line: &str) -> bool {
         let starts = |p: &[u8]| b.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
         return starts(b"by ")
             || starts(b"by:")
-            || [
-                &b"getty images"[..],
-                b"ap photo",
-                b"photo:",
-                b"photograph:",
-                b"image:",
-            ]
-            .iter()
-            .any(|credit| {
-                b.windows(credit.len())
-                    .any(|w| w.eq_ignore_ascii_case(credit))
+            || (0..b.len()).any(|j| {
+                // one pass: each credit tested only where its first letter is
+                let at = |p: &[u8]| {
+                    b.get(j..j + p.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(p))
+                };
+                match b[j] | 0x20 {
+                    b'g' => at(b"getty images"),
+                    b'a' => at(b"ap photo"),
+                    b'p' => at(b"photo:") || at(b"photograph:"),
+                    b'i' => at(b"image:"),
+                    _ => false,
+                }
             });
     }
     let lower = line.to_lowercase();
