@@ -119,7 +119,7 @@ fn looks_like_a_headline(line: &str) -> bool {
     // at least two real words: share counters and bylines are not headlines (25 words or
     // fewer here, so all are counted)
     let (_, real_words) = headline_word_counts(line);
-    real_words >= 2 && !is_byline_or_credit(line) && !PLACE_DATELINE.is_match(line)
+    real_words >= 2 && !is_byline_or_credit(line) && !is_place_dateline(line)
 }
 
 /// The words of `line` (split at white space, as `str::split_whitespace`), counted to `cap`
@@ -203,6 +203,27 @@ fn headline_word_counts(line: &str) -> (usize, usize) {
 /// `By: Press Trust of India | New Delhi`, `John Moore / Getty Images`: a byline or a photo
 /// credit, where a plain-text export may start.
 fn is_byline_or_credit(line: &str) -> bool {
+    if line.is_ascii() {
+        // ASCII text lowercases byte for byte: the same tests without the lowercase copy
+        let b = line.as_bytes();
+        let starts = |p: &[u8]| b.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+        return starts(b"by ")
+            || starts(b"by:")
+            || (0..b.len()).any(|j| {
+                // one pass: each credit tested only where its first letter is
+                let at = |p: &[u8]| {
+                    b.get(j..j + p.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(p))
+                };
+                match b[j] | 0x20 {
+                    b'g' => at(b"getty images"),
+                    b'a' => at(b"ap photo"),
+                    b'p' => at(b"photo:") || at(b"photograph:"),
+                    b'i' => at(b"image:"),
+                    _ => false,
+                }
+            });
+    }
     let lower = line.to_lowercase();
     lower.starts_with("by ")
         || lower.starts_with("by:")
@@ -226,6 +247,151 @@ static PLACE_DATELINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::
     )
     .expect("a valid pattern")
 });
+
+/// Whether [`PLACE_DATELINE`] matches `line`, by hand so that the pattern (whose Unicode `\w`
+/// is costly to compile) is built only for a line the hand matcher cannot decide: one with a
+/// character of 0x80 or above that [`non_ascii_word`] does not know where `\w` is tested.
+fn is_place_dateline(line: &str) -> bool {
+    place_dateline_ascii(line).unwrap_or_else(|| PLACE_DATELINE.is_match(line))
+}
+
+/// [`PLACE_DATELINE`] matched by hand: `None` when a character of 0x80 or above has to be
+/// classified that [`non_ascii_word`] does not know. Every part of the pattern after its place
+/// alternatives is deterministic (a word of `[\w.']` ends only where a space or a dash can
+/// follow, that is at the end of its run), so each end of the place is tried in turn.
+fn place_dateline_ascii(line: &str) -> Option<bool> {
+    let b = line.as_bytes();
+    let upper = |i: usize| b.get(i).is_some_and(u8::is_ascii_uppercase);
+    if !upper(0) {
+        return Some(false);
+    }
+    // the ends of `[A-Z]{2}[A-Z.'\- ]*[A-Z.]`
+    if upper(1) {
+        let mut k = 2;
+        while k < b.len() && matches!(b[k], b'A'..=b'Z' | b'.' | b'\'' | b'-' | b' ') {
+            k += 1;
+            if matches!(b[k - 1], b'A'..=b'Z' | b'.') && after_place(line, k)? {
+                return Some(true);
+            }
+        }
+    }
+    // the end of `[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*)* \([A-Za-z. ]{2,25}\)`
+    let mut i = 0;
+    loop {
+        // a word that starts with a capital (checked)
+        i += 1;
+        while let Some(&c) = b.get(i) {
+            if c >= 0x80 {
+                match non_ascii_word(line, i)? {
+                    Some(len) => {
+                        i += len;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'\'' | b'-')) {
+                break;
+            }
+            i += 1;
+        }
+        if b.get(i) != Some(&b' ') {
+            return Some(false);
+        }
+        i += 1;
+        if upper(i) {
+            continue;
+        }
+        if b.get(i) != Some(&b'(') {
+            return Some(false);
+        }
+        let start = i + 1;
+        let mut k = start;
+        while k < b.len() && matches!(b[k], b'A'..=b'Z' | b'a'..=b'z' | b'.' | b' ') {
+            k += 1;
+        }
+        if !(2..=25).contains(&(k - start)) || b.get(k) != Some(&b')') {
+            return Some(false);
+        }
+        return after_place(line, k + 1);
+    }
+}
+
+/// For [`place_dateline_ascii`]: whether `(?:, [A-Z][\w.']*(?: [A-Z][\w.']*)*)? ?[-\u{2013}\u{2014}]+(?:\s|$)`
+/// matches at byte `i` of `line`; `None` as for [`place_dateline_ascii`].
+fn after_place(line: &str, mut i: usize) -> Option<bool> {
+    let b = line.as_bytes();
+    let upper = |i: usize| b.get(i).is_some_and(u8::is_ascii_uppercase);
+    if b.get(i) == Some(&b',') {
+        // the optional region: `, ` and words that start with a capital, one space apart
+        if b.get(i + 1) != Some(&b' ') || !upper(i + 2) {
+            return Some(false);
+        }
+        i += 2;
+        loop {
+            i += 1;
+            while let Some(&c) = b.get(i) {
+                if c >= 0x80 {
+                    match non_ascii_word(line, i)? {
+                        Some(len) => {
+                            i += len;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+                if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'\'')) {
+                    break;
+                }
+                i += 1;
+            }
+            if b.get(i) == Some(&b' ') && upper(i + 1) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+    }
+    if b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    // one dash or more: `-`, en dash (E2 80 93) and em dash (E2 80 94)
+    let dashes = i;
+    loop {
+        match b.get(i..) {
+            Some([b'-', ..]) => i += 1,
+            Some([0xe2, 0x80, 0x93 | 0x94, ..]) => i += 3,
+            _ => break,
+        }
+    }
+    if i == dashes {
+        return Some(false);
+    }
+    match b.get(i) {
+        None => Some(true),
+        Some(&c) if c < 0x80 => Some(matches!(c, b'\t'..=b'\r' | b' ')),
+        // Unicode White_Space, as the pattern's `\s`
+        Some(_) => Some(line.get(i..)?.chars().next()?.is_whitespace()),
+    }
+}
+
+/// For [`place_dateline_ascii`]: whether the character at byte `i` of `line` (0x80 or above)
+/// is in the pattern's `\w`, with its length when it is: `Some(Some(len))` for a Latin, Greek
+/// or Cyrillic letter (Alphabetic is part of `\w`), `Some(None)` for the Latin-1 signs and the general
+/// punctuation (curly quotes, dashes, ellipsis; no word character among them), `None` for a
+/// character it does not know.
+fn non_ascii_word(line: &str, i: usize) -> Option<Option<usize>> {
+    let c = line.get(i..)?.chars().next()?;
+    // letters of Latin, Greek and Cyrillic only: their letters are in every Unicode version the
+    // pattern's tables and `char` may differ by
+    if c <= '\u{52f}' && c.is_alphabetic() {
+        Some(Some(c.len_utf8()))
+    } else if matches!(c, '\u{a0}'..='\u{bf}' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{203e}') {
+        Some(None)
+    } else {
+        None
+    }
+}
 
 /// The text of a list item line after its marker.
 fn list_item(line: &str) -> Option<&str> {
@@ -261,7 +427,7 @@ pub(crate) fn is_title_like(line: &str) -> bool {
     if !title_case(line)
         || (line.len() > 120 && line.chars().count() > 120)
         || is_byline_or_credit(line)
-        || PLACE_DATELINE.is_match(line)
+        || is_place_dateline(line)
     {
         return false;
     }
@@ -588,7 +754,53 @@ mod tests {
         (blocks.len() + b.len(), prose.into_string())
     }
 
+    /// [`super::is_byline_or_credit`] as it was: on a lowercase copy of every line.
+    fn is_byline_or_credit_reference(line: &str) -> bool {
+        let lower = line.to_lowercase();
+        lower.starts_with("by ")
+            || lower.starts_with("by:")
+            || [
+                "getty images",
+                "ap photo",
+                "photo:",
+                "photograph:",
+                "image:",
+            ]
+            .iter()
+            .any(|credit| lower.contains(credit))
+    }
+
     proptest::proptest! {
+        #[test]
+        fn bylines_and_credits_agree_with_the_reference(
+            line in "(By|bY|by|AP|Getty|Photo|photograph|IMAGE|images|\\u{212a}|[ :a-z]|\\PC){0,8}"
+        ) {
+            proptest::prop_assert_eq!(
+                super::is_byline_or_credit(&line),
+                is_byline_or_credit_reference(&line)
+            );
+        }
+
+        #[test]
+        fn place_datelines_agree_with_the_pattern(
+            line in "([A-Z]{1,3}|[a-z]{1,2}|[ .'_,()\\-]|\u{2013}|\u{2014}|\u{e9}|\u{c9}|\u{a0}|\u{85}|\u{300}|\t|1|\\PC){0,14}"
+        ) {
+            proptest::prop_assert_eq!(
+                super::is_place_dateline(&line),
+                super::PLACE_DATELINE.is_match(&line)
+            );
+        }
+
+        #[test]
+        fn place_datelines_agree_on_dateline_like_text(
+            line in "((NORTH|HOLLYWOOD|Abuja|N.Y|O'Neil|St.|Al-Ali|BAGHDAD)( |, | \\(AFP\\) | \\(Reuters\\)| \\([a-z]{0,30}\\))?){1,4} ?(-|--|\u{2013}|\u{2014}){0,2}( |\t|\u{a0}|x|-)?[a-z ]{0,3}"
+        ) {
+            proptest::prop_assert_eq!(
+                super::is_place_dateline(&line),
+                super::PLACE_DATELINE.is_match(&line)
+            );
+        }
+
         #[test]
         fn title_case_agrees_with_the_reference(
             line in "[a-zA-Z0-9 \t.,'\u{e9}\u{c9}\u{a0}\u{2003}\u{201c}\u{3b1}\u{391}]{0,120}"

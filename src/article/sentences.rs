@@ -147,10 +147,20 @@ pub fn split_text(text: &str) -> Vec<(usize, usize)> {
 
 /// Calls `out(start, end)` for each sentence of `text`, in order, as [`split_text`] lists
 /// them: no vector of its own per block.
-fn split_each(text: &str, mut out: impl FnMut(usize, usize)) {
+fn split_each(text: &str, out: impl FnMut(usize, usize)) {
+    split_each_trimming::<false>(text, out);
+}
+
+/// [`split_each`]; with `TRIM_ALL` false a sentence that follows a split is not trimmed again:
+/// the splitter skipped the white space before it, and it ends with its stop (a terminator or
+/// a closing quote or bracket, never white space). With `TRIM_ALL` true every sentence is
+/// trimmed: the reference of the property test.
+fn split_each_trimming<const TRIM_ALL: bool>(text: &str, mut out: impl FnMut(usize, usize)) {
     let len = text.len();
     let bytes = text.as_bytes();
     let mut sentence_start = 0usize;
+    // whether `sentence_start` is past the white space before it (at a split)
+    let mut trimmed = false;
     let mut in_quote = false;
     let mut i = 0;
     let mut skipper = Skipper::new();
@@ -203,8 +213,15 @@ fn split_each(text: &str, mut out: impl FnMut(usize, usize)) {
                     && quote_ok
                     && !(c == '.' && is_abbreviation(text, i))
                 {
-                    push_trimmed(text, sentence_start, end, &mut out);
-                    sentence_start = end;
+                    if TRIM_ALL || !trimmed {
+                        push_trimmed(text, sentence_start, end, &mut out);
+                    } else {
+                        // `sentence_start` < `i` < `end`: never empty
+                        out(sentence_start, end);
+                    }
+                    // the next sentence starts past the white space
+                    sentence_start = if TRIM_ALL { end } else { k };
+                    trimmed = true;
                     if closed_quote {
                         in_quote = false;
                     }
@@ -623,6 +640,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn sentences_agree_with_the_trimming_reference(
+            text in "([A-Za-z]{1,4}|[ \t\n]{1,2}|[.!?\"')\\]]|Dr\\.|\u{a0}|\u{2003}|\u{201c}|\u{201d}|\u{2026}|\u{ab}|\u{bb}|1|\\PC){0,30}"
+        ) {
+            let mut a = Vec::new();
+            super::split_each(&text, |s, e| a.push((s, e)));
+            let mut b = Vec::new();
+            super::split_each_trimming::<true>(&text, |s, e| b.push((s, e)));
+            proptest::prop_assert_eq!(a, b);
+        }
+
         #[test]
         fn stops_agree_with_the_reference(
             text in "[a .!?\"\u{201c}\u{201d}\u{ab}\u{e9}]{0,80}"
