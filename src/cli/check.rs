@@ -322,13 +322,8 @@ fn check_with_extractor(
             ..Default::default()
         };
         let stdin = io::stdin();
-        let summary = crate::stream::check_jsonl(
-            &mut stdin.lock(),
-            out,
-            extractor,
-            &settings,
-            &stream_opts,
-        )?;
+        let summary =
+            crate::stream::check_jsonl(&mut stdin.lock(), out, extractor, &settings, &stream_opts)?;
         return Ok(if summary.failed > 0 {
             Exit::Error
         } else if threshold(opts.fail_on).is_some_and(|t| summary.has_findings_at(t)) {
