@@ -9,15 +9,22 @@ use crate::extract::words::CHUNK;
 /// of 0x80 and above, of `chunk`.
 #[inline(always)]
 pub(crate) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
+    alnum_and_high::<b'\'', b'-'>(chunk)
+}
+
+/// ASCII letters and digits and the bytes `A` and `B` (the word bytes of a reader), and bytes
+/// of 0x80 and above, of `chunk`.
+#[inline(always)]
+pub(crate) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (u32, u32) {
     #[cfg(target_arch = "x86_64")]
     {
         // SAFETY: SSE2 is part of the x86_64 baseline, enabled on every x86_64 target, so the
         // function's `target_feature` holds wherever this runs; it reads only `chunk`.
-        unsafe { sse2::word_and_high(chunk) }
+        unsafe { sse2::alnum_and_high::<A, B>(chunk) }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        word_and_high_reference(chunk)
+        alnum_and_high_reference::<A, B>(chunk)
     }
 }
 
@@ -27,7 +34,7 @@ pub(crate) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
 pub(crate) fn sentence_stops(chunk: &[u8; CHUNK]) -> u32 {
     #[cfg(target_arch = "x86_64")]
     {
-        // SAFETY: as in `word_and_high`.
+        // SAFETY: as in `alnum_and_high`.
         unsafe { sse2::sentence_stops(chunk) }
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -46,13 +53,13 @@ fn mask_of(chunk: &[u8; CHUNK], class: impl Fn(u8) -> bool) -> u32 {
     m
 }
 
-/// [`word_and_high`] byte by byte.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn word_and_high_reference(chunk: &[u8; CHUNK]) -> (u32, u32) {
+/// [`alnum_and_high`] byte by byte.
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+pub(crate) fn alnum_and_high_reference<const A: u8, const B: u8>(
+    chunk: &[u8; CHUNK],
+) -> (u32, u32) {
     (
-        mask_of(chunk, |b| {
-            b.is_ascii_alphanumeric() || b == b'\'' || b == b'-'
-        }),
+        mask_of(chunk, |b| b.is_ascii_alphanumeric() || b == A || b == B),
         mask_of(chunk, |b| b >= 0x80),
     )
 }
@@ -110,7 +117,7 @@ mod sse2 {
 
     #[inline]
     #[target_feature(enable = "sse2")]
-    pub(super) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
+    pub(super) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (u32, u32) {
         let mut word = 0u32;
         let mut high = 0u32;
         for half in 0..2 {
@@ -120,7 +127,7 @@ mod sse2 {
             let digit = within(x, b'0', 9);
             let w = _mm_or_si128(
                 _mm_or_si128(letter, digit),
-                _mm_or_si128(eq(x, b'\''), eq(x, b'-')),
+                _mm_or_si128(eq(x, A), eq(x, B)),
             );
             word |= bits(w) << (16 * half);
             high |= bits(x) << (16 * half);
@@ -151,7 +158,13 @@ mod tests {
     fn masks_agree(chunk: &[u8; CHUNK]) {
         assert_eq!(
             word_and_high(chunk),
-            word_and_high_reference(chunk),
+            alnum_and_high_reference::<b'\'', b'-'>(chunk),
+            "{chunk:?}"
+        );
+        // the mention scan's word bytes
+        assert_eq!(
+            alnum_and_high::<b'_', b'_'>(chunk),
+            alnum_and_high_reference::<b'_', b'_'>(chunk),
             "{chunk:?}"
         );
         assert_eq!(

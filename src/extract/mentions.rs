@@ -911,23 +911,14 @@ fn for_each_word_reference(text: &str, f: impl FnMut(usize, usize)) {
 }
 
 /// The bytes of `chunk` that are part of a word on their own ([`is_ascii_word_byte`]: ASCII
-/// letters, digits, `_`), and its bytes of 0x80 and above.
+/// letters, digits, `_`), and its bytes of 0x80 and above (SSE2 compares on x86_64).
 #[inline(always)]
 fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: SSE2 is part of the x86_64 baseline, enabled on every x86_64 target, so the
-        // function's `target_feature` holds wherever this runs; it reads only `chunk`.
-        unsafe { sse2::word_and_high(chunk) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        word_and_high_reference(chunk)
-    }
+    crate::article::bits::alnum_and_high::<b'_', b'_'>(chunk)
 }
 
-/// [`word_and_high`] a byte at a time.
-#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+/// [`word_and_high`] a byte at a time, by [`is_ascii_word_byte`].
+#[cfg(test)]
 fn word_and_high_reference(chunk: &[u8; CHUNK]) -> (u32, u32) {
     let mut word = 0u32;
     let mut high = 0u32;
@@ -936,48 +927,6 @@ fn word_and_high_reference(chunk: &[u8; CHUNK]) -> (u32, u32) {
         high |= u32::from(b >= 0x80) << k;
     }
     (word, high)
-}
-
-#[cfg(target_arch = "x86_64")]
-mod sse2 {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
-        _mm_set1_epi8, _mm_sub_epi8,
-    };
-
-    use crate::extract::words::CHUNK;
-
-    /// Bytes from `lo` to `lo + span` (unsigned), as 0xFF: `x - lo` is at most `span`.
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    fn within(x: __m128i, lo: u8, span: u8) -> __m128i {
-        let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
-        _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span as i8)), d)
-    }
-
-    /// [`super::word_and_high`], 16 bytes at a time.
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    pub(super) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
-        let mut word = 0u32;
-        let mut high = 0u32;
-        for half in 0..2 {
-            let mut lo = [0u8; 8];
-            let mut hi = [0u8; 8];
-            lo.copy_from_slice(&chunk[16 * half..16 * half + 8]);
-            hi.copy_from_slice(&chunk[16 * half + 8..16 * half + 16]);
-            let x = _mm_set_epi64x(i64::from_le_bytes(hi), i64::from_le_bytes(lo));
-            // a letter: lowered by setting 0x20 (no byte of 0x80 and above lands on one)
-            let letter = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 25);
-            let digit = within(x, b'0', 9);
-            let under = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8));
-            let w = _mm_or_si128(_mm_or_si128(letter, digit), under);
-            word |= (_mm_movemask_epi8(w) as u32) << (16 * half);
-            // the sign bit of each byte
-            high |= (_mm_movemask_epi8(x) as u32) << (16 * half);
-        }
-        (word, high)
-    }
 }
 
 /// The word bits of the non-ASCII bytes of the chunk at `i`: every byte of a character that
@@ -990,15 +939,7 @@ mod sse2 {
 fn non_ascii_words(text: &str, i: usize, chunk: &[u8; CHUNK], carry: &mut u32) -> u32 {
     let mut word = *carry;
     *carry = 0;
-    // bytes of 0xC0 and above (bits 7 and 6 set), eight at a time
-    let mut leads = 0u32;
-    for (k, group) in chunk.chunks_exact(8).enumerate() {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(group);
-        let x = u64::from_le_bytes(eight);
-        let ones = (x & (x << 1) & 0x8080_8080_8080_8080) >> 7;
-        leads |= ((ones.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
-    }
+    let mut leads = crate::extract::words::lead_bytes(chunk);
     let bytes = text.as_bytes();
     while leads != 0 {
         let j = leads.trailing_zeros() as usize;

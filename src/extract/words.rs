@@ -117,26 +117,15 @@ impl WordRuns {
 /// word bytes and one of bytes of 0x80 and above at once
 /// ([`crate::article::bits::word_and_high`]: SSE2 compares on x86_64), and words start and
 /// end where the mask changes. Only the rare chunks with bytes of 0x80 and above decode
-/// characters. The loop of [`for_each_run`], with that classifier.
+/// characters. The loop of [`for_each_run_classified`], with that classifier.
 #[inline]
-pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
-    let bytes = text.as_bytes();
-    let len = bytes.len();
-    let mut runs = WordRuns::default();
-    let mut carry = 0u32;
-    let mut i = 0;
-    while i < len {
-        let chunk = chunk_at(bytes, i);
-        let (mut word, high) = crate::article::bits::word_and_high(&chunk);
-        if high != 0 {
-            word |= non_ascii_words(text, i, &chunk, &mut carry);
-        } else {
-            carry = 0;
-        }
-        runs.chunk(word, i, &mut f);
-        i += CHUNK;
-    }
-    runs.finish(len, &mut f);
+pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
+    for_each_run_classified(
+        text,
+        crate::article::bits::word_and_high,
+        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
+        f,
+    );
 }
 
 /// Calls `f(start, end)` for each maximal run of word characters of `text`, in order, where
@@ -153,35 +142,24 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
 pub(crate) fn for_each_run(
     text: &str,
     ascii_word: impl Fn(u8) -> bool,
-    mut non_ascii: impl FnMut(usize, &[u8; CHUNK], &mut u32) -> u32,
-    mut f: impl FnMut(usize, usize),
+    non_ascii: impl FnMut(usize, &[u8; CHUNK], &mut u32) -> u32,
+    f: impl FnMut(usize, usize),
 ) {
-    let bytes = text.as_bytes();
-    let len = bytes.len();
-    // the word open before the chunk, if any
-    let mut runs = WordRuns::default();
-    // word bits of the first bytes of the next chunk: a word character that straddles
-    let mut carry = 0u32;
-    let mut i = 0;
-    while i < len {
-        let chunk = chunk_at(bytes, i);
-        let mut flags = [0u8; CHUNK];
-        for (flag, &b) in flags.iter_mut().zip(&chunk) {
-            *flag = ascii_word(b) as u8;
-        }
-        let mut word = pack(&flags);
-        let any = chunk
-            .chunks_exact(8)
-            .fold(0u64, |acc, group| acc | u64_of(group));
-        if any & 0x8080_8080_8080_8080 != 0 {
-            word |= non_ascii(i, &chunk, &mut carry);
-        } else {
-            carry = 0;
-        }
-        runs.chunk(word, i, &mut f);
-        i += CHUNK;
-    }
-    runs.finish(len, &mut f);
+    for_each_run_classified(
+        text,
+        |chunk| {
+            let mut flags = [0u8; CHUNK];
+            for (flag, &b) in flags.iter_mut().zip(chunk) {
+                *flag = ascii_word(b) as u8;
+            }
+            let any = chunk
+                .chunks_exact(8)
+                .fold(0u64, |acc, group| acc | u64_of(group));
+            (pack(&flags), u32::from(any & 0x8080_8080_8080_8080 != 0))
+        },
+        non_ascii,
+        f,
+    );
 }
 
 /// Bytes [`for_each_word`] classifies at once.
@@ -231,13 +209,7 @@ pub(crate) fn chunk_at(bytes: &[u8], i: usize) -> [u8; CHUNK] {
 fn non_ascii_words(text: &str, i: usize, chunk: &[u8; CHUNK], carry: &mut u32) -> u32 {
     let mut word = *carry;
     *carry = 0;
-    // bytes of 0xC0 and above (bits 7 and 6 set), eight at a time
-    let mut leads = 0u32;
-    for (k, group) in chunk.chunks_exact(8).enumerate() {
-        let x = u64_of(group);
-        let ones = (x & (x << 1) & 0x8080_8080_8080_8080) >> 7;
-        leads |= ((ones.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
-    }
+    let mut leads = lead_bytes(chunk);
     let bytes = text.as_bytes();
     while leads != 0 {
         let j = leads.trailing_zeros() as usize;
@@ -250,6 +222,19 @@ fn non_ascii_words(text: &str, i: usize, chunk: &[u8; CHUNK], carry: &mut u32) -
         }
     }
     word
+}
+
+/// The bits of the bytes of `chunk` that start a multi-byte character (0xC0 and above: bits 7
+/// and 6 set), eight bytes at a time.
+#[inline]
+pub(crate) fn lead_bytes(chunk: &[u8; CHUNK]) -> u32 {
+    let mut leads = 0u32;
+    for (k, group) in chunk.chunks_exact(8).enumerate() {
+        let x = u64_of(group);
+        let ones = (x & (x << 1) & 0x8080_8080_8080_8080) >> 7;
+        leads |= ((ones.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
+    }
+    leads
 }
 
 /// Whether the character that starts at byte `at` (a first byte, 0xC0 and above) is a word
@@ -299,9 +284,11 @@ fn for_each_word_reference(text: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
-/// [`for_each_run`] with each chunk classified at once by `classify(chunk)`: (the word bits
-/// of its ASCII bytes, the bits of its bytes of 0x80 and above), as SIMD compares can give
-/// both (the mention scan's classifier), instead of a byte at a time.
+/// Calls `f(start, end)` for each maximal run of word characters of `text`, in order, with
+/// each chunk classified at once by `classify(chunk)`: (the word bits of its ASCII bytes,
+/// the bits of its bytes of 0x80 and above; only whether there are any counts), as SIMD
+/// compares give both; `non_ascii` as in [`for_each_run`]. The loop of the word table and of
+/// the mention scan.
 #[inline(always)]
 pub(crate) fn for_each_run_classified(
     text: &str,
