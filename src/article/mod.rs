@@ -371,23 +371,15 @@ impl Mask {
         // every URL starts with `http://`, `https://` or `www.`: two substring searches, for
         // `://` (rare in prose, unlike `http`) and `www.`, each result kept until passed, so
         // the text is scanned about twice in all
-        // the searchers are built once, not per search
+        // the searcher is built once, not per search
         static SCHEME: LazyLock<memmem::Finder<'static>> =
             LazyLock::new(|| memmem::Finder::new(b"://"));
-        static WWW: LazyLock<memmem::Finder<'static>> =
-            LazyLock::new(|| memmem::Finder::new(b"www."));
-        let next = |from: usize, finder: &memmem::Finder<'static>, bytes: &[u8]| {
-            bytes
-                .get(from..)
-                .and_then(|rest| finder.find(rest))
-                .map(|p| from + p)
-        };
         // the first `http://` or `https://` that starts at or after `from`: its `://` is
         // four or five bytes on
-        let next_http = |from: usize, bytes: &[u8]| {
+        self.hide_urls_with(|from: usize, bytes: &[u8]| {
             let mut at = from;
             loop {
-                let p = next(at, &SCHEME, bytes)?;
+                let p = find_from(at, &SCHEME, bytes)?;
                 let start = if p >= 5 && &bytes[p - 5..p] == b"https" {
                     Some(p - 5)
                 } else if p >= 4 && &bytes[p - 4..p] == b"http" {
@@ -400,9 +392,24 @@ impl Mask {
                 }
                 at = p + 1;
             }
-        };
+        });
+    }
+
+    /// [`Mask::hide_urls`] with a search for every `http`: the reference of the tests.
+    #[cfg(test)]
+    fn hide_urls_reference(&mut self) {
+        static HTTP: LazyLock<memmem::Finder<'static>> =
+            LazyLock::new(|| memmem::Finder::new(b"http"));
+        self.hide_urls_with(|from: usize, bytes: &[u8]| find_from(from, &HTTP, bytes));
+    }
+
+    /// Hides the URLs that start at the candidates `next_http(from, text)` gives (the first
+    /// at or after `from` that may start `http`) and at each `www.`.
+    fn hide_urls_with(&mut self, next_http: impl Fn(usize, &[u8]) -> Option<usize>) {
+        static WWW: LazyLock<memmem::Finder<'static>> =
+            LazyLock::new(|| memmem::Finder::new(b"www."));
         let mut http = next_http(0, &self.0);
-        let mut www = next(0, &WWW, &self.0);
+        let mut www = find_from(0, &WWW, &self.0);
         loop {
             let i = match (http, www) {
                 (Some(a), Some(b)) => a.min(b),
@@ -428,55 +435,7 @@ impl Mask {
                 http = next_http(after, &self.0);
             }
             if www.is_some_and(|w| w < after) {
-                www = next(after, &WWW, &self.0);
-            }
-        }
-    }
-
-    /// [`Mask::hide_urls`] with a search for every `http`: the reference of the tests.
-    #[cfg(test)]
-    fn hide_urls_reference(&mut self) {
-        // every URL starts with `http` or `www.`: two substring searches, each result kept
-        // until passed, so the text is scanned about twice in all
-        // the searchers are built once, not per search
-        static HTTP: LazyLock<memmem::Finder<'static>> =
-            LazyLock::new(|| memmem::Finder::new(b"http"));
-        static WWW: LazyLock<memmem::Finder<'static>> =
-            LazyLock::new(|| memmem::Finder::new(b"www."));
-        let next = |from: usize, finder: &memmem::Finder<'static>, bytes: &[u8]| {
-            bytes
-                .get(from..)
-                .and_then(|rest| finder.find(rest))
-                .map(|p| from + p)
-        };
-        let mut http = next(0, &HTTP, &self.0);
-        let mut www = next(0, &WWW, &self.0);
-        loop {
-            let i = match (http, www) {
-                (Some(a), Some(b)) => a.min(b),
-                (a, b) => match a.or(b) {
-                    Some(i) => i,
-                    None => break,
-                },
-            };
-            let rest = &self.0[i..];
-            let is_url = rest.starts_with(b"http://")
-                || rest.starts_with(b"https://")
-                || rest.starts_with(b"www.");
-            let mut after = i + 1;
-            if is_url && (i == 0 || !self.0[i - 1].is_ascii_alphanumeric()) {
-                let len = rest
-                    .iter()
-                    .position(|&b| b.is_ascii_whitespace() || matches!(b, b'<' | b'>' | b'"'))
-                    .unwrap_or(rest.len());
-                self.hide(Span::new(i, i + len));
-                after = i + len;
-            }
-            if http.is_some_and(|h| h < after) {
-                http = next(after, &HTTP, &self.0);
-            }
-            if www.is_some_and(|w| w < after) {
-                www = next(after, &WWW, &self.0);
+                www = find_from(after, &WWW, &self.0);
             }
         }
     }
@@ -485,6 +444,14 @@ impl Mask {
         string_from_utf8(self.0)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
+}
+
+/// The first match of `finder` in `bytes` at or after `from`.
+fn find_from(from: usize, finder: &memmem::Finder<'static>, bytes: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)
+        .and_then(|rest| finder.find(rest))
+        .map(|p| from + p)
 }
 
 /// `String::from_utf8`, checked with simdutf8 (several times fewer instructions than std's
