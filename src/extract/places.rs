@@ -67,17 +67,28 @@ pub fn claims_in(
     sentence: Span,
     mentions: &[Mention],
 ) -> Vec<PlaceClaim> {
-    let text = &article.prose;
-    let mut out = Vec::new();
     // A claim needs a place named right after `in`/`at` (and a byte), or after `in the `/
     // `at the `: most sentences have no such mention, and are skipped before any search.
-    let bytes = text.as_bytes();
+    let bytes = article.prose.as_bytes();
     if !mentions
         .iter()
         .any(|m| after_preposition(bytes, m.span.start as usize) && x.mention_is(m, x.kinds.place))
     {
-        return out;
+        return Vec::new();
     }
+    search(x, article, sentence, mentions)
+}
+
+/// [`claims_in`] without its mention filter (the reference of its test): the search of the
+/// sentence's words for a trigger and `in`/`at` before a place.
+fn search(
+    x: &Extractor<'_>,
+    article: &Article,
+    sentence: Span,
+    mentions: &[Mention],
+) -> Vec<PlaceClaim> {
+    let text = &article.prose;
+    let mut out = Vec::new();
     let s = sentence.slice(text);
     // most sentences place nothing: skip them before splitting words
     if IN.find(s.as_bytes()).is_none() && AT.find(s.as_bytes()).is_none() {
@@ -171,86 +182,7 @@ mod tests {
         sentence: Span,
         mentions: &[Mention],
     ) -> Vec<PlaceClaim> {
-        let text = &article.prose;
-        let mut out = Vec::new();
-        let s = sentence.slice(text);
-        // most sentences place nothing: skip them before splitting words
-        if IN.find(s.as_bytes()).is_none() && AT.find(s.as_bytes()).is_none() {
-            return out;
-        }
-        let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
-        let words = article.words_in(sentence);
-        for (i, word) in words.iter().enumerate() {
-            let (ws, we) = (word.start as usize, word.end as usize);
-            if !TRIGGERS.contains(&text[ws..we]) {
-                continue;
-            }
-            // the trigger, an optional short complement (`met Lavrov`), then `in`/`at`
-            for prep in words.iter().skip(i + 1).take(6) {
-                let (ps, pe) = (prep.start as usize, prep.end as usize);
-                let prep = &text[ps..pe];
-                if prep != "in" && prep != "at" {
-                    continue;
-                }
-                // no clause break and no other preposition between the trigger and this one:
-                // `met with Lavrov in Riyadh`, but not `talks on the war in Ukraine`
-                let between = &text[we..ps];
-                if between.contains([',', ';', '(', ')'])
-                    || between.split_whitespace().count() > 3
-                    || between
-                        .split_whitespace()
-                        .any(|w| in_list(w, OTHER_PREPOSITIONS))
-                {
-                    break;
-                }
-                let mut place_start = pe + 1;
-                if text[place_start.min(text.len())..].starts_with("the ") {
-                    place_start += 4;
-                }
-                let place =
-                    mention_at(mentions, place_start).filter(|m| x.mention_is(m, x.kinds.place));
-                if let Some(place) = place {
-                    // a known event names the happening only when the trigger is part of its name
-                    // or the name stands right before the preposition (`the Riyadh talks in ...`)
-                    let named = event.filter(|e| {
-                        let (es, ee) = (e.span.start as usize, e.span.end as usize);
-                        (es <= ws && we <= ee) || (ee <= ps && text[ee..ps].trim().is_empty())
-                    });
-                    let event_ref = match named {
-                        Some(e) => x.mention_ref(article, e, x.kinds.event),
-                        None => {
-                            // `the meeting`: include a determiner before the trigger
-                            let before = &text[sentence.start as usize..ws];
-                            let det_start = before
-                                .trim_end()
-                                .strip_suffix("the")
-                                .or_else(|| before.trim_end().strip_suffix("The"))
-                                .filter(|s| s.is_empty() || s.ends_with(' '))
-                                .map_or(ws, |s| sentence.start as usize + s.len());
-                            x.words_ref(article, Span::new(det_start, we), None)
-                        }
-                    };
-                    out.push(PlaceClaim {
-                        event: event_ref,
-                        place: x.mention_ref(article, place, x.kinds.place),
-                    });
-                    // `at X in Y`: Y too
-                    let after = place.span.end as usize;
-                    if text[after..].starts_with(" in ")
-                        && let Some(outer) = mention_at(mentions, after + 4)
-                            .filter(|m| x.mention_is(m, x.kinds.place))
-                        && let Some(event_ref) = out.last().map(|c| c.event.clone())
-                    {
-                        out.push(PlaceClaim {
-                            event: event_ref,
-                            place: x.mention_ref(article, outer, x.kinds.place),
-                        });
-                    }
-                }
-                break;
-            }
-        }
-        out
+        search(x, article, sentence, mentions)
     }
 
     const PIECES: &[&str] = &[
