@@ -1542,7 +1542,7 @@ mod tests {
     }
 
     /// The selection as it was before the scan moved to the original text: candidates in the
-    /// normalized text, case checked, leftmost-longest there, spans mapped back by `map`.
+    /// normalized text, case checked there, spans mapped back by `map`, then leftmost-longest.
     fn select_reference(
         index: &MentionIndex,
         norm: &str,
@@ -1558,27 +1558,13 @@ mod tests {
                     && matched == matched.to_uppercase()
                     && pattern.text.chars().filter(|c| c.is_alphabetic()).count() > 3)
         });
-        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut mentions = Vec::new();
-        let mut last_end = 0;
-        for (start, end, p) in found {
-            if start < last_end {
-                continue;
-            }
-            last_end = end;
-            let pattern = &index.patterns[p];
-            mentions.push(Mention {
-                span: Span {
-                    start: map[start],
-                    end: map[end],
-                },
-                entities: std::iter::once(pattern.entity)
-                    .chain(pattern.more.iter().copied())
-                    .collect(),
-                is_title: pattern.is_title,
-            });
-        }
-        mentions
+        // normalization only drops characters, so `map` is strictly increasing and the
+        // leftmost-longest choice is the same before and after mapping
+        let found = found
+            .into_iter()
+            .map(|(start, end, p)| (map[start] as usize, map[end] as usize, p))
+            .collect();
+        index.select(found)
     }
 
     /// The mentions of `text` found the reference way: the whole text normalized (the dense

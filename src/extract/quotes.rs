@@ -394,15 +394,23 @@ fn mark_bytes(prose: &str) -> Vec<u32> {
 /// other characters ending in 9C or 9D are told apart by their first two bytes), and the
 /// character before a straight mark is decoded only there.
 fn pair_marks(prose: &str, span: Span, marks: &[u32], out: &mut Vec<Quotation>) {
+    let base = span.start as usize;
+    let from = marks.partition_point(|&m| m < span.start);
+    let to = marks.partition_point(|&m| m < span.end);
+    let hits = marks[from..to.max(from)].iter().map(|&m| m as usize - base);
+    pair_hits(prose, span, hits, out);
+}
+
+/// [`pair_marks`] over `hits`: the offsets in the block of its `"` and of the last bytes of
+/// its curly marks, in order.
+fn pair_hits(prose: &str, span: Span, hits: impl Iterator<Item = usize>, out: &mut Vec<Quotation>) {
     out.clear();
     let base = span.start as usize;
     let text = span.slice(prose);
     let bytes = text.as_bytes();
-    let from = marks.partition_point(|&m| m < span.start);
-    let to = marks.partition_point(|&m| m < span.end);
     // (mark, content start) of the open quotation
     let mut open: Option<(usize, usize)> = None;
-    for hit in marks[from..to.max(from)].iter().map(|&m| m as usize - base) {
+    for hit in hits {
         let b = bytes[hit];
         if b != b'"' {
             // the end of a curly mark?
@@ -827,58 +835,12 @@ fn last_person_before(
 mod tests {
     use super::*;
 
-    /// The pairing before the marks were found once per article, kept to check it against.
+    /// The pairing before the marks were found once per article, kept to check it against:
+    /// each block searched for its marks.
     fn pair_marks_old(prose: &str, span: Span) -> Vec<Quotation> {
-        let base = span.start as usize;
-        let text = span.slice(prose);
-        let bytes = text.as_bytes();
         let mut out = Vec::new();
-        // (mark, content start) of the open quotation
-        let mut open: Option<(usize, usize)> = None;
-        for hit in memchr::memchr3_iter(b'"', 0x9c, 0x9d, bytes) {
-            let b = bytes[hit];
-            if b != b'"' {
-                // the end of a curly mark?
-                if hit < 2 || bytes[hit - 2] != 0xe2 || bytes[hit - 1] != 0x80 {
-                    continue;
-                }
-                let (at, past) = (base + hit - 2, base + hit + 1);
-                if b == 0x9c {
-                    open = Some((at, past));
-                } else if let Some((mark, content)) = open {
-                    out.push(Quotation {
-                        mark,
-                        open: content,
-                        close: at,
-                        after: past,
-                    });
-                    open = None;
-                }
-                continue;
-            }
-            let (at, past) = (base + hit, base + hit + 1);
-            // the character before the mark (a space at the start of the block)
-            let prev = text
-                .get(..hit)
-                .and_then(|before| before.chars().next_back())
-                .unwrap_or(' ');
-            let opens_here = prev.is_whitespace()
-                || matches!(prev, '(' | '[' | '-' | '\u{2014}' | '\u{2013}' | ':');
-            match open {
-                Some((mark, content)) if !opens_here => {
-                    out.push(Quotation {
-                        mark,
-                        open: content,
-                        close: at,
-                        after: past,
-                    });
-                    open = None;
-                }
-                // a straight mark that opens (again: an earlier one was never closed)
-                _ if opens_here => open = Some((at, past)),
-                _ => {}
-            }
-        }
+        let hits = memchr::memchr3_iter(b'"', 0x9c, 0x9d, span.slice(prose).as_bytes());
+        pair_hits(prose, span, hits, &mut out);
         out
     }
 

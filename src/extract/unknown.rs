@@ -277,6 +277,16 @@ fn next_candidate(words: &[Span], bytes: &[u8], mut k: usize, end: u32) -> usize
     k
 }
 
+/// Whether unknown names are looked for in a block: paragraphs and list items that are not
+/// headline (title case in headings makes every word look like a name).
+fn names_can_stand_in(block: &crate::article::Block) -> bool {
+    !block.headline
+        && matches!(
+            block.kind,
+            crate::article::BlockKind::Paragraph | crate::article::BlockKind::ListItem
+        )
+}
+
 pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
     let text = &article.prose;
     let bytes = text.as_bytes();
@@ -290,12 +300,7 @@ pub fn find(article: &Article, mentions: &[Mention]) -> Vec<UnknownName> {
     let mut fm = 0;
     let mut m = 0usize;
     for sentence in &article.sentences {
-        let block = &article.blocks[sentence.block as usize];
-        // title case in headings makes every word look like a name
-        if block.headline
-            || block.kind != crate::article::BlockKind::Paragraph
-                && block.kind != crate::article::BlockKind::ListItem
-        {
+        if !names_can_stand_in(&article.blocks[sentence.block as usize]) {
             continue;
         }
         let (s_start, s_end) = (sentence.span.start, sentence.span.end);
@@ -499,12 +504,7 @@ mod tests {
         // sentences come in order, so their words are found by walking the word table once
         let mut cursor = WordCursor::default();
         for sentence in &article.sentences {
-            let block = &article.blocks[sentence.block as usize];
-            // title case in headings makes every word look like a name
-            if block.headline
-                || block.kind != crate::article::BlockKind::Paragraph
-                    && block.kind != crate::article::BlockKind::ListItem
-            {
+            if !names_can_stand_in(&article.blocks[sentence.block as usize]) {
                 continue;
             }
             let words = cursor.words_in(article, sentence.span);
