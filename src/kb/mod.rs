@@ -262,20 +262,22 @@ fn hash_str(text: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(text)
 }
 
-/// `pairs` (number << 32 | person, each number below `numbers`) sorted stably by number: a
-/// counting sort, one pass to count and one to place.
-fn sort_by_number(pairs: Vec<u64>, numbers: usize) -> Vec<u64> {
-    let mut starts = vec![0usize; numbers + 1];
-    for &p in &pairs {
-        starts[(p >> 32) as usize + 1] += 1;
+/// `items` sorted stably by `key`, a small integer (the largest one sizes the counts).
+pub(crate) fn counting_sort<T: Copy + Default>(items: Vec<T>, key: impl Fn(&T) -> usize) -> Vec<T> {
+    let Some(largest) = items.iter().map(&key).max() else {
+        return items;
+    };
+    let mut starts = vec![0usize; largest + 2];
+    for item in &items {
+        starts[key(item) + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let mut sorted = vec![0u64; pairs.len()];
-    for &p in &pairs {
-        let at = &mut starts[(p >> 32) as usize];
-        sorted[*at] = p;
+    let mut sorted = vec![T::default(); items.len()];
+    for item in &items {
+        let at = &mut starts[key(item)];
+        sorted[*at] = *item;
         *at += 1;
     }
     sorted
@@ -353,7 +355,7 @@ impl PersonNames {
         }
         // people ascend in `pairs` (entities are visited in order), so a stable sort by
         // number alone sorts the pairs: a counting sort, the numbers being dense
-        let mut pairs = sort_by_number(pairs, numbers.len());
+        let mut pairs = counting_sort(pairs, |&p| (p >> 32) as usize);
         pairs.dedup();
         let mut representative = vec![0u32; numbers.len()];
         for &(number, i) in &numbers {
@@ -828,7 +830,7 @@ mod tests {
             // the simple form: a comparison sort of the packed pairs
             let mut reference = pairs.clone();
             reference.sort_unstable();
-            prop_assert_eq!(sort_by_number(pairs, 6), reference);
+            prop_assert_eq!(counting_sort(pairs, |&p| (p >> 32) as usize), reference);
         }
     }
 }

@@ -1285,33 +1285,12 @@ fn describe_validity(validity: &Validity) -> String {
 fn sort_value_keys(keyed: Vec<(u128, u64)>) -> Vec<(u128, u64)> {
     let relation = |k: &(u128, u64)| (k.0 >> 96) as usize;
     let value = |k: &(u128, u64)| (k.0 >> 64) as u32 as usize;
-    let by_value = counting_sort(keyed, value);
-    let mut grouped = counting_sort(by_value, relation);
+    let by_value = crate::kb::counting_sort(keyed, value);
+    let mut grouped = crate::kb::counting_sort(by_value, relation);
     for group in grouped.chunk_by_mut(|a, b| a.0 >> 64 == b.0 >> 64) {
         group.sort_unstable();
     }
     grouped
-}
-
-/// `items` sorted stably by `key`, a small integer (the largest one sizes the counts).
-fn counting_sort<T: Copy + Default>(items: Vec<T>, key: impl Fn(&T) -> usize) -> Vec<T> {
-    let Some(largest) = items.iter().map(&key).max() else {
-        return items;
-    };
-    let mut starts = vec![0usize; largest + 2];
-    for item in &items {
-        starts[key(item) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut sorted = vec![T::default(); items.len()];
-    for item in &items {
-        let at = &mut starts[key(item)];
-        sorted[*at] = *item;
-        *at += 1;
-    }
-    sorted
 }
 
 /// Reorders `items` so that position `i` holds what was at `order[i]`, in place: each cycle
