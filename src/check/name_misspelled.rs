@@ -38,17 +38,22 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let kb = cx.kb;
     let names = kb.person_names();
     let index = super::CheckIndex::get(kb);
-    // the people the article names: a near miss must be about one of them, or follow one of
-    // the person's first names
-    let mut named: Vec<EntityId> = cx
+    // the surnames of the people the article names (a near miss must be about one of them,
+    // or follow one of the person's first names), with the initial and length the search
+    // tests before it measures a distance
+    let mut people: Vec<EntityId> = cx
         .extraction
         .mentions
         .iter()
         .flat_map(|m| m.entities.iter().copied())
-        .filter(|&e| names.surnames_of(e).next().is_some())
         .collect();
-    named.sort_unstable();
-    named.dedup();
+    people.sort_unstable();
+    people.dedup();
+    let named: Vec<Known<'_>> = people
+        .iter()
+        .flat_map(|&id| names.surnames_of(id).map(move |t| (t, id)))
+        .filter_map(|(t, id)| Some((t.chars().next()?, t.chars().count(), t, id)))
+        .collect();
     let mut near_named: FxHashMap<&str, Option<(usize, EntityId, &str)>> = FxHashMap::default();
     for unknown in &cx.extraction.unknown {
         // a misspelled surname stands last in its name, and not before a particle: `Osama`
@@ -75,7 +80,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         // misspelling costs no more per occurrence than its first
         let from_named = *near_named
             .entry(word)
-            .or_insert_with(|| nearest(names, named.iter().copied(), word));
+            .or_insert_with(|| nearest(&named, word));
         let near = from_named
             .into_iter()
             .chain(nearest_of(names, after_first_name, word))
@@ -137,20 +142,19 @@ fn fold(name: &str) -> String {
         .collect()
 }
 
-/// The surname of one of `people` nearest to `word` by edit distance, within one edit (two
-/// for words of eight letters or more), with the same initial: (distance, person, surname).
-fn nearest<'a>(
-    names: &'a PersonNames,
-    people: impl Iterator<Item = EntityId>,
-    word: &str,
-) -> Option<(usize, EntityId, &'a str)> {
+/// A surname of a person the article names: (initial, length in chars, surname, person).
+type Known<'a> = (char, usize, &'a str, EntityId);
+
+/// The surname in `named` nearest to `word` by edit distance, within one edit (two for words
+/// of eight letters or more), with the same initial: (distance, person, surname).
+fn nearest<'a>(named: &[Known<'a>], word: &str) -> Option<(usize, EntityId, &'a str)> {
     let len = word.chars().count();
     let limit = if len >= 8 { 2 } else { 1 };
-    let first = word.chars().next();
-    people
-        .flat_map(|id| names.surnames_of(id).map(move |t| (t, id)))
-        .filter(|(t, _)| t.chars().next() == first && t.chars().count().abs_diff(len) <= limit)
-        .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
+    let first = word.chars().next()?;
+    named
+        .iter()
+        .filter(|&&(initial, chars, _, _)| initial == first && chars.abs_diff(len) <= limit)
+        .map(|&(_, _, t, id)| (strsim::levenshtein(t, word), id, t))
         .filter(|&(d, _, _)| d <= limit)
         .min()
 }
