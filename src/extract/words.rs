@@ -115,8 +115,8 @@ impl WordRuns {
 ///
 /// The text is read [`CHUNK`] bytes at a time: each chunk is classified into a bit mask of
 /// word bytes and one of bytes of 0x80 and above at once
-/// ([`crate::article::bits::word_and_high`]: SSE2 compares on x86_64), and words start and
-/// end where the mask changes. Only the rare chunks with bytes of 0x80 and above decode
+/// ([`crate::article::bits::word_and_high`]: AVX2 or SSE2 compares on x86_64), and words
+/// start and end where the mask changes. Only the rare chunks with bytes of 0x80 and above decode
 /// characters. The loop of [`for_each_run_classified`], with that classifier.
 #[inline]
 pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
