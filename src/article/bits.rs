@@ -1,7 +1,8 @@
 //! Bit masks of [`CHUNK`]-byte chunks of text: bit `k` set when byte `k` is of a class. On
-//! x86_64 the bytes are compared 16 at a time with SSE2 and the bits gathered by `movemask`
-//! (two instructions for what [`crate::extract::words::pack`] does in a dozen); elsewhere
-//! byte by byte, as the references of the tests.
+//! x86_64 the bytes are compared 32 at a time with AVX2 where the processor has it (checked
+//! at run time, as `memchr` does), else 16 at a time with SSE2, and the bits gathered by
+//! `movemask` (two instructions for what [`crate::extract::words::pack`] does in a dozen);
+//! elsewhere byte by byte, as the references of the tests.
 
 use crate::extract::words::CHUNK;
 
@@ -18,6 +19,11 @@ pub(crate) fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
 pub(crate) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (u32, u32) {
     #[cfg(target_arch = "x86_64")]
     {
+        if has_avx2() {
+            // SAFETY: the processor has AVX2 (checked at run time), which is all that the
+            // function's `target_feature` requires; it reads only `chunk`.
+            return unsafe { avx2::alnum_and_high::<A, B>(chunk) };
+        }
         // SAFETY: SSE2 is part of the x86_64 baseline, enabled on every x86_64 target, so the
         // function's `target_feature` holds wherever this runs; it reads only `chunk`.
         unsafe { sse2::alnum_and_high::<A, B>(chunk) }
@@ -34,6 +40,10 @@ pub(crate) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (
 pub(crate) fn sentence_stops(chunk: &[u8; CHUNK]) -> u32 {
     #[cfg(target_arch = "x86_64")]
     {
+        if has_avx2() {
+            // SAFETY: as in `alnum_and_high`.
+            return unsafe { avx2::sentence_stops(chunk) };
+        }
         // SAFETY: as in `alnum_and_high`.
         unsafe { sse2::sentence_stops(chunk) }
     }
@@ -41,6 +51,35 @@ pub(crate) fn sentence_stops(chunk: &[u8; CHUNK]) -> u32 {
     {
         sentence_stops_reference(chunk)
     }
+}
+
+/// [`word_and_high`] and [`sentence_stops`] of `chunk` at once, from the same loads: the
+/// chunk walk of [`crate::extract::words::for_each_word_and_stops`], which classifies the text
+/// of a block once for the word table and the sentence splitter.
+#[inline(always)]
+pub(crate) fn word_high_and_stops(chunk: &[u8; CHUNK]) -> (u32, u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2() {
+            // SAFETY: as in `alnum_and_high`.
+            return unsafe { avx2::word_high_and_stops(chunk) };
+        }
+        // SAFETY: as in `alnum_and_high`.
+        unsafe { sse2::word_high_and_stops(chunk) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let (word, high) = word_and_high(chunk);
+        (word, high, sentence_stops_reference(chunk))
+    }
+}
+
+/// Whether the processor has AVX2: std's run-time check, which reads a cached word after the
+/// first call.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn has_avx2() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
 }
 
 /// Bit `k` set when `class(chunk[k])`.
@@ -115,6 +154,46 @@ mod sse2 {
         _mm_movemask_epi8(x) as u32
     }
 
+    /// The word bytes (ASCII letters and digits, `A` and `B`) of `x`, as 0xFF.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn alnum<const A: u8, const B: u8>(x: __m128i) -> __m128i {
+        // a letter: lowered by setting 0x20 (no byte of 0x80 and above lands on one)
+        let letter = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 25);
+        let digit = within(x, b'0', 9);
+        _mm_or_si128(
+            _mm_or_si128(letter, digit),
+            _mm_or_si128(eq(x, A), eq(x, B)),
+        )
+    }
+
+    /// The sentence stops of `x`, as 0xFF. 0xC2 and 0xE2 are the bytes that are 0xE2 with
+    /// 0x20 set.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn stops(x: __m128i) -> __m128i {
+        let lowered = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        _mm_or_si128(
+            _mm_or_si128(eq(x, b'.'), eq(x, b'"')),
+            _mm_or_si128(_mm_or_si128(eq(x, b'!'), eq(x, b'?')), eq(lowered, 0xE2)),
+        )
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn word_high_and_stops(chunk: &[u8; CHUNK]) -> (u32, u32, u32) {
+        let mut word = 0u32;
+        let mut high = 0u32;
+        let mut stop = 0u32;
+        for half in 0..2 {
+            let x = load(chunk, 16 * half);
+            word |= bits(alnum::<b'\'', b'-'>(x)) << (16 * half);
+            high |= bits(x) << (16 * half);
+            stop |= bits(stops(x)) << (16 * half);
+        }
+        (word, high, stop)
+    }
+
     #[inline]
     #[target_feature(enable = "sse2")]
     pub(super) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (u32, u32) {
@@ -122,14 +201,7 @@ mod sse2 {
         let mut high = 0u32;
         for half in 0..2 {
             let x = load(chunk, 16 * half);
-            // a letter: lowered by setting 0x20 (no byte of 0x80 and above lands on one)
-            let letter = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 25);
-            let digit = within(x, b'0', 9);
-            let w = _mm_or_si128(
-                _mm_or_si128(letter, digit),
-                _mm_or_si128(eq(x, A), eq(x, B)),
-            );
-            word |= bits(w) << (16 * half);
+            word |= bits(alnum::<A, B>(x)) << (16 * half);
             high |= bits(x) << (16 * half);
         }
         (word, high)
@@ -141,13 +213,101 @@ mod sse2 {
         let mut m = 0u32;
         for half in 0..2 {
             let x = load(chunk, 16 * half);
-            let s = _mm_or_si128(
-                _mm_or_si128(_mm_or_si128(eq(x, b'.'), eq(x, b'"')), eq(x, 0xE2)),
-                _mm_or_si128(_mm_or_si128(eq(x, b'!'), eq(x, b'?')), eq(x, 0xC2)),
-            );
-            m |= bits(s) << (16 * half);
+            m |= bits(stops(x)) << (16 * half);
         }
         m
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
+    };
+
+    use crate::extract::words::CHUNK;
+
+    /// The 32 bytes of `chunk`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load(chunk: &[u8; CHUNK]) -> __m256i {
+        // SAFETY: `chunk` has 32 readable bytes, all that an unaligned 32-byte load reads.
+        unsafe { _mm256_loadu_si256(chunk.as_ptr().cast::<__m256i>()) }
+    }
+
+    /// Bytes equal to `b`, as 0xFF.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn eq(x: __m256i, b: u8) -> __m256i {
+        _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b as i8))
+    }
+
+    /// Bytes from `lo` to `lo + span` (unsigned), as 0xFF: `x - lo` is at most `span`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn within(x: __m256i, lo: u8, span: u8) -> __m256i {
+        let d = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
+        _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(span as i8)), d)
+    }
+
+    /// The bits of the 0xFF bytes of `x` (every byte 0 or 0xFF), or of the high bits.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn bits(x: __m256i) -> u32 {
+        _mm256_movemask_epi8(x) as u32
+    }
+
+    /// `x` with 0x20 set in every byte: ASCII letters lowered, 0xC2 made 0xE2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn lowered(x: __m256i) -> __m256i {
+        _mm256_or_si256(x, _mm256_set1_epi8(0x20))
+    }
+
+    /// As the SSE2 `alnum`, `lowered` being `x` lowered.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn alnum<const A: u8, const B: u8>(x: __m256i, lowered: __m256i) -> __m256i {
+        let letter = within(lowered, b'a', 25);
+        let digit = within(x, b'0', 9);
+        _mm256_or_si256(
+            _mm256_or_si256(letter, digit),
+            _mm256_or_si256(eq(x, A), eq(x, B)),
+        )
+    }
+
+    /// As the SSE2 `stops`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn stops(x: __m256i, lowered: __m256i) -> __m256i {
+        _mm256_or_si256(
+            _mm256_or_si256(eq(x, b'.'), eq(x, b'"')),
+            _mm256_or_si256(_mm256_or_si256(eq(x, b'!'), eq(x, b'?')), eq(lowered, 0xE2)),
+        )
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (u32, u32) {
+        let x = load(chunk);
+        (bits(alnum::<A, B>(x, lowered(x))), bits(x))
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn sentence_stops(chunk: &[u8; CHUNK]) -> u32 {
+        let x = load(chunk);
+        bits(stops(x, lowered(x)))
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn word_high_and_stops(chunk: &[u8; CHUNK]) -> (u32, u32, u32) {
+        let x = load(chunk);
+        let low = lowered(x);
+        (
+            bits(alnum::<b'\'', b'-'>(x, low)),
+            bits(x),
+            bits(stops(x, low)),
+        )
     }
 }
 
@@ -172,6 +332,35 @@ mod tests {
             sentence_stops_reference(chunk),
             "{chunk:?}"
         );
+        let (word, high) = alnum_and_high_reference::<b'\'', b'-'>(chunk);
+        let all = (word, high, sentence_stops_reference(chunk));
+        assert_eq!(word_high_and_stops(chunk), all, "{chunk:?}");
+        // both x86_64 forms, whichever the dispatch takes on this processor
+        #[cfg(target_arch = "x86_64")]
+        {
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            unsafe {
+                assert_eq!(sse2::word_high_and_stops(chunk), all, "{chunk:?}");
+                assert_eq!(sse2::sentence_stops(chunk), all.2, "{chunk:?}");
+                assert_eq!(
+                    sse2::alnum_and_high::<b'_', b'_'>(chunk),
+                    alnum_and_high_reference::<b'_', b'_'>(chunk),
+                    "{chunk:?}"
+                );
+            }
+            if has_avx2() {
+                // SAFETY: the processor has AVX2, checked just before.
+                unsafe {
+                    assert_eq!(avx2::word_high_and_stops(chunk), all, "{chunk:?}");
+                    assert_eq!(avx2::sentence_stops(chunk), all.2, "{chunk:?}");
+                    assert_eq!(
+                        avx2::alnum_and_high::<b'_', b'_'>(chunk),
+                        alnum_and_high_reference::<b'_', b'_'>(chunk),
+                        "{chunk:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -412,16 +412,7 @@ pub(crate) fn is_title_like(line: &str) -> bool {
     if line.len() > 120 * 4 {
         return false;
     }
-    // the last character, unless it is a closing quote or bracket: ASCII without decoding
-    let ends_like_a_sentence = match line.as_bytes().last() {
-        Some(&b) if b < 0x80 && !matches!(b, b'"' | b'\'' | b')') => {
-            matches!(b, b'.' | b',' | b';' | b':' | b'!' | b'?')
-        }
-        _ => line
-            .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')'])
-            .ends_with(['.', ',', ';', ':', '!', '?']),
-    };
-    if ends_like_a_sentence {
+    if ends_like_a_sentence(line) {
         return false;
     }
     if !title_case(line)
@@ -432,6 +423,29 @@ pub(crate) fn is_title_like(line: &str) -> bool {
         return false;
     }
     true
+}
+
+/// For [`is_title_like`]: whether `line` ends with `.`, `,`, `;`, `:`, `!` or `?` before any
+/// closing quotes and brackets (`"`, `'`, `”`, `’`, `)`), as [`ends_like_a_sentence_reference`],
+/// reading bytes backwards: the closing marks are ASCII or the three bytes of `”` (E2 80 9D)
+/// and `’` (E2 80 99), and the stops ASCII.
+fn ends_like_a_sentence(line: &str) -> bool {
+    let mut b = line.as_bytes();
+    loop {
+        match b {
+            [rest @ .., b'"' | b'\'' | b')'] => b = rest,
+            [rest @ .., 0xE2, 0x80, 0x9D | 0x99] => b = rest,
+            [.., last] => return matches!(last, b'.' | b',' | b';' | b':' | b'!' | b'?'),
+            [] => return false,
+        }
+    }
+}
+
+/// [`ends_like_a_sentence`] with `str`'s trimming: the reference of the tests.
+#[cfg(test)]
+fn ends_like_a_sentence_reference(line: &str) -> bool {
+    line.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')'])
+        .ends_with(['.', ',', ';', ':', '!', '?'])
 }
 
 /// For [`is_title_like`]: whether `line` has one to 16 words (split at white space), some of
@@ -813,6 +827,16 @@ mod tests {
             line in "((Ab|Abcd|abcd|Abcdef|abcdef|12|\u{c9}t\u{e9}s|\u{e9}t\u{e9}s|\u{201c}Word)[ \t]{1,2}){0,20}"
         ) {
             proptest::prop_assert_eq!(title_case(&line), title_case_reference(&line));
+        }
+
+        #[test]
+        fn sentence_ends_agree_with_the_reference(
+            line in "(a|\u{e9}|[.,;:!?\"')\u{201d}\u{2019}\u{201c}\u{2018}\u{2014}]|\\PC){0,8}"
+        ) {
+            proptest::prop_assert_eq!(
+                super::ends_like_a_sentence(&line),
+                super::ends_like_a_sentence_reference(&line)
+            );
         }
 
         #[test]

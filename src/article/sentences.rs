@@ -71,44 +71,48 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 
 /// The next byte at or after `from` that the splitter must look at: a terminator, a straight
 /// quote, or the first byte of `“`, `”`, `…` (0xE2) or `«` (0xC2); every other byte is
-/// skipped without decoding. The text is read [`CHUNK`] bytes at a time from where the
-/// search starts, each chunk classified at once into a bit mask of such bytes
-/// ([`super::bits::sentence_stops`]), whose bits are taken in turn: cheaper than a `memchr3`
-/// search from each stop, whose set-up costs as much as a chunk.
-struct Skipper {
-    /// Where the current chunk starts.
+/// skipped without decoding. The text is read by [`CHUNK`]-byte chunks at multiples of
+/// [`CHUNK`], each a bit mask of such bytes given by `mask(i)` for the chunk at `i` (bit `k`:
+/// byte `i + k`; [`super::bits::sentence_stops`], or the masks the word table's walk kept),
+/// whose bits are taken in turn: cheaper than a `memchr3` search from each stop, whose
+/// set-up costs as much as a chunk.
+struct Skipper<M: FnMut(usize) -> u32> {
+    /// Where the current chunk starts (a multiple of [`CHUNK`]; `usize::MAX` before the
+    /// first call).
     base: usize,
     /// The bytes of the chunk still to be taken (bit `k`: byte `base + k`).
     bits: u32,
+    mask: M,
 }
 
-impl Skipper {
-    /// Before the first byte: the first call classifies the chunk at `from`.
-    fn new() -> Skipper {
+impl<M: FnMut(usize) -> u32> Skipper<M> {
+    /// Before the first byte: the first call reads the chunk of `from`.
+    fn new(mask: M) -> Skipper<M> {
         Skipper {
-            base: usize::MAX - CHUNK,
+            base: usize::MAX,
             bits: 0,
+            mask,
         }
     }
 
     #[inline]
-    fn next(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
-        if from < self.base || from - self.base >= CHUNK {
-            // past the chunk (or the first call): start again at `from`
-            self.base = from;
-            self.bits = stops(bytes, from);
-        } else {
-            self.bits &= u32::MAX << (from - self.base);
+    fn next(&mut self, len: usize, from: usize) -> Option<usize> {
+        let base = from - from % CHUNK;
+        if base != self.base {
+            // another chunk (or the first call)
+            self.base = base;
+            self.bits = (self.mask)(base);
         }
+        self.bits &= u32::MAX << (from - base);
         loop {
             if self.bits != 0 {
                 return Some(self.base + self.bits.trailing_zeros() as usize);
             }
             self.base += CHUNK;
-            if self.base >= bytes.len() {
+            if self.base >= len {
                 return None;
             }
-            self.bits = stops(bytes, self.base);
+            self.bits = (self.mask)(self.base);
         }
     }
 }
@@ -148,25 +152,36 @@ pub fn split_text(text: &str) -> Vec<(usize, usize)> {
 /// Calls `out(start, end)` for each sentence of `text`, in order, as [`split_text`] lists
 /// them: no vector of its own per block.
 fn split_each(text: &str, out: impl FnMut(usize, usize)) {
-    split_each_trimming::<false>(text, out);
+    let bytes = text.as_bytes();
+    split_each_trimming::<false>(text, |i| stops(bytes, i), out);
+}
+
+/// [`split_each`] with the stop masks of `text`'s chunks already made (element `n`: the
+/// chunk at byte `n * CHUNK`, as [`crate::extract::words::for_each_word_and_stops`] keeps
+/// them): the sentences of a block, from the walk that also read its words.
+pub(crate) fn split_with_stops(text: &str, stops: &[u32], out: impl FnMut(usize, usize)) {
+    split_each_trimming::<false>(text, |i| stops.get(i / CHUNK).copied().unwrap_or(0), out);
 }
 
 /// [`split_each`]; with `TRIM_ALL` false a sentence that follows a split is not trimmed again:
 /// the splitter skipped the white space before it, and it ends with its stop (a terminator or
 /// a closing quote or bracket, never white space). With `TRIM_ALL` true every sentence is
 /// trimmed: the reference of the property test.
-fn split_each_trimming<const TRIM_ALL: bool>(text: &str, mut out: impl FnMut(usize, usize)) {
+fn split_each_trimming<const TRIM_ALL: bool>(
+    text: &str,
+    mask: impl FnMut(usize) -> u32,
+    mut out: impl FnMut(usize, usize),
+) {
     let len = text.len();
-    let bytes = text.as_bytes();
     let mut sentence_start = 0usize;
     // whether `sentence_start` is past the white space before it (at a split)
     let mut trimmed = false;
     let mut in_quote = false;
     let mut i = 0;
-    let mut skipper = Skipper::new();
+    let mut skipper = Skipper::new(mask);
     while i < len {
         // skip to the next byte that can matter; it is always a character boundary
-        match skipper.next(bytes, i) {
+        match skipper.next(len, i) {
             Some(next) => i = next,
             None => break,
         }
@@ -601,10 +616,10 @@ mod tests {
     fn stops_agree(text: &[u8]) {
         for first in 0..=text.len() {
             for step in [1, 2, 5, 40] {
-                let mut skipper = super::Skipper::new();
+                let mut skipper = super::Skipper::new(|i| super::stops(text, i));
                 let mut from = first;
                 loop {
-                    let fast = skipper.next(text, from);
+                    let fast = skipper.next(text.len(), from);
                     assert_eq!(
                         fast,
                         super::next_stop_reference(text, from),
@@ -647,8 +662,16 @@ mod tests {
             let mut a = Vec::new();
             super::split_each(&text, |s, e| a.push((s, e)));
             let mut b = Vec::new();
-            super::split_each_trimming::<true>(&text, |s, e| b.push((s, e)));
+            let bytes = text.as_bytes();
+            super::split_each_trimming::<true>(&text, |i| super::stops(bytes, i), |s, e| b.push((s, e)));
             proptest::prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn one_walk_agrees_with_two(
+            text in "([A-Za-z]{1,4}|[ \t\n]{1,2}|[.!?\"'-)\\]]|Dr\\.|\u{a0}|\u{e9}|\u{201c}|\u{201d}|\u{2019}|\u{2026}|\u{ab}|\u{bb}|1|\\PC){0,60}"
+        ) {
+            one_walk_agrees(&text);
         }
 
         #[test]
@@ -656,6 +679,35 @@ mod tests {
             text in "[a .!?\"\u{201c}\u{201d}\u{ab}\u{e9}]{0,80}"
         ) {
             stops_agree(text.as_bytes());
+        }
+    }
+
+    /// The words and sentences of one walk ([`crate::extract::words::for_each_word_and_stops`]
+    /// and [`super::split_with_stops`]) are those of the word table's and the splitter's own
+    /// walks.
+    fn one_walk_agrees(text: &str) {
+        let mut stops = vec![7];
+        stops.clear();
+        let mut words = Vec::new();
+        crate::extract::words::for_each_word_and_stops(text, &mut stops, |s, e| words.push((s, e)));
+        let mut sentences = Vec::new();
+        super::split_with_stops(text, &stops, |s, e| sentences.push((s, e)));
+        let mut alone = Vec::new();
+        crate::extract::words::for_each_word(text, |s, e| alone.push((s, e)));
+        assert_eq!(words, alone, "{text:?}");
+        assert_eq!(sentences, split_text(text), "{text:?}");
+    }
+
+    #[test]
+    fn one_walk_examples() {
+        let long = format!(
+            "{}. He{}\u{201c}x!{}? Dr. No\u{2026} \u{e9}t\u{e9}. \"Q.\" Z",
+            "a".repeat(31),
+            " ".repeat(40),
+            "b".repeat(64)
+        );
+        for text in ["", ".", "A. B", "x\u{201d}. Y", long.as_str()] {
+            one_walk_agrees(text);
         }
     }
 

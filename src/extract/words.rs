@@ -115,14 +115,38 @@ impl WordRuns {
 ///
 /// The text is read [`CHUNK`] bytes at a time: each chunk is classified into a bit mask of
 /// word bytes and one of bytes of 0x80 and above at once
-/// ([`crate::article::bits::word_and_high`]: SSE2 compares on x86_64), and words start and
-/// end where the mask changes. Only the rare chunks with bytes of 0x80 and above decode
+/// ([`crate::article::bits::word_and_high`]: AVX2 or SSE2 compares on x86_64), and words
+/// start and end where the mask changes. Only the rare chunks with bytes of 0x80 and above decode
 /// characters. The loop of [`for_each_run_classified`], with that classifier.
 #[inline]
 pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
     for_each_run_classified(
         text,
         crate::article::bits::word_and_high,
+        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
+        f,
+    );
+}
+
+/// [`for_each_word`], which also appends to `stops` the sentence stops of each [`CHUNK`]-byte
+/// chunk of `text` (element `n`: the bits of bytes `32n..32n + 32`, as
+/// [`crate::article::bits::sentence_stops`] gives them), classified with the word bytes from
+/// the same loads ([`crate::article::bits::word_high_and_stops`]): the one walk over a
+/// block's text for the word table and the sentence splitter.
+#[inline]
+pub(crate) fn for_each_word_and_stops(
+    text: &str,
+    stops: &mut Vec<u32>,
+    f: impl FnMut(usize, usize),
+) {
+    stops.reserve(text.len().div_ceil(CHUNK));
+    for_each_run_classified(
+        text,
+        |chunk| {
+            let (word, high, stop) = crate::article::bits::word_high_and_stops(chunk);
+            stops.push(stop);
+            (word, high)
+        },
         |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
         f,
     );
@@ -292,7 +316,7 @@ fn for_each_word_reference(text: &str, mut f: impl FnMut(usize, usize)) {
 #[inline(always)]
 pub(crate) fn for_each_run_classified(
     text: &str,
-    classify: impl Fn(&[u8; CHUNK]) -> (u32, u32),
+    mut classify: impl FnMut(&[u8; CHUNK]) -> (u32, u32),
     mut non_ascii: impl FnMut(usize, &[u8; CHUNK], &mut u32) -> u32,
     mut f: impl FnMut(usize, usize),
 ) {
