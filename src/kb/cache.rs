@@ -312,16 +312,21 @@ fn pack_date(d: Option<FactDate>) -> u32 {
 // The checks below run for every fact and entity of a load: they are inlined, and the
 // building of their error messages is kept out of line (`#[cold]`).
 
-#[inline]
-fn unpack_date(p: u32) -> R<Option<FactDate>> {
+/// The packed date `p` (none for 0); an invalid one is none and sets `bad`.
+#[inline(always)]
+fn date_or_flag(p: u32, bad: &mut bool) -> Option<FactDate> {
     if p == 0 {
-        return Ok(None);
+        return None;
     }
-    let raw = ((p >> 16) as u16 as i16, (p >> 8) as u8 as i8, p as u8 as i8);
-    match FactDate::from_raw(raw) {
-        Some(d) => Ok(Some(d)),
-        None => Err(invalid_date()),
-    }
+    let d = FactDate::from_raw(raw_date(p));
+    *bad |= d.is_none();
+    d
+}
+
+/// The (year, month, day) of a packed date.
+#[inline(always)]
+fn raw_date(p: u32) -> (i16, i8, i8) {
+    ((p >> 16) as u16 as i16, (p >> 8) as u8 as i8, p as u8 as i8)
 }
 
 #[cold]
@@ -700,8 +705,22 @@ impl Bounds {
         Self::id("entity", id, self.entities).map(EntityId)
     }
 
+    /// The entity ids of a column: copied, then checked in one pass (no early exit, so
+    /// both loops are plain and the check vectorizes).
     fn entities(&self, ids: U32s<'_>) -> R<Vec<EntityId>> {
-        ids.iter().map(|e| self.entity(e)).collect()
+        let ids: Vec<EntityId> = ids.iter().map(EntityId).collect();
+        Self::ids_below(&ids, |e| e.0, "entity", self.entities)?;
+        Ok(ids)
+    }
+
+    /// Whether every id of `ids` is below `len`.
+    fn ids_below<T>(ids: &[T], id: impl Fn(&T) -> u32, what: &str, len: u32) -> R<()> {
+        let largest = ids.iter().map(id).fold(0, u32::max);
+        if ids.is_empty() || largest < len {
+            Ok(())
+        } else {
+            Err(Self::out_of_range(what, largest))
+        }
     }
 
     /// Offsets from 0 to `last`, never decreasing, one per entity and one more.
@@ -837,12 +856,18 @@ fn decode_facts(bytes: &[u8], b: &Bounds) -> R<Vec<Fact>> {
     let (subjects, relations, dates, locs) = (subjects.0, relations.0, dates.0, locs.0);
     let mut text_at = 0usize;
     let mut facts = Vec::with_capacity(n);
+    // The dates of a fact are unpacked without a `Result` each (three or four per fact):
+    // an invalid one sets `bad_date`, tested once per fact where the first date error
+    // would have returned.
+    let mut bad_date = false;
     for (i, &tag) in tags.iter().enumerate() {
         let value = u64::from_le_bytes(le_bytes(values, 8 * i));
         let small = u32::try_from(value).unwrap_or(u32::MAX);
         let value = match tag & !NEGATED {
             VALUE_ENTITY => FactValue::Entity(b.entity(small)?),
-            VALUE_DATE => FactValue::Date(unpack_date(small)?.ok_or("an invalid date")?),
+            VALUE_DATE => {
+                FactValue::Date(date_or_flag(small, &mut bad_date).ok_or_else(invalid_date)?)
+            }
             VALUE_NUMBER => FactValue::Number(f64::from_bits(value)),
             VALUE_TEXT => {
                 let end = usize::try_from(value).unwrap_or(usize::MAX);
@@ -854,15 +879,21 @@ fn decode_facts(bytes: &[u8], b: &Bounds) -> R<Vec<Fact>> {
             }
             _ => return Err("an unknown value type".into()),
         };
+        let subject = b.entity(le_u32(subjects, 4 * i))?;
+        let relation = b.relation(le_u32(relations, 4 * i))?;
+        let validity = Validity {
+            from: date_or_flag(le_u32(dates, 12 * i), &mut bad_date),
+            until: date_or_flag(le_u32(dates, 12 * i + 4), &mut bad_date),
+            on: date_or_flag(le_u32(dates, 12 * i + 8), &mut bad_date),
+        };
+        if bad_date {
+            return Err(invalid_date());
+        }
         facts.push(Fact {
-            subject: b.entity(le_u32(subjects, 4 * i))?,
-            relation: b.relation(le_u32(relations, 4 * i))?,
+            subject,
+            relation,
             value,
-            validity: Validity {
-                from: unpack_date(le_u32(dates, 12 * i))?,
-                until: unpack_date(le_u32(dates, 12 * i + 4))?,
-                on: unpack_date(le_u32(dates, 12 * i + 8))?,
-            },
+            validity,
             negated: tag & NEGATED != 0,
             loc: b.loc(loc_at(locs, 12 * i))?,
         });
@@ -878,11 +909,8 @@ type Indexes = (Vec<u32>, Vec<FactId>, Vec<Closure>);
 fn decode_indexes(bytes: &[u8], b: &Bounds, positive_count: usize) -> R<Indexes> {
     let mut r = Reader { bytes, at: 0 };
     let subject_starts = b.starts(r.u32s()?, positive_count)?;
-    let order = r
-        .u32s()?
-        .iter()
-        .map(|f| Bounds::id("fact", f, b.facts).map(FactId))
-        .collect::<R<Vec<_>>>()?;
+    let order: Vec<FactId> = r.u32s()?.iter().map(FactId).collect();
+    Bounds::ids_below(&order, |f| f.0, "fact", b.facts)?;
     let count = r.len(1)?;
     let mut closures: Vec<Closure> = Vec::with_capacity(count.min(1024));
     for _ in 0..count {

@@ -690,7 +690,18 @@ impl NameIndex {
     }
 
     pub(crate) fn get(&self, key: &str) -> &[EntityId] {
-        match self.probe(key, name_hash(key)) {
+        self.get_hashed(key, name_hash(key))
+    }
+
+    /// The hash of `key` that [`NameIndex::get_hashed`] and [`NameIndex::insert_hashed`]
+    /// take.
+    pub(crate) fn hash(key: &str) -> u64 {
+        name_hash(key)
+    }
+
+    /// [`NameIndex::get`] with the key's hash already computed ([`NameIndex::hash`]).
+    pub(crate) fn get_hashed(&self, key: &str, hash: u64) -> &[EntityId] {
+        match self.probe(key, hash) {
             Probe::Found(k) => {
                 if !self.shared.is_empty()
                     && let Some(many) = self.shared.get(&k)
@@ -729,12 +740,12 @@ impl NameIndex {
         }
     }
 
-    /// Adds `entity` under `key`, unless it is there already.
-    pub(crate) fn insert(&mut self, key: &str, entity: EntityId) {
+    /// Adds `entity` under `key`, whose hash is `hash` ([`NameIndex::hash`]), unless it is
+    /// there already.
+    pub(crate) fn insert_hashed(&mut self, key: &str, hash: u64, entity: EntityId) {
         if (self.len() + 1) * 2 > self.slots.len() {
             self.reserve(self.len().max(8), key.len());
         }
-        let hash = name_hash(key);
         match self.probe(key, hash) {
             Probe::Found(k) => {
                 if let Some(many) = self.shared.get_mut(&k) {

@@ -35,6 +35,10 @@ pub struct DateError {
     pub message: String,
 }
 
+fn is_leap(year: i16) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
 impl FactDate {
     pub fn year(year: i16) -> Result<FactDate, DateError> {
         if !(1..=9999).contains(&year) {
@@ -65,6 +69,12 @@ impl FactDate {
 
     pub fn day(year: i16, month: i8, day: i8) -> Result<FactDate, DateError> {
         FactDate::month(year, month)?;
+        // the common case, an existing day, checked by arithmetic (as `Date::new` checks it)
+        if day >= 1
+            && let Some(date) = FactDate::from_raw((year, month, day))
+        {
+            return Ok(date);
+        }
         match Date::new(year, month, day) {
             Ok(_) => Ok(FactDate { year, month, day }),
             Err(_) => {
@@ -124,22 +134,13 @@ impl FactDate {
     /// hundreds of thousands of dates.
     #[inline]
     pub(crate) fn from_raw((year, month, day): (i16, i8, i8)) -> Option<FactDate> {
+        // days in each month of a leap year (index 0: no month); February 29 needs a leap year
+        const DAYS: [u8; 13] = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let (m, d) = (month as u8, day as u8);
         let valid = (1..=9999).contains(&year)
-            && match (month, day) {
-                (0, 0) => true,
-                (1..=12, 0) => true,
-                (1..=12, 1..=31) => {
-                    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-                    let days = match month {
-                        2 if leap => 29,
-                        2 => 28,
-                        4 | 6 | 9 | 11 => 30,
-                        _ => 31,
-                    };
-                    day <= days
-                }
-                _ => false,
-            };
+            && m <= 12
+            && (d == 0
+                || (m != 0 && d <= DAYS[usize::from(m)] && (m != 2 || d != 29 || is_leap(year))));
         valid.then_some(FactDate { year, month, day })
     }
 
@@ -387,6 +388,57 @@ impl fmt::Display for Validity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The simple form of [`FactDate::from_raw`]: the rules of a written date.
+    fn from_raw_reference((year, month, day): (i16, i8, i8)) -> Option<FactDate> {
+        let valid = (1..=9999).contains(&year)
+            && match (month, day) {
+                (0, 0) => true,
+                (1..=12, 0) => true,
+                (1..=12, 1..=31) => {
+                    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+                    let days = match month {
+                        2 if leap => 29,
+                        2 => 28,
+                        4 | 6 | 9 | 11 => 30,
+                        _ => 31,
+                    };
+                    day <= days
+                }
+                _ => false,
+            };
+        valid.then_some(FactDate { year, month, day })
+    }
+
+    #[test]
+    fn raw_dates_are_checked_as_the_reference_does_for_every_nearby_value() {
+        for year in -2..=10_001i16 {
+            for month in -2..=14i8 {
+                for day in -2..=33i8 {
+                    let raw = (year, month, day);
+                    assert_eq!(FactDate::from_raw(raw), from_raw_reference(raw), "{raw:?}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn days_are_accepted_as_jiff_accepts_them(year in -5i16..10_005, month in -1i8..14, day in -1i8..33) {
+            // the simple form: a month, then the day checked by jiff
+            let reference = FactDate::month(year, month).ok().and_then(|_| {
+                Date::new(year, month, day).ok().map(|_| FactDate { year, month, day })
+            });
+            prop_assert_eq!(FactDate::day(year, month, day).ok(), reference);
+        }
+
+        #[test]
+        fn raw_dates_are_checked_as_the_reference_does(year: i16, month: i8, day: i8) {
+            let raw = (year, month, day);
+            prop_assert_eq!(FactDate::from_raw(raw), from_raw_reference(raw));
+        }
+    }
 
     fn d(text: &str) -> FactDate {
         FactDate::parse(text).unwrap()

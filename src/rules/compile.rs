@@ -32,7 +32,7 @@ use crate::text::name_key;
 /// result reports them all together.
 pub(crate) fn compile(
     sources: SourceMap,
-    files: &[(FileId, ast::RuleFile<'_>)],
+    files: Vec<(FileId, ast::RuleFile<'_>)>,
     diagnostics: Vec<RuleDiagnostic>,
 ) -> Result<KnowledgeBase, RuleErrors> {
     let mut c = Compiler {
@@ -47,12 +47,29 @@ pub(crate) fn compile(
         failed_relations: FxHashSet::default(),
         facts: Vec::new(),
     };
-    c.declare_kinds(files);
-    c.declare_relations(files);
-    c.declare_entities(files);
-    c.add_facts(files);
-    c.check_contradictions();
-    let closures = c.close_transitive_relations();
+    c.declare_kinds(&files);
+    c.declare_relations(&files);
+    c.declare_entities(&files);
+    c.add_facts(&files);
+    // The syntax trees are not needed any more. For a large rule set they are freed on
+    // rayon's pool while the contradictions and the closures, which only read the facts,
+    // are computed beside each other; their diagnostics are added in the same order as one
+    // after the other.
+    let (found, (closures, cycles)) = if c.facts.len() < PARALLEL_FACTS {
+        drop(files);
+        (c.contradictions(), c.close_transitive_relations())
+    } else {
+        let c = &c;
+        rayon::join(
+            || c.contradictions(),
+            || {
+                drop(files);
+                c.close_transitive_relations()
+            },
+        )
+    };
+    c.diagnostics.extend(found);
+    c.diagnostics.extend(cycles);
     if !c.diagnostics.is_empty() {
         let mut diagnostics = c.diagnostics;
         // File by file, top to bottom; problems without a place (unreadable paths) first.
@@ -407,14 +424,21 @@ impl Compiler {
                 .collect()
         };
         let mut keys = keys.into_iter();
+        // the kind of the declaration before, which most declarations repeat
+        let mut last_kind: Option<(&str, KindId)> = None;
         for (file, e) in decls {
             let key = keys.next().unwrap_or_default();
             let mut alias_keys: Vec<String> = keys.by_ref().take(e.aliases.len()).collect();
             {
-                let Some(kind) = self.resolve_kind(file, &e.kind, "an entity kind") else {
+                let kind = match last_kind {
+                    Some((name, kind)) if name == &*e.kind.node => Some(kind),
+                    _ => self.resolve_kind(file, &e.kind, "an entity kind"),
+                };
+                let Some(kind) = kind else {
                     self.poisoned.insert(key);
                     continue;
                 };
+                last_kind = Some((&e.kind.node, kind));
                 if e.name.node.trim().is_empty() {
                     self.error(
                         RuleDiagnostic::new(
@@ -427,7 +451,9 @@ impl Compiler {
                     );
                     continue;
                 }
-                if let Some((first_entity, first)) = self.owner(&key, kind) {
+                // one hash of the key for the look-up and the insertion
+                let hash = NameIndex::hash(&key);
+                if let Some((first_entity, first)) = self.owner(&key, hash, kind) {
                     let was_alias = name_key(&self.entities[first_entity.index()].name) != key;
                     let (message, help) = if was_alias {
                         (
@@ -457,7 +483,7 @@ impl Compiler {
                     continue;
                 }
                 let id = EntityId(self.entities.len() as u32);
-                self.names.insert(&key, id);
+                self.names.insert_hashed(&key, hash, id);
                 self.entities.push(Entity {
                     name: (&*e.name.node).into(),
                     kind,
@@ -467,7 +493,8 @@ impl Compiler {
                     name_loc: loc(file, e.name.span),
                 });
                 for (alias, alias_key) in e.aliases.iter().zip(alias_keys.drain(..)) {
-                    if let Some((owner, first)) = self.owner(&alias_key, kind) {
+                    let hash = NameIndex::hash(&alias_key);
+                    if let Some((owner, first)) = self.owner(&alias_key, hash, kind) {
                         if owner != id {
                             self.error(
                                 RuleDiagnostic::new(
@@ -485,7 +512,7 @@ impl Compiler {
                         }
                         continue;
                     }
-                    self.names.insert(&alias_key, id);
+                    self.names.insert_hashed(&alias_key, hash, id);
                     self.entities[id.index()].aliases.push(Alias {
                         text: (&*alias.node).into(),
                         loc: loc(file, alias.span),
@@ -496,10 +523,10 @@ impl Compiler {
     }
 
     /// The entity of exactly `kind` that already has the name `key`, and where it got it.
-    fn owner(&self, key: &str, kind: KindId) -> Option<(EntityId, Loc)> {
+    fn owner(&self, key: &str, hash: u64, kind: KindId) -> Option<(EntityId, Loc)> {
         let id = *self
             .names
-            .get(key)
+            .get_hashed(key, hash)
             .iter()
             .find(|e| self.entities[e.index()].kind == kind)?;
         let entity = &self.entities[id.index()];
@@ -896,7 +923,10 @@ impl Compiler {
         }
     }
 
-    fn check_contradictions(&mut self) {
+    /// The contradictions among the facts: two holders of a `one holder at a time` entity
+    /// at once, two values of a `one` (or `one at a time`) relation, a fact both asserted
+    /// and denied.
+    fn contradictions(&self) -> Vec<RuleDiagnostic> {
         let mut found = Vec::new();
         // One holder at a time: the facts whose value is such an entity, by value.
         // Keys packed into integers (value << 32 | fact; subject << 64 | relation << 32 |
@@ -1023,7 +1053,22 @@ impl Compiler {
             .map(|f| ((f.subject, f.relation, value_key(&f.value)), f.loc))
             .collect();
         if !denied.is_empty() {
-            for f in self.facts.iter().filter(|f| !f.negated) {
+            // Only a fact whose subject and relation some `not` fact has can be denied: that
+            // test is cheap, the value's key (a name key for a text) is not.
+            let pairs: FxHashSet<(EntityId, RelationId)> =
+                denied.keys().map(|(s, r, _)| (*s, *r)).collect();
+            let mut relations = vec![false; self.relations.len()];
+            for (_, r) in &pairs {
+                if let Some(flag) = relations.get_mut(r.index()) {
+                    *flag = true;
+                }
+            }
+            let may_be_denied = |f: &Fact| {
+                !f.negated
+                    && relations.get(f.relation.index()) == Some(&true)
+                    && pairs.contains(&(f.subject, f.relation))
+            };
+            for f in self.facts.iter().filter(|f| may_be_denied(f)) {
                 if let Some(&denied_at) = denied.get(&(f.subject, f.relation, value_key(&f.value)))
                 {
                     found.push(
@@ -1039,12 +1084,14 @@ impl Compiler {
                 }
             }
         }
-        self.diagnostics.extend(found);
+        found
     }
 
-    /// For each transitive relation, every entity reachable from each subject. Reports cycles.
-    fn close_transitive_relations(&mut self) -> Vec<Closure> {
+    /// For each transitive relation, every entity reachable from each subject, and the
+    /// diagnostics of the cycles found.
+    fn close_transitive_relations(&self) -> (Vec<Closure>, Vec<RuleDiagnostic>) {
         let mut closures = Vec::new();
+        let mut cycles = Vec::new();
         let entities = self.entities.len();
         for (r, relation) in self.relations.iter().enumerate() {
             if !relation.transitive {
@@ -1149,12 +1196,12 @@ impl Compiler {
                     for &fact in path.iter().skip(1).rev() {
                         d = d.with_label(self.facts[fact].loc, "part of the cycle");
                     }
-                    self.diagnostics.push(d);
+                    cycles.push(d);
                 }
             }
             closures.push(closure);
         }
-        closures
+        (closures, cycles)
     }
 
     fn finish(self, sources: SourceMap, closures: Vec<Closure>) -> KnowledgeBase {

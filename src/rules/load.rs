@@ -375,7 +375,7 @@ impl Loader {
             }
             files.push((*file, ast));
         }
-        compile(sources, &files, diagnostics).map_err(|mut e| {
+        compile(sources, files, diagnostics).map_err(|mut e| {
             e.omitted += omitted;
             e
         })

@@ -322,6 +322,22 @@ fn ws0(i: &str) -> R<'_, &str> {
     take_while(|c| c == ' ' || c == '\t').parse(i)
 }
 
+/// The text of a literal: one or more digits, `-` and `.` (a date or a number). A byte
+/// loop (the characters are ASCII) with the error `take_while1` gives.
+fn literal_text(i: &str) -> R<'_, &str> {
+    let len = i
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b'-' || b == b'.'))
+        .unwrap_or(i.len());
+    if len == 0 {
+        return Err(nom::Err::Error(PError::from_error_kind(
+            i,
+            ErrorKind::TakeWhile1,
+        )));
+    }
+    Ok((&i[len..], &i[..len]))
+}
+
 /// A bare word: an ASCII letter or `_`, then letters, digits and `_`. Written by hand over
 /// bytes: it is the parser's most called function.
 fn word(i: &str) -> R<'_, &str> {
@@ -514,8 +530,7 @@ impl<'a> P<'a> {
 
     /// A date or number literal: `2014`, `2014-03`, `2014-03-18`, `12`, `2.5`.
     fn literal(self, i: &'a str) -> R<'a, Spanned<Value<'a>>> {
-        let (rest, text) =
-            take_while1(|c: char| c.is_ascii_digit() || c == '-' || c == '.').parse(i)?;
+        let (rest, text) = literal_text(i)?;
         let span = self.span(text);
         let is_year = text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit());
         // `-3` and `-2.5` are numbers; any other `-` makes a date
@@ -620,7 +635,12 @@ impl<'a> P<'a> {
 
     /// `[not] RELATION VALUE VALIDITY`
     fn clause(self, i: &'a str) -> R<'a, FactClause<'a>> {
-        let (rest, negated) = opt((keyword("not"), ws1)).parse(i)?;
+        // most clauses do not start with `not`: skip reading the word twice
+        let (rest, negated) = if i.starts_with("not") {
+            opt((keyword("not"), ws1)).parse(i)?
+        } else {
+            (i, None)
+        };
         let (rest, relation) = if negated.is_some() {
             cut_as(
                 "a relation name after `not`",

@@ -438,3 +438,17 @@ fn imports_are_use_lines_after_any_line_end() {
         ]
     );
 }
+
+/// The simple form of `literal_text`: nom's `take_while1` over characters.
+fn literal_text_reference(i: &str) -> R<'_, &str> {
+    take_while1(|c: char| c.is_ascii_digit() || c == '-' || c == '.').parse(i)
+}
+
+proptest::proptest! {
+    #[test]
+    fn literal_texts_are_cut_as_take_while1_cuts_them(i in "[0-9.\\-a-zé \"]{0,12}") {
+        let fast = literal_text(&i).map_err(|e| format!("{e:?}"));
+        let reference = literal_text_reference(&i).map_err(|e| format!("{e:?}"));
+        proptest::prop_assert_eq!(fast, reference);
+    }
+}
