@@ -1287,9 +1287,10 @@ impl MentionIndex {
         for i in 0..n {
             let (text_end, more_end) = (text_ends[i] as usize, more_ends[i] as usize);
             let name = text.get(text_at..text_end).ok_or("a name out of range")?;
-            // as built: no blank name (an empty one would match inside characters)
-            if name.trim().is_empty() {
-                return Err("a blank name".into());
+            // no empty name (the build skips blank ones; an empty one would match inside
+            // characters)
+            if name.is_empty() {
+                return Err("an empty name".into());
             }
             let also = more.get(more_at..more_end).ok_or("entities out of range")?;
             (text_at, more_at) = (text_end, more_end);
