@@ -271,11 +271,11 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Exit> {
-    let kb = match opts.rules.load() {
-        Ok(kb) => kb,
+    let (kb, cache) = match opts.rules.load_keyed() {
+        Ok(loaded) => loaded,
         Err(errors) => return super::report_rule_errors(&errors, color, err),
     };
-    let exit = check_with(&kb, opts, color, out, err);
+    let exit = check_with(&kb, cache.as_ref(), opts, color, out, err);
     drop_in_background(kb);
     exit
 }
@@ -291,14 +291,19 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 
 fn check_with(
     kb: &KnowledgeBase,
+    cache: Option<&super::IndexCache>,
     opts: CheckOptions,
     color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Exit> {
     // the checks' indexes are built beside the mention index: both take a while for a large
-    // knowledge base, and every article needs both
-    let (extractor, _) = rayon::join(|| Extractor::new(kb), || crate::check::CheckIndex::get(kb));
+    // knowledge base (the mention index is read from the cache when it is there), and every
+    // article needs both
+    let (extractor, _) = rayon::join(
+        || super::extractor(kb, cache),
+        || crate::check::CheckIndex::get(kb),
+    );
     let exit = check_with_extractor(kb, &extractor, opts, color, out, err);
     drop_in_background(extractor.into_indexes());
     exit

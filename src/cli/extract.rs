@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::{Exit, RuleArgs};
 use crate::article::Article;
+use crate::extract::Extraction;
 use crate::extract::claim::{Attribution, Claim, ClaimBody};
 use crate::extract::unknown::UnknownName;
-use crate::extract::{Extraction, Extractor};
 use crate::files::{self, FileError};
 use crate::kb::time::FactDate;
 use crate::span::Position;
@@ -70,11 +70,11 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Exit> {
-    let kb = match opts.rules.load() {
-        Ok(kb) => kb,
+    let (kb, cache) = match opts.rules.load_keyed() {
+        Ok(loaded) => loaded,
         Err(errors) => return super::report_rule_errors(&errors, color, err),
     };
-    let extractor = Extractor::new(&kb);
+    let extractor = super::extractor(&kb, cache.as_ref());
     let (paths, mut errors) = files::collect(&opts.paths);
     let mut done: Vec<(Article, Extraction)> = Vec::new();
     for path in &paths {

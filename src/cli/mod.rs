@@ -181,10 +181,37 @@ impl RuleArgs {
     /// Loads the rules, through the cache unless it is off. A cache that cannot be
     /// written is not an error: the rules are compiled every time instead.
     pub fn load(&self) -> Result<KnowledgeBase, RuleErrors> {
+        self.load_keyed().map(|(kb, _)| kb)
+    }
+
+    /// [`Self::load`], and where indexes derived from the knowledge base are cached: the
+    /// cache and the rules' key (none when the cache is off).
+    pub fn load_keyed(&self) -> Result<(KnowledgeBase, Option<IndexCache>), RuleErrors> {
         match self.cache() {
-            Some(cache) => rules::load_cached(&self.selection(), &cache).map(|(kb, _)| kb),
-            None => rules::load(&self.selection()),
+            Some(cache) => rules::load_cached(&self.selection(), &cache)
+                .map(|(kb, report)| (kb, report.key.map(|key| IndexCache { cache, key }))),
+            None => rules::load(&self.selection()).map(|kb| (kb, None)),
         }
+    }
+}
+
+/// Where the indexes derived from a cached knowledge base are cached.
+#[derive(Clone, Debug)]
+pub struct IndexCache {
+    pub cache: crate::kb::cache::KbCache,
+    /// The key of the knowledge base's rules.
+    pub key: u128,
+}
+
+/// The extractor for `kb`, with its mention index from `cache` (or built and cached there)
+/// when there is one.
+pub(crate) fn extractor<'kb>(
+    kb: &'kb KnowledgeBase,
+    cache: Option<&IndexCache>,
+) -> crate::extract::Extractor<'kb> {
+    match cache {
+        Some(c) => crate::extract::Extractor::cached(kb, &c.cache, c.key).0,
+        None => crate::extract::Extractor::new(kb),
     }
 }
 

@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use super::extract::{error_suffix, print_file_errors};
 use super::{Exit, RuleArgs};
-use crate::extract::Extractor;
 use crate::files;
 use crate::suggest::{self as stubs, PersonStub, Suggestions, TitleStub};
 
@@ -44,11 +43,11 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Exit> {
-    let kb = match opts.rules.load() {
-        Ok(kb) => kb,
+    let (kb, cache) = match opts.rules.load_keyed() {
+        Ok(loaded) => loaded,
         Err(errors) => return super::report_rule_errors(&errors, color, err),
     };
-    let extractor = Extractor::new(&kb);
+    let extractor = super::extractor(&kb, cache.as_ref());
     let (paths, mut errors) = files::collect(&opts.paths);
     // read and look in parallel, gather in the sorted file order
     let seen: Vec<_> = paths

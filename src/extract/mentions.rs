@@ -15,6 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::article::Article;
 use crate::extract::words::{CHUNK, chunk_at, for_each_run_classified, pack};
+use crate::kb::cache::{CacheOutcome, KbCache, check_header, framed, read_file};
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::span::Span;
 
@@ -1154,6 +1155,326 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
     (out, map)
 }
 
+// ---- the cached index ------------------------------------------------------------------
+//
+// Building the index of a large knowledge base (normalizing and hashing every name, and
+// every prefix of the longer ones) takes longer than loading the knowledge base from its
+// cache, so the built index is cached too, beside the knowledge base's file and under the
+// same key ([`KbCache::mentions_path`]), with the same header ([`framed`]). The payload is
+// the index's own arrays as little-endian columns, each preceded by its length; decoding is
+// a copy, one string per name, and the hash map of texts re-filled, with every id and
+// length checked.
+
+/// The magic string of a cached mention index.
+const CACHE_MAGIC: &[u8; 16] = b"claimcheck-mx\0\0\x01";
+/// Bump when the payload layout changes.
+const CACHE_FORMAT: u32 = 1;
+
+impl MentionIndex {
+    /// The mention index of `kb`, the knowledge base cached under `key` in `cache`: read
+    /// from the cache when it holds a valid one, else built ([`MentionIndex::new`]) and
+    /// written there (a cache that cannot be written is not an error). Never trusted: a
+    /// file that is short, from another build, for another key, fails its checksum or holds
+    /// an id out of range is ignored and rewritten.
+    pub fn cached(kb: &KnowledgeBase, cache: &KbCache, key: u128) -> (MentionIndex, CacheOutcome) {
+        let path = cache.mentions_path(key);
+        let outcome = match Self::read_cached(kb, &path, key) {
+            Ok(Some(index)) => return (index, CacheOutcome::Hit),
+            Ok(None) => CacheOutcome::Miss,
+            Err(reason) => CacheOutcome::Invalid(reason),
+        };
+        let index = MentionIndex::new(kb);
+        if let Some(payload) = index.encode() {
+            let _ = cache.write_file(&path, &framed(CACHE_MAGIC, CACHE_FORMAT, key, &payload));
+        }
+        (index, outcome)
+    }
+
+    fn read_cached(
+        kb: &KnowledgeBase,
+        path: &std::path::Path,
+        key: u128,
+    ) -> Result<Option<MentionIndex>, String> {
+        let Some(bytes) = read_file(path)? else {
+            return Ok(None);
+        };
+        let (payload, checksum) = check_header(&bytes, CACHE_MAGIC, CACHE_FORMAT, key)?;
+        // decoding checks every length and id, so damaged bytes cannot make it fail badly:
+        // the checksum is computed beside it, and a mismatch discards the result
+        let (sum, index) = rayon::join(
+            || xxhash_rust::xxh3::xxh3_128(payload),
+            || MentionIndex::decode(payload, kb),
+        );
+        if sum != checksum {
+            return Err("checksum mismatch".into());
+        }
+        index.map(Some)
+    }
+
+    /// The index as columns ([`MentionIndex::decode`] reads them back); `None` when a
+    /// length does not fit in 32 bits.
+    fn encode(&self) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut text = String::new();
+        let mut text_ends = Vec::with_capacity(self.patterns.len());
+        let mut more = Vec::new();
+        let mut more_ends = Vec::with_capacity(self.patterns.len());
+        for p in &self.patterns {
+            text.push_str(&p.text);
+            text_ends.push(u32::try_from(text.len()).ok()?);
+            more.extend(p.more.iter().map(|e| e.0));
+            more_ends.push(u32::try_from(more.len()).ok()?);
+        }
+        let entities: Vec<u32> = self.patterns.iter().map(|p| p.entity.0).collect();
+        put_u32s(&mut out, &entities);
+        put_u32s(&mut out, &text_ends);
+        put_u32s(&mut out, &more_ends);
+        let titles: Vec<u8> = self.patterns.iter().map(|p| u8::from(p.is_title)).collect();
+        put_bytes(&mut out, &titles);
+        put_u32s(&mut out, &more);
+        put_bytes(&mut out, text.as_bytes());
+        let column = |f: fn(&Entry) -> u32| -> Vec<u32> { self.entries.iter().map(f).collect() };
+        put_u32s(&mut out, &column(|e| e.pattern));
+        put_u32s(&mut out, &column(|e| e.len));
+        put_u32s(&mut out, &column(|e| e.first));
+        put_u32s(&mut out, &column(|e| e.count));
+        put_u32s(&mut out, &column(|e| e.longest));
+        let hashes: Vec<u64> = self.entries.iter().map(|e| e.hash).collect();
+        put_u64s(&mut out, &hashes);
+        put_u32s(&mut out, &self.flat);
+        // in key order, so that the same index is always the same bytes
+        let mut by_hash: Vec<(u64, u32)> = self.by_hash.iter().map(|(&h, &e)| (h, e)).collect();
+        by_hash.sort_unstable();
+        put_u64s(&mut out, &by_hash.iter().map(|b| b.0).collect::<Vec<_>>());
+        put_u32s(&mut out, &by_hash.iter().map(|b| b.1).collect::<Vec<_>>());
+        put_u64s(&mut out, &self.seen);
+        put_u32s(&mut out, &self.words);
+        put_u64s(&mut out, &self.words_seen);
+        let odd: &[u32] = self.odd.as_ref().map_or(&[], |(_, odd)| odd);
+        put_u32s(&mut out, odd);
+        Some(out)
+    }
+
+    /// The index [`MentionIndex::encode`] wrote, for `kb`. Every id is checked against what
+    /// it indexes (entities of `kb`, patterns, entries, the flat list, the text), every table
+    /// against the shape the matcher relies on (a power-of-two length, an empty slot to end
+    /// a probe), so that no content can make matching panic or loop.
+    fn decode(payload: &[u8], kb: &KnowledgeBase) -> Result<MentionIndex, String> {
+        let mut r = Columns {
+            bytes: payload,
+            at: 0,
+        };
+        let known = kb.entities().len();
+        let entity_id = |e: u32| -> Result<EntityId, String> {
+            if (e as usize) < known {
+                Ok(EntityId(e))
+            } else {
+                Err(format!("entity {e} out of range"))
+            }
+        };
+        let entities = r.u32s()?;
+        let text_ends = r.u32s()?;
+        let more_ends = r.u32s()?;
+        let titles = r.bytes(1)?;
+        let more = r.u32s()?;
+        let text = std::str::from_utf8(r.bytes(1)?).map_err(|_| "names not UTF-8")?;
+        let n = entities.len();
+        if text_ends.len() != n || more_ends.len() != n || titles.len() != n {
+            return Err("pattern columns of different lengths".into());
+        }
+        let mut patterns = Vec::with_capacity(n);
+        let (mut text_at, mut more_at) = (0, 0);
+        for i in 0..n {
+            let (text_end, more_end) = (text_ends[i] as usize, more_ends[i] as usize);
+            let name = text.get(text_at..text_end).ok_or("a name out of range")?;
+            // no empty name (the build skips blank ones; an empty one would match inside
+            // characters)
+            if name.is_empty() {
+                return Err("an empty name".into());
+            }
+            let also = more.get(more_at..more_end).ok_or("entities out of range")?;
+            (text_at, more_at) = (text_end, more_end);
+            patterns.push(Pattern {
+                entity: entity_id(entities[i])?,
+                more: also
+                    .iter()
+                    .map(|&e| entity_id(e))
+                    .collect::<Result<_, _>>()?,
+                text: name.to_string(),
+                is_title: match titles[i] {
+                    0 => false,
+                    1 => true,
+                    _ => return Err("a bad title flag".into()),
+                },
+            });
+        }
+        let pattern = r.u32s()?;
+        let len = r.u32s()?;
+        let first = r.u32s()?;
+        let count = r.u32s()?;
+        let longest = r.u32s()?;
+        let hash = r.u64s()?;
+        let m = pattern.len();
+        if [
+            len.len(),
+            first.len(),
+            count.len(),
+            longest.len(),
+            hash.len(),
+        ] != [m; 5]
+        {
+            return Err("entry columns of different lengths".into());
+        }
+        let flat = r.u32s()?;
+        let mut entries = Vec::with_capacity(m);
+        for i in 0..m {
+            let entry = Entry {
+                pattern: pattern[i],
+                len: len[i],
+                first: first[i],
+                count: count[i],
+                longest: longest[i],
+                hash: hash[i],
+            };
+            let owner = patterns
+                .get(entry.pattern as usize)
+                .ok_or("an entry's pattern out of range")?;
+            if !owner.text.is_char_boundary(entry.len as usize)
+                || entry.len as usize > owner.text.len()
+                || u64::from(entry.first) + u64::from(entry.count) > flat.len() as u64
+            {
+                return Err("an entry out of range".into());
+            }
+            entries.push(entry);
+        }
+        if flat.iter().any(|&p| p as usize >= n) {
+            return Err("a pattern out of range".into());
+        }
+        let keys = r.u64s()?;
+        let values = r.u32s()?;
+        if keys.len() != values.len() || values.iter().any(|&e| e as usize >= m) {
+            return Err("a text out of range".into());
+        }
+        let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+        by_hash.reserve(keys.len());
+        by_hash.extend(keys.iter().copied().zip(values.iter().copied()));
+        if by_hash.len() != keys.len() {
+            return Err("a text listed twice".into());
+        }
+        let seen = r.u64s()?;
+        let words = r.u32s()?;
+        let words_seen = r.u64s()?;
+        if !seen.len().is_power_of_two()
+            || !words_seen.len().is_power_of_two()
+            || !words.len().is_power_of_two()
+            || !words.contains(&0)
+            || words.iter().any(|&e| e as usize > m)
+        {
+            return Err("a bad word table".into());
+        }
+        let odd = r.u32s()?;
+        if r.at != payload.len() {
+            return Err("bytes after the index".into());
+        }
+        let odd = if odd.is_empty() {
+            None
+        } else {
+            let names = odd
+                .iter()
+                .map(|&p| patterns.get(p as usize).map(|p| p.text.as_str()))
+                .collect::<Option<Vec<&str>>>()
+                .ok_or("an odd name out of range")?;
+            let automaton = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(names)
+                .map_err(|e| e.to_string())?;
+            Some((automaton, odd))
+        };
+        Ok(MentionIndex {
+            patterns,
+            entries,
+            flat,
+            by_hash,
+            seen,
+            words,
+            words_seen,
+            odd,
+        })
+    }
+}
+
+fn put_len(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_len(out, bytes.len());
+    out.extend_from_slice(bytes);
+}
+
+fn put_u32s(out: &mut Vec<u8>, values: &[u32]) {
+    put_len(out, values.len());
+    out.reserve(values.len() * 4);
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+fn put_u64s(out: &mut Vec<u8>, values: &[u64]) {
+    put_len(out, values.len());
+    out.reserve(values.len() * 8);
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// The columns of a cached index being read.
+struct Columns<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Columns<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or("truncated")?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+
+    /// A column of items of `width` bytes.
+    fn bytes(&mut self, width: usize) -> Result<&'a [u8], String> {
+        let n = self.take(8)?;
+        let n = u64::from_le_bytes([n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]]);
+        let len = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_mul(width))
+            .ok_or("a bad length")?;
+        self.take(len)
+    }
+
+    fn u32s(&mut self) -> Result<Vec<u32>, String> {
+        Ok(self
+            .bytes(4)?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+
+    fn u64s(&mut self) -> Result<Vec<u64>, String> {
+        Ok(self
+            .bytes(8)?
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1710,6 +2031,117 @@ mod tests {
             assert_eq!(normalize_text(name), normalize_sparse(name).0, "{name}");
         }
         assert!(stays_normal("Republic of Dr\u{e9}syn".as_bytes()));
+    }
+
+    const TEST_RULES: &str = "place \"New York\" aka \"New York City\", \"NYC\"\n\
+         org \"New York Times\" aka \"The New York Times\", \"The Times\"\n\
+         place \"New Delhi\"\n\
+         org \"Al-Qaeda\" aka \"Al Qaeda\"\n\
+         org \"U.S. Army\" aka \"US Army of the Potomac\"\n\
+         org \"AT&T\"\n\
+         org \"$100 Club\"\n\
+         person \"Jos\u{e9} Rodr\u{ed}guez Zapatero\" aka \"Zapatero\"\n\
+         org \"Zapatero\"\n\
+         title \"Prime Minister\" aka \"Prime Minister of Britain\"\n";
+
+    const TEST_TEXTS: [&str; 4] = [
+        "The New York Times said the U.S. Army of the Potomac and New York City met.",
+        "NEW YORK TIMES: Zapatero, prime minister, in New Delhi; AT&T and $100 Club.",
+        "Al Qaeda, Al-Qaeda, the Times, The Times, NYC, nyc, Jos\u{e9} Rodr\u{ed}guez Zapatero",
+        "Prime Minister of Britain \u{2018}New York\u{2019} U.S.  Army",
+    ];
+
+    #[test]
+    fn a_decoded_index_is_the_built_one() {
+        let kb = crate::rules::load_str("t.rules", TEST_RULES).unwrap();
+        let built = MentionIndex::new(&kb);
+        let payload = built.encode().unwrap();
+        let decoded = MentionIndex::decode(&payload, &kb).unwrap();
+        // every column the same, and the same mentions
+        assert_eq!(decoded.encode().unwrap(), payload);
+        for text in TEST_TEXTS {
+            assert_eq!(decoded.find_in(text), built.find_in(text), "{text}");
+            assert!(!built.find_in(text).is_empty());
+        }
+        // the index of another knowledge base's entities is out of range here
+        let small = crate::rules::load_str("s.rules", "place \"Paris\"\n").unwrap();
+        assert!(MentionIndex::decode(&payload, &small).is_err());
+    }
+
+    #[test]
+    fn damaged_payloads_are_rejected_or_harmless() {
+        // with a valid checksum, any byte changed: decoding never panics, and an index that
+        // passes its checks never panics while matching
+        let kb = crate::rules::load_str("t.rules", TEST_RULES).unwrap();
+        let payload = MentionIndex::new(&kb).encode().unwrap();
+        for at in 0..payload.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut bad = payload.clone();
+                bad[at] ^= flip;
+                if let Ok(index) = MentionIndex::decode(&bad, &kb) {
+                    for text in TEST_TEXTS {
+                        index.find_in(text);
+                    }
+                }
+            }
+        }
+        for len in 0..payload.len() {
+            assert!(MentionIndex::decode(&payload[..len], &kb).is_err(), "{len}");
+        }
+    }
+
+    #[test]
+    fn cached_indexes_are_read_back_and_damaged_files_rebuilt() {
+        let kb = crate::rules::load_str("t.rules", TEST_RULES).unwrap();
+        let built = MentionIndex::new(&kb);
+        let dir = tempfile::tempdir().unwrap();
+        let cache = KbCache::new(dir.path());
+        let key = 42;
+        let path = cache.mentions_path(key);
+        let check = |expected: &str| {
+            let (index, outcome) = MentionIndex::cached(&kb, &cache, key);
+            for text in TEST_TEXTS {
+                assert_eq!(index.find_in(text), built.find_in(text), "{expected}");
+            }
+            let outcome = match outcome {
+                CacheOutcome::Hit => "hit".to_string(),
+                CacheOutcome::Miss => "miss".to_string(),
+                CacheOutcome::Invalid(why) => why,
+            };
+            assert!(outcome.contains(expected), "{outcome} is not {expected}");
+        };
+        check("miss");
+        let good = std::fs::read(&path).unwrap();
+        check("hit");
+        let damage = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+        };
+        let mut flipped = good.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        damage(&flipped);
+        check("checksum");
+        assert_eq!(std::fs::read(&path).unwrap(), good, "rewritten");
+        damage(&good[..good.len() - 3]);
+        check("truncated");
+        damage(&good[..10]);
+        check("truncated");
+        damage(b"hello");
+        check("not a claimcheck cache");
+        check("hit");
+        // the file of another key is not read for this one
+        std::fs::copy(&path, cache.mentions_path(7)).unwrap();
+        let (_, outcome) = MentionIndex::cached(&kb, &cache, 7);
+        assert_eq!(
+            outcome,
+            CacheOutcome::Invalid("written for other rules".into())
+        );
+        // a knowledge-base file is not a mention index
+        std::fs::write(
+            &path,
+            crate::kb::cache::framed(b"claimcheck-kb\0\0\x01", CACHE_FORMAT, key, b""),
+        )
+        .unwrap();
+        check("not a claimcheck cache");
     }
 
     #[test]

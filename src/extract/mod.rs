@@ -52,9 +52,25 @@ pub(crate) struct Kinds {
 
 impl<'kb> Extractor<'kb> {
     pub fn new(kb: &'kb KnowledgeBase) -> Self {
+        Self::with_mentions(kb, MentionIndex::new(kb))
+    }
+
+    /// [`Extractor::new`] for `kb`, the knowledge base cached under `key` in `cache`, with
+    /// its mention index from the cache too (or built and cached there):
+    /// see [`MentionIndex::cached`].
+    pub fn cached(
+        kb: &'kb KnowledgeBase,
+        cache: &crate::kb::cache::KbCache,
+        key: u128,
+    ) -> (Self, crate::kb::cache::CacheOutcome) {
+        let (mentions, outcome) = MentionIndex::cached(kb, cache, key);
+        (Self::with_mentions(kb, mentions), outcome)
+    }
+
+    fn with_mentions(kb: &'kb KnowledgeBase, mentions: MentionIndex) -> Self {
         Extractor {
             kb,
-            mentions: MentionIndex::new(kb),
+            mentions,
             cues: cues::CueIndex::new(kb),
             kinds: Kinds {
                 person: kb.kind_by_name("person"),

@@ -15,7 +15,10 @@
 //!   range, else the cache is ignored too. Files are written to a temporary name and renamed,
 //!   so a reader never sees half a file.
 //! - **Not cached.** The rule texts themselves (they were just read to compute the key, and
-//!   evidence points into them) and the lazily derived indexes.
+//!   evidence points into them) and the lazily derived indexes (`PersonNames`, the checks'
+//!   `CheckIndex`). The extractor's mention index is cached beside the knowledge base, in
+//!   its own file under the same key and header ([`KbCache::mentions_path`],
+//!   [`crate::extract::mentions::MentionIndex::cached`]), and pruned with it.
 //!
 //! The payload is five sections decoded in parallel: the small tables (kinds, relations,
 //! postcard), then entities, the name index, facts, and the fact indexes with the closures,
@@ -69,6 +72,9 @@ pub enum CacheOutcome {
 pub struct CacheReport {
     pub outcome: CacheOutcome,
     pub path: PathBuf,
+    /// The key of the rules (`None` when they could not all be read): indexes derived from
+    /// the knowledge base are cached under it too.
+    pub key: Option<u128>,
     /// Why the compiled knowledge base could not be written (a read-only directory ...).
     pub write_error: Option<String>,
 }
@@ -120,19 +126,10 @@ impl KbCache {
         key: u128,
         sources: &SourceMap,
     ) -> Result<Option<KnowledgeBase>, String> {
-        let bytes = match std::fs::read(self.path(key)) {
-            Ok(b) => b,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-                ) =>
-            {
-                return Ok(None);
-            }
-            Err(e) => return Err(format!("cannot read: {e}")),
+        let Some(bytes) = read_file(&self.path(key))? else {
+            return Ok(None);
         };
-        let (payload, checksum) = check_header(&bytes, key)?;
+        let (payload, checksum) = check_header(&bytes, MAGIC, FORMAT, key)?;
         // The checksum is computed while the payload is decoded (decoding checks every
         // length, id and span, so damaged bytes cannot make it fail badly); a mismatch
         // discards the result.
@@ -148,23 +145,27 @@ impl KbCache {
 
     /// Writes `kb` under `key` (atomically), then removes all but the newest [`KEEP`] files.
     pub(crate) fn write(&self, key: u128, kb: &KnowledgeBase) -> Result<(), String> {
-        let payload = encode(kb);
-        let mut bytes = Vec::with_capacity(payload.len() + 128);
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&(BUILD_ID.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(BUILD_ID.as_bytes());
-        bytes.extend_from_slice(&key.to_le_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
+        self.write_file(&self.path(key), &framed(MAGIC, FORMAT, key, &encode(kb)))?;
+        self.prune(&self.path(key));
+        Ok(())
+    }
+
+    /// Where the extractor's mention index for the knowledge base cached under `key` is kept
+    /// (see [`crate::extract::mentions::MentionIndex::cached`]): beside the knowledge base's
+    /// file, and removed with it.
+    pub fn mentions_path(&self, key: u128) -> PathBuf {
+        self.dir.join(format!("{MENTIONS_PREFIX}{key:032x}.bin"))
+    }
+
+    /// Writes `bytes` to `path` in the cache directory, atomically: to a temporary file,
+    /// then renamed.
+    pub(crate) fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
         let fail =
             |e: std::io::Error| format!("cannot write the cache in {}: {e}", self.dir.display());
         std::fs::create_dir_all(&self.dir).map_err(fail)?;
         let mut tmp = tempfile::NamedTempFile::with_prefix_in(".kb-", &self.dir).map_err(fail)?;
-        tmp.write_all(&bytes).map_err(fail)?;
-        tmp.persist(self.path(key)).map_err(|e| fail(e.error))?;
-        self.prune(&self.path(key));
+        tmp.write_all(bytes).map_err(fail)?;
+        tmp.persist(path).map_err(|e| fail(e.error))?;
         Ok(())
     }
 
@@ -189,22 +190,70 @@ impl KbCache {
         files.sort_by_key(|f| std::cmp::Reverse(f.0));
         for (_, path) in &files[KEEP - 1..] {
             let _ = std::fs::remove_file(path);
+            // the indexes derived from that knowledge base go with it
+            if let Some(key) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_prefix("kb-")?.strip_suffix(".bin"))
+            {
+                let _ = std::fs::remove_file(self.dir.join(format!("{MENTIONS_PREFIX}{key}.bin")));
+            }
         }
     }
 }
 
-/// The payload of a cache file and its checksum, if its header is for this build and key
-/// and the payload has the length the header says.
-fn check_header(bytes: &[u8], key: u128) -> Result<(&[u8], u128), String> {
-    let prefix = &bytes[..bytes.len().min(MAGIC.len())];
-    if !MAGIC.starts_with(prefix) {
+/// The file name prefix of cached mention indexes ([`KbCache::mentions_path`]).
+const MENTIONS_PREFIX: &str = "mentions-";
+
+/// The bytes of the file `path`: `Ok(None)` when there is none.
+pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(format!("cannot read: {e}")),
+    }
+}
+
+/// A cache file: `magic`, the format version, the build id, the key, the payload's length
+/// and checksum, then the payload (read back by [`check_header`]).
+pub(crate) fn framed(magic: &[u8; 16], format: u32, key: u128, payload: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(payload.len() + 128);
+    bytes.extend_from_slice(magic);
+    bytes.extend_from_slice(&format.to_le_bytes());
+    bytes.extend_from_slice(&(BUILD_ID.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(BUILD_ID.as_bytes());
+    bytes.extend_from_slice(&key.to_le_bytes());
+    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(payload).to_le_bytes());
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+/// The payload of a cache file ([`framed`]) and its checksum, if its header has `magic`
+/// and `expected` format and is for this build and key, and the payload has the length the
+/// header says.
+pub(crate) fn check_header<'a>(
+    bytes: &'a [u8],
+    magic: &[u8; 16],
+    expected: u32,
+    key: u128,
+) -> Result<(&'a [u8], u128), String> {
+    let prefix = &bytes[..bytes.len().min(magic.len())];
+    if !magic.starts_with(prefix) {
         return Err("not a claimcheck cache file".into());
     }
     let mut r = Reader { bytes, at: 0 };
-    r.take(MAGIC.len())?;
+    r.take(magic.len())?;
     let format = u32::from_le_bytes(r.array()?);
-    if format != FORMAT {
-        return Err(format!("cache format {format}, not {FORMAT}"));
+    if format != expected {
+        return Err(format!("cache format {format}, not {expected}"));
     }
     let len = u32::from_le_bytes(r.array()?) as usize;
     if r.take(len)? != BUILD_ID.as_bytes() {

@@ -83,6 +83,7 @@ pub fn load_cached(
             let report = CacheReport {
                 outcome: CacheOutcome::Miss,
                 path: cache.dir().to_path_buf(),
+                key: None,
                 write_error: None,
             };
             (kb, report)
@@ -96,6 +97,7 @@ pub fn load_cached(
             let report = CacheReport {
                 outcome: CacheOutcome::Hit,
                 path,
+                key: Some(key),
                 write_error: None,
             };
             return Ok((kb, report));
@@ -110,6 +112,7 @@ pub fn load_cached(
         CacheReport {
             outcome,
             path,
+            key: Some(key),
             write_error,
         },
     ))
