@@ -75,10 +75,11 @@ pub(crate) fn word_high_and_stops(chunk: &[u8; CHUNK]) -> (u32, u32, u32) {
 }
 
 /// Whether the processor has AVX2: std's run-time check, which reads a cached word after the
-/// first call.
+/// first call. Loops that classify many chunks check it once and call the AVX2 forms below
+/// from a function compiled for AVX2, where they are inlined.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn has_avx2() -> bool {
+pub(crate) fn has_avx2() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
 }
 
@@ -219,8 +220,10 @@ mod sse2 {
     }
 }
 
+/// The AVX2 forms, for functions compiled for AVX2 (`#[target_feature(enable = "avx2")]`)
+/// that checked [`has_avx2`] once.
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
+pub(crate) mod avx2 {
     use std::arch::x86_64::{
         __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
         _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
@@ -287,20 +290,23 @@ mod avx2 {
         )
     }
 
+    #[inline]
     #[target_feature(enable = "avx2")]
-    pub(super) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (u32, u32) {
+    pub(crate) fn alnum_and_high<const A: u8, const B: u8>(chunk: &[u8; CHUNK]) -> (u32, u32) {
         let x = load(chunk);
         (bits(alnum::<A, B>(x, lowered(x))), bits(x))
     }
 
+    #[inline]
     #[target_feature(enable = "avx2")]
     pub(super) fn sentence_stops(chunk: &[u8; CHUNK]) -> u32 {
         let x = load(chunk);
         bits(stops(x, lowered(x)))
     }
 
+    #[inline]
     #[target_feature(enable = "avx2")]
-    pub(super) fn word_high_and_stops(chunk: &[u8; CHUNK]) -> (u32, u32, u32) {
+    pub(crate) fn word_high_and_stops(chunk: &[u8; CHUNK]) -> (u32, u32, u32) {
         let x = load(chunk);
         let low = lowered(x);
         (

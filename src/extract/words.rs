@@ -117,12 +117,32 @@ impl WordRuns {
 /// word bytes and one of bytes of 0x80 and above at once
 /// ([`crate::article::bits::word_and_high`]: AVX2 or SSE2 compares on x86_64), and words
 /// start and end where the mask changes. Only the rare chunks with bytes of 0x80 and above decode
-/// characters. The loop of [`for_each_run_classified`], with that classifier.
+/// characters. The loop of [`for_each_run_classified`], with that classifier; where the
+/// processor has AVX2 (checked once per call, as `memchr` does), the loop is compiled for it,
+/// with the AVX2 classifier inlined.
 #[inline]
 pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::article::bits::has_avx2() {
+        // SAFETY: the processor has AVX2, checked just before: all that the function's
+        // `target_feature` requires.
+        return unsafe { for_each_word_avx2(text, f) };
+    }
     for_each_run_classified(
         text,
         crate::article::bits::word_and_high,
+        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
+        f,
+    );
+}
+
+/// [`for_each_word`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn for_each_word_avx2(text: &str, f: impl FnMut(usize, usize)) {
+    for_each_run_classified(
+        text,
+        |chunk| crate::article::bits::avx2::alnum_and_high::<b'\'', b'-'>(chunk),
         |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
         f,
     );
@@ -132,7 +152,8 @@ pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
 /// chunk of `text` (element `n`: the bits of bytes `32n..32n + 32`, as
 /// [`crate::article::bits::sentence_stops`] gives them), classified with the word bytes from
 /// the same loads ([`crate::article::bits::word_high_and_stops`]): the one walk over a
-/// block's text for the word table and the sentence splitter.
+/// block's text for the word table and the sentence splitter. As in [`for_each_word`], AVX2
+/// is checked once per call.
 #[inline]
 pub(crate) fn for_each_word_and_stops(
     text: &str,
@@ -140,10 +161,32 @@ pub(crate) fn for_each_word_and_stops(
     f: impl FnMut(usize, usize),
 ) {
     stops.reserve(text.len().div_ceil(CHUNK));
+    #[cfg(target_arch = "x86_64")]
+    if crate::article::bits::has_avx2() {
+        // SAFETY: the processor has AVX2, checked just before: all that the function's
+        // `target_feature` requires.
+        return unsafe { for_each_word_and_stops_avx2(text, stops, f) };
+    }
     for_each_run_classified(
         text,
         |chunk| {
             let (word, high, stop) = crate::article::bits::word_high_and_stops(chunk);
+            stops.push(stop);
+            (word, high)
+        },
+        |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
+        f,
+    );
+}
+
+/// [`for_each_word_and_stops`] compiled for AVX2 (`stops` reserved).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn for_each_word_and_stops_avx2(text: &str, stops: &mut Vec<u32>, f: impl FnMut(usize, usize)) {
+    for_each_run_classified(
+        text,
+        |chunk| {
+            let (word, high, stop) = crate::article::bits::avx2::word_high_and_stops(chunk);
             stops.push(stop);
             (word, high)
         },
