@@ -80,7 +80,21 @@ pub(crate) fn word_high_and_stops(chunk: &[u8; CHUNK]) -> (u32, u32, u32) {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(crate) fn has_avx2() -> bool {
+    #[cfg(test)]
+    if tests::NO_AVX2.with(std::cell::Cell::get) {
+        return false;
+    }
     std::arch::is_x86_feature_detected!("avx2")
+}
+
+/// Runs `f` on this thread with [`has_avx2`] answering no, so the tests reach the SSE2 forms
+/// on a processor with AVX2 too.
+#[cfg(all(test, target_arch = "x86_64"))]
+pub(crate) fn without_avx2<T>(f: impl FnOnce() -> T) -> T {
+    tests::NO_AVX2.with(|c| c.set(true));
+    let out = f();
+    tests::NO_AVX2.with(|c| c.set(false));
+    out
 }
 
 /// Bit `k` set when `class(chunk[k])`.
@@ -320,6 +334,11 @@ pub(crate) mod avx2 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Set by [`without_avx2`]: [`has_avx2`] answers no on this thread.
+        pub(crate) static NO_AVX2: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
 
     fn masks_agree(chunk: &[u8; CHUNK]) {
         assert_eq!(

@@ -436,6 +436,29 @@ mod tests {
             proptest::prop_assert_eq!(fast, slow);
         }
 
+        /// The SSE2 loops, which a processor with AVX2 never takes otherwise.
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn chunked_words_agree_without_avx2(
+            text in "[a-zA-Z0-9 '\\-.,!?\"\u{e9}\u{2019}\u{201c}\u{201d}\u{2014}\u{1f600}\u{a0}\n]{0,120}"
+        ) {
+            let mut slow = Vec::new();
+            for_each_word_reference(&text, |s, e| slow.push((s, e)));
+            let (fast, with_stops, stops) = crate::article::bits::without_avx2(|| {
+                let mut fast = Vec::new();
+                for_each_word(&text, |s, e| fast.push((s, e)));
+                let mut with_stops = Vec::new();
+                let mut stops = Vec::new();
+                for_each_word_and_stops(&text, &mut stops, |s, e| with_stops.push((s, e)));
+                (fast, with_stops, stops)
+            });
+            let mut avx_stops = Vec::new();
+            for_each_word_and_stops(&text, &mut avx_stops, |_, _| {});
+            proptest::prop_assert_eq!(&fast, &slow);
+            proptest::prop_assert_eq!(&with_stops, &slow);
+            proptest::prop_assert_eq!(stops, avx_stops);
+        }
+
         #[test]
         fn chunked_words_agree_on_any_text(text in "\\PC{0,80}") {
             let mut fast = Vec::new();
