@@ -1722,8 +1722,7 @@ pub fn claims_in(
                         .iter()
                         .any(|n| n.eq_ignore_ascii_case(w.slice(&article.prose)))
             });
-            let lower = clause.slice(&article.prose).to_lowercase();
-            !between && !lower.contains("anniversary") && !lower.contains(" years since")
+            !between && !tells_of_anniversary(clause.slice(&article.prose))
         });
         let subject = known.cloned().or_else(|| {
             words.map(|span| Ref {
@@ -1752,6 +1751,19 @@ pub fn claims_in(
         });
     }
     out
+}
+
+/// Whether `text` has `anniversary` or ` years since` in it, ignoring ASCII case, without
+/// lowercasing it into a new string: the same as looking in `text.to_lowercase()`, since no
+/// other character lowercases to ASCII but `İ` (to `i` and a combining dot, never followed by
+/// `v` or `n`) and the Kelvin sign (to `k`, in neither phrase).
+fn tells_of_anniversary(text: &str) -> bool {
+    let b = text.as_bytes();
+    let has = |phrase: &[u8]| {
+        b.windows(phrase.len())
+            .any(|w| w.eq_ignore_ascii_case(phrase))
+    };
+    has(b"anniversary") || has(b" years since")
 }
 
 /// The clause around `at` in `sentence`: from the last `;` or `(` before it to the next `;`
@@ -2442,5 +2454,67 @@ mod tests {
         let (lo, hi) = elapsed_bounds(3.0, Some(Hedge::About));
         assert!((lo - 2.5).abs() < 1e-9 && (hi - 3.5).abs() < 1e-9);
         assert!(elapsed_bounds(10.0, Some(Hedge::Over)).0 > 9.0);
+    }
+
+    /// The reference form of [`tells_of_anniversary`].
+    fn tells_of_anniversary_reference(text: &str) -> bool {
+        let lower = text.to_lowercase();
+        lower.contains("anniversary") || lower.contains(" years since")
+    }
+
+    #[test]
+    fn only_two_characters_lowercase_to_ascii() {
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            let ascii: String = c.to_lowercase().filter(char::is_ascii).collect();
+            match c {
+                '\u{130}' => assert_eq!(ascii, "i"),
+                '\u{212a}' => assert_eq!(ascii, "k"),
+                _ => assert_eq!(ascii, "", "{c:?}"),
+            }
+        }
+        // `İ` lowercases to `i` and a combining dot
+        assert_eq!("\u{130}".to_lowercase(), "i\u{307}");
+        assert!(tells_of_anniversary("the ANNIVERSARY of"));
+        assert!(!tells_of_anniversary("the ANN\u{130}VERSARY of"));
+        assert!(tells_of_anniversary("two Years Since"));
+        assert!(!tells_of_anniversary("two years\u{a0}since"));
+    }
+
+    /// Pieces of clauses for the anniversary test: the phrases and near misses in any case,
+    /// and the characters that lowercase to ASCII or to more than one character.
+    const ANNIVERSARY_PIECES: &[&str] = &[
+        "anniversary",
+        "ANNIVERSARY",
+        "Anniversar",
+        "ANN\u{130}VERSARY",
+        "annİversary",
+        "years since",
+        " YEARS SINCE",
+        " Years Since",
+        "years",
+        " since",
+        "\u{130}",
+        "\u{212a}",
+        "\u{df}",
+        "\u{1e9e}",
+        "\u{3a3}",
+        "\u{e9}",
+        "y",
+        "a",
+        " ",
+        ";",
+        "Feb. 12",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn anniversaries_agree_with_the_lowercase_search(
+            parts in proptest::collection::vec(proptest::sample::select(ANNIVERSARY_PIECES), 0..12),
+            t in "[aAnNiIvVeErRsSyYcC \u{130}\u{212a}\u{df}\u{3a3}]{0,30}|\\PC{0,40}",
+        ) {
+            let s: String = parts.concat();
+            proptest::prop_assert_eq!(tells_of_anniversary(&s), tells_of_anniversary_reference(&s));
+            proptest::prop_assert_eq!(tells_of_anniversary(&t), tells_of_anniversary_reference(&t));
+        }
     }
 }
