@@ -287,7 +287,7 @@ fn check_uses_the_cache_dir_and_survives_a_damaged_cache() {
             .unwrap();
         (out.status.code(), String::from_utf8(out.stdout).unwrap())
     };
-    // the knowledge base's file and the mention index's, sorted
+    // the checks' indexes' file, the knowledge base's and the mention index's, sorted
     let cache_files = || -> Vec<std::path::PathBuf> {
         let mut files: Vec<_> = std::fs::read_dir(&cache)
             .map(|d| d.flatten().map(|e| e.path()).collect())
@@ -300,26 +300,30 @@ fn check_uses_the_cache_dir_and_survives_a_damaged_cache() {
     assert!(cache_files().is_empty());
     assert_eq!(run(&["--cache-dir", cache_arg]), (code, expected.clone()));
     let files = cache_files();
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 3, "{files:?}");
     let name = |i: usize| files[i].file_name().unwrap().to_str().unwrap().to_string();
-    assert!(name(0).starts_with("kb-") && name(1).starts_with("mentions-"));
-    assert_eq!(name(0)["kb-".len()..], name(1)["mentions-".len()..]);
+    assert!(name(0).starts_with("checks-") && name(1).starts_with("kb-"));
+    assert!(name(2).starts_with("mentions-"));
+    assert_eq!(name(1)["kb-".len()..], name(2)["mentions-".len()..]);
+    assert_eq!(name(1)["kb-".len()..], name(0)["checks-".len()..]);
     let written = |i: usize| std::fs::metadata(&files[i]).unwrap().modified().unwrap();
-    let first_written = (written(0), written(1));
-    // from the cache, both files read and not rewritten: the same report
+    let first_written = (written(0), written(1), written(2));
+    // from the cache, every file read and not rewritten: the same report
     std::thread::sleep(std::time::Duration::from_millis(20));
     assert_eq!(run(&["--cache-dir", cache_arg]), (code, expected.clone()));
-    assert_eq!((written(0), written(1)), first_written);
+    assert_eq!((written(0), written(1), written(2)), first_written);
     for file in &files {
         std::fs::write(file, b"claimcheck-kb garbage").unwrap();
         assert_eq!(run(&["--cache-dir", cache_arg]), (code, expected.clone()));
         assert!(std::fs::metadata(file).unwrap().len() > 100);
     }
     assert_eq!(cache_files(), files);
-    // --no-cache neither reads nor writes the mention index
-    std::fs::write(&files[1], b"x").unwrap();
+    // --no-cache neither reads nor writes the mention index nor the checks' indexes
+    std::fs::write(&files[0], b"x").unwrap();
+    std::fs::write(&files[2], b"x").unwrap();
     assert_eq!(run(&["--no-cache"]), (code, expected.clone()));
-    assert_eq!(std::fs::read(&files[1]).unwrap(), b"x");
+    assert_eq!(std::fs::read(&files[0]).unwrap(), b"x");
+    assert_eq!(std::fs::read(&files[2]).unwrap(), b"x");
     // CLAIMCHECK_CACHE_DIR is the default directory
     let other = dir.path().join("env");
     let out = claimcheck()
@@ -328,5 +332,5 @@ fn check_uses_the_cache_dir_and_survives_a_damaged_cache() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
-    assert_eq!(std::fs::read_dir(&other).unwrap().count(), 2);
+    assert_eq!(std::fs::read_dir(&other).unwrap().count(), 3);
 }

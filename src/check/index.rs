@@ -5,10 +5,11 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::kb::cache::{CacheOutcome, KbCache};
 use crate::kb::{EntityId, KnowledgeBase, KnownQuote, PersonNames};
 
 /// The checks' indexes over one knowledge base.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct CheckIndex {
     quotes: QuoteIndex,
     /// For each first name, the surnames of the people with that first name, sorted by
@@ -36,6 +37,125 @@ impl CheckIndex {
             quotes: QuoteIndex::new(kb.known_quotes()),
             first_names: first_names(kb.person_names()),
         }
+    }
+
+    /// Fills the knowledge base's derived indexes (known quotes, person names, these) from
+    /// the cache file under `key` ([`KbCache::checks_path`]) when it can be trusted; else
+    /// builds them and (re)writes the file.
+    pub(crate) fn cached(kb: &KnowledgeBase, cache: &KbCache, key: u128) -> CacheOutcome {
+        crate::kb::cache::cached_check_indexes(kb, cache, key, CheckIndex::get)
+    }
+
+    /// The indexes as columns, for the cache ([`CheckIndex::from_columns`] reads them
+    /// back); `None` when a number does not fit in 32 bits.
+    pub(crate) fn columns(&self) -> Option<Columns> {
+        let mut c = Columns::default();
+        for (first, surnames) in &self.first_names {
+            c.keys.push_str(first);
+            c.key_ends.push(u32::try_from(c.keys.len()).ok()?);
+            for s in surnames {
+                c.surnames.extend([
+                    u32::from(s.initial),
+                    u32::try_from(s.chars).ok()?,
+                    s.person.0,
+                    u32::try_from(s.index).ok()?,
+                ]);
+            }
+            c.group_ends.push(u32::try_from(c.surnames.len() / 4).ok()?);
+        }
+        c.grams = self
+            .quotes
+            .grams
+            .iter()
+            .map(|&(g, i)| (u64::from(g) << 32) | u64::from(i))
+            .collect();
+        c.prefixes = self.quotes.prefixes.iter().map(|p| p.0).collect();
+        c.prefix_quotes = self.quotes.prefixes.iter().map(|p| p.1).collect();
+        Some(c)
+    }
+
+    /// Columns with nothing in them, to be filled by the cache's decoder.
+    pub(crate) fn empty_columns() -> Columns {
+        Columns::default()
+    }
+
+    /// The indexes from [`CheckIndex::columns`], checked: every id in range (`people`
+    /// entities, `surnames` of [`PersonNames`], the quotes of `known`), every group sorted,
+    /// each first name once; the exact quote keys are rebuilt from `known`.
+    pub(crate) fn from_columns(
+        c: Columns,
+        known: &[KnownQuote],
+        people: usize,
+        surnames: usize,
+    ) -> Result<CheckIndex, String> {
+        let bad = |what: &str| Err(format!("the cached check index: {what}"));
+        if c.key_ends.len() != c.group_ends.len()
+            || c.surnames.len() % 4 != 0
+            || c.prefixes.len() != c.prefix_quotes.len()
+        {
+            return bad("wrong lengths");
+        }
+        let all = c
+            .surnames
+            .chunks_exact(4)
+            .map(|s| {
+                let (person, index) = (s[2], s[3] as usize);
+                if person as usize >= people || index >= surnames {
+                    return None;
+                }
+                Some(Surname {
+                    initial: char::from_u32(s[0])?,
+                    chars: s[1] as usize,
+                    person: EntityId(person),
+                    index,
+                })
+            })
+            .collect::<Option<Vec<Surname>>>();
+        let Some(all) = all else {
+            return bad("a surname is out of range");
+        };
+        let mut first_names =
+            FxHashMap::with_capacity_and_hasher(c.key_ends.len(), Default::default());
+        let (mut key_at, mut at) = (0usize, 0usize);
+        for (&key_end, &end) in c.key_ends.iter().zip(&c.group_ends) {
+            let (key_end, end) = (key_end as usize, end as usize);
+            let (Some(key), Some(group)) = (c.keys.get(key_at..key_end), all.get(at..end)) else {
+                return bad("an offset is out of range");
+            };
+            if !group.is_sorted()
+                || first_names
+                    .insert(key.to_string(), group.to_vec())
+                    .is_some()
+            {
+                return bad("a first name is out of order");
+            }
+            (key_at, at) = (key_end, end);
+        }
+        if key_at != c.keys.len() || at != all.len() {
+            return bad("items left over");
+        }
+        let quotes = known.len();
+        let grams: Vec<(u32, u32)> = c
+            .grams
+            .iter()
+            .map(|&g| ((g >> 32) as u32, g as u32))
+            .collect();
+        let prefixes: Vec<(u64, u32)> = c.prefixes.into_iter().zip(c.prefix_quotes).collect();
+        if grams.iter().any(|g| g.1 as usize >= quotes)
+            || prefixes.iter().any(|p| p.1 as usize >= quotes)
+            || !grams.is_sorted()
+            || !prefixes.is_sorted()
+        {
+            return bad("a quote is out of range");
+        }
+        Ok(CheckIndex {
+            quotes: QuoteIndex {
+                exact: exact_keys(known),
+                grams,
+                prefixes,
+            },
+            first_names,
+        })
     }
 
     /// The surnames of the people with first name `first`, with initial `initial` and a
@@ -66,6 +186,22 @@ impl CheckIndex {
     }
 }
 
+/// [`CheckIndex`] as columns (see [`CheckIndex::columns`]).
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    /// The first names, end to end, and where each ends.
+    pub keys: String,
+    pub key_ends: Vec<u32>,
+    /// Where each first name's group of `surnames` ends (in surnames).
+    pub group_ends: Vec<u32>,
+    /// (initial, chars, person, index) per surname.
+    pub surnames: Vec<u32>,
+    /// (run << 32 | quote), the quote index's runs.
+    pub grams: Vec<u64>,
+    pub prefixes: Vec<u64>,
+    pub prefix_quotes: Vec<u32>,
+}
+
 fn first_names(names: &PersonNames) -> FxHashMap<String, Vec<Surname>> {
     names
         .first_name_groups()
@@ -93,7 +229,7 @@ fn first_names(names: &PersonNames) -> FxHashMap<String, Vec<Surname>> {
 /// quote (in the knowledge base's order) whose key equals a claim's key, contains it (a
 /// partial quote) or is contained in it (a whole quote, known key of five words or more).
 /// Sorted arrays rather than maps of lists: one allocation each, a few MB for 100k entities.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct QuoteIndex {
     /// Known quotes by key (the first of each key).
     exact: FxHashMap<Box<str>, u32>,
@@ -132,12 +268,24 @@ fn listed<K: Ord + Copy>(pairs: &[(K, u32)], key: K) -> &[(K, u32)] {
     pairs.get(from..to.max(from)).unwrap_or(&[])
 }
 
+/// Known quotes by key: the first of each key.
+fn exact_keys(known: &[KnownQuote]) -> FxHashMap<Box<str>, u32> {
+    let mut exact = FxHashMap::default();
+    for (i, k) in known.iter().enumerate() {
+        let Ok(i) = u32::try_from(i) else { break };
+        exact.entry(k.key.as_str().into()).or_insert(i);
+    }
+    exact
+}
+
 impl QuoteIndex {
     fn new(known: &[KnownQuote]) -> QuoteIndex {
-        let mut index = QuoteIndex::default();
+        let mut index = QuoteIndex {
+            exact: exact_keys(known),
+            ..QuoteIndex::default()
+        };
         for (i, k) in known.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
-            index.exact.entry(k.key.as_str().into()).or_insert(i);
             let bytes = k.key.as_bytes();
             index
                 .grams

@@ -298,11 +298,11 @@ fn check_with(
     err: &mut dyn Write,
 ) -> io::Result<Exit> {
     // the checks' indexes are built beside the mention index: both take a while for a large
-    // knowledge base (the mention index is read from the cache when it is there), and every
-    // article needs both
+    // knowledge base (both are read from the cache when they are there), and every article
+    // needs both
     let (extractor, _) = rayon::join(
         || super::extractor(kb, cache),
-        || crate::check::CheckIndex::get(kb),
+        || super::check_index(kb, cache),
     );
     let exit = check_with_extractor(kb, &extractor, opts, color, out, err);
     drop_in_background(extractor.into_indexes());

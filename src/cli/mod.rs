@@ -215,6 +215,18 @@ pub(crate) fn extractor<'kb>(
     }
 }
 
+/// The checks' indexes for `kb`, read from `cache` (or built and cached there) when there
+/// is one.
+pub(crate) fn check_index<'kb>(
+    kb: &'kb KnowledgeBase,
+    cache: Option<&IndexCache>,
+) -> &'kb crate::check::CheckIndex {
+    if let Some(c) = cache {
+        crate::check::CheckIndex::cached(kb, &c.cache, c.key);
+    }
+    crate::check::CheckIndex::get(kb)
+}
+
 fn parse_date(text: &str) -> Result<FactDate, String> {
     FactDate::parse(text).map_err(|e| e.message)
 }

@@ -15,10 +15,12 @@
 //!   range, else the cache is ignored too. Files are written to a temporary name and renamed,
 //!   so a reader never sees half a file.
 //! - **Not cached.** The rule texts themselves (they were just read to compute the key, and
-//!   evidence points into them) and the lazily derived indexes (`PersonNames`, the checks'
-//!   `CheckIndex`). The extractor's mention index is cached beside the knowledge base, in
-//!   its own file under the same key and header ([`KbCache::mentions_path`],
-//!   [`crate::extract::mentions::MentionIndex::cached`]), and pruned with it.
+//!   evidence points into them). The extractor's mention index is cached beside the
+//!   knowledge base, in its own file under the same key and header
+//!   ([`KbCache::mentions_path`], [`crate::extract::mentions::MentionIndex::cached`]), and
+//!   so are the checks' lazily derived indexes (known quotes, `PersonNames`, `CheckIndex`:
+//!   [`KbCache::checks_path`], `CheckIndex::cached`, which pre-fills the knowledge base's
+//!   `OnceLock`s); both are pruned with it.
 //!
 //! The payload is five sections decoded in parallel: the small tables (kinds, relations,
 //! postcard), then entities, the name index, facts, and the fact indexes with the closures,
@@ -197,6 +199,7 @@ impl KbCache {
                 .and_then(|n| n.strip_prefix("kb-")?.strip_suffix(".bin"))
             {
                 let _ = std::fs::remove_file(self.dir.join(format!("{MENTIONS_PREFIX}{key}.bin")));
+                let _ = std::fs::remove_file(self.dir.join(format!("{CHECKS_PREFIX}{key}.bin")));
             }
         }
     }
@@ -1174,4 +1177,361 @@ fn decode(payload: &[u8], sources: &SourceMap) -> R<KnowledgeBase> {
 #[doc(hidden)]
 pub fn encoded(kb: &KnowledgeBase) -> Vec<u8> {
     encode(kb)
+}
+
+// ---- the checks' indexes --------------------------------------------------------------
+//
+// The indexes the checks derive from a knowledge base (its known quotes, `PersonNames`,
+// the checks' `CheckIndex`) are cached beside it, in their own file under the same key
+// and header: known quotes, person names, then the check index, as columns.
+
+const CHECKS_MAGIC: &[u8; 16] = b"claimcheck-ck\0\0\x01";
+/// Bump when the layout of the checks' file changes.
+const CHECKS_FORMAT: u32 = 1;
+/// The file name prefix of cached check indexes ([`KbCache::checks_path`]).
+const CHECKS_PREFIX: &str = "checks-";
+
+impl KbCache {
+    /// Where the checks' indexes for the knowledge base cached under `key` are kept (see
+    /// [`crate::check::CheckIndex`]): beside the knowledge base's file, and removed with it.
+    pub fn checks_path(&self, key: u128) -> PathBuf {
+        self.dir.join(format!("{CHECKS_PREFIX}{key:032x}.bin"))
+    }
+}
+
+type CheckIndexes = (
+    Vec<super::KnownQuote>,
+    super::PersonNames,
+    crate::check::CheckIndex,
+);
+
+/// Fills `kb`'s derived indexes (known quotes, person names, the check index) from the file
+/// under `key` when it can be trusted; else builds them with `build` and (re)writes it.
+pub(crate) fn cached_check_indexes(
+    kb: &KnowledgeBase,
+    cache: &KbCache,
+    key: u128,
+    build: fn(&KnowledgeBase) -> &crate::check::CheckIndex,
+) -> CacheOutcome {
+    let path = cache.checks_path(key);
+    let outcome = match read_checks(kb, &path, key) {
+        Ok(Some((quotes, names, index))) => {
+            // a lock another thread filled first holds an equal value
+            let _ = kb.known_quotes.set(quotes);
+            let _ = kb.person_names.set(names);
+            let _ = kb.check_index.set(index);
+            return CacheOutcome::Hit;
+        }
+        Ok(None) => CacheOutcome::Miss,
+        Err(reason) => CacheOutcome::Invalid(reason),
+    };
+    let index = build(kb);
+    if let Some(payload) = encode_checks(kb.known_quotes(), kb.person_names(), index) {
+        let _ = cache.write_file(&path, &framed(CHECKS_MAGIC, CHECKS_FORMAT, key, &payload));
+    }
+    outcome
+}
+
+fn read_checks(kb: &KnowledgeBase, path: &Path, key: u128) -> R<Option<CheckIndexes>> {
+    let Some(bytes) = read_file(path)? else {
+        return Ok(None);
+    };
+    let (payload, checksum) = check_header(&bytes, CHECKS_MAGIC, CHECKS_FORMAT, key)?;
+    // decoding checks every length, offset and id, so damaged bytes cannot make it fail
+    // badly: the checksum is computed beside it, and a mismatch discards the result
+    let (sum, decoded) = rayon::join(
+        || xxhash_rust::xxh3::xxh3_128(payload),
+        || decode_checks(payload, kb),
+    );
+    if sum != checksum {
+        return Err("checksum mismatch".into());
+    }
+    decoded.map(Some)
+}
+
+/// (start, end, person) triples as one column.
+fn triples(items: impl Iterator<Item = (u32, u32, u32)>) -> Vec<u32> {
+    items.flat_map(|(a, b, c)| [a, b, c]).collect()
+}
+
+fn encode_checks(
+    known: &[super::KnownQuote],
+    names: &super::PersonNames,
+    index: &crate::check::CheckIndex,
+) -> Option<Vec<u8>> {
+    let mut out = Out::default();
+    let mut text = String::new();
+    let mut ends = Vec::with_capacity(known.len());
+    let mut locs = Vec::with_capacity(3 * known.len());
+    for k in known {
+        text.push_str(&k.key);
+        ends.push(u32::try_from(text.len()).ok()?);
+        let (f, s, e) = loc_raw(k.loc);
+        locs.extend([f, s, e]);
+    }
+    out.bytes(text.as_bytes());
+    out.u32s(&ends);
+    out.u32s(&known.iter().map(|k| k.quote.0).collect::<Vec<_>>());
+    out.u32s(&known.iter().map(|k| k.speaker.0).collect::<Vec<_>>());
+    out.u32s(&locs);
+
+    u32::try_from(names.text.len()).ok()?;
+    out.bytes(names.text.as_bytes());
+    out.u32s(&triples(
+        names.surnames.iter().map(|&(s, e, p)| (s, e, p.0)),
+    ));
+    out.u32s(&triples(
+        names.first_names.iter().map(|&(s, e, p)| (s, e, p.0)),
+    ));
+    out.u32s(&triples(
+        names
+            .surnames_by_person
+            .iter()
+            .map(|&(p, f, t)| (p.0, f, t)),
+    ));
+    out.u64s(&names.by_first_name);
+    out.u32s(&names.first_name_text);
+
+    let c = index.columns()?;
+    out.bytes(c.keys.as_bytes());
+    out.u32s(&c.key_ends);
+    out.u32s(&c.group_ends);
+    out.u32s(&c.surnames);
+    out.u64s(&c.grams);
+    out.u64s(&c.prefixes);
+    out.u32s(&c.prefix_quotes);
+    Some(out.0)
+}
+
+fn u64s(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(le_bytes(c, 0)))
+        .collect()
+}
+
+fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
+    let b = Bounds {
+        file_lens: kb.sources.iter().map(|(_, f)| f.text().len()).collect(),
+        kinds: 0,
+        relations: 0,
+        entities: u32::try_from(kb.entities.len()).map_err(|e| e.to_string())?,
+        facts: 0,
+    };
+    let mut r = Reader {
+        bytes: payload,
+        at: 0,
+    };
+
+    // known quotes
+    let text = r.str()?;
+    let ends = r.u32s()?;
+    let quotes = r.u32s()?;
+    let speakers = r.u32s()?;
+    let locs = r.u32s()?;
+    let n = ends.len();
+    if quotes.len() != n || speakers.len() != n || locs.len() != 3 * n {
+        return Err("wrong number of known quotes".into());
+    }
+    let mut keys = Cuts::new(text, ends);
+    let mut known = Vec::with_capacity(n);
+    for ((quote, speaker), loc) in quotes
+        .iter()
+        .zip(speakers.iter())
+        .zip(locs.0.chunks_exact(12))
+    {
+        known.push(super::KnownQuote {
+            key: keys.next()?.to_string(),
+            quote: b.entity(quote)?,
+            speaker: b.entity(speaker)?,
+            loc: b.loc(loc_at(loc, 0))?,
+        });
+    }
+    keys.done()?;
+
+    // person names: every span a range of the text on char boundaries, every id in range,
+    // the per-person runs and the first-name pairs ascending
+    let text = r.str()?;
+    let spans = |col: U32s<'_>| -> R<Vec<(u32, u32, EntityId)>> {
+        if col.len() % 3 != 0 {
+            return Err("wrong number of names".into());
+        }
+        col.0
+            .chunks_exact(12)
+            .map(|c| {
+                let (s, e, p) = loc_at(c, 0);
+                if s <= e && text.is_char_boundary(s as usize) && text.is_char_boundary(e as usize)
+                {
+                    Ok((s, e, b.entity(p)?))
+                } else {
+                    Err("a name offset is out of range".to_string())
+                }
+            })
+            .collect()
+    };
+    let surnames = spans(r.u32s()?)?;
+    let first_names = spans(r.u32s()?)?;
+    let by_person = r.u32s()?;
+    if by_person.len() % 3 != 0 {
+        return Err("wrong number of surname runs".into());
+    }
+    let surnames_by_person = by_person
+        .0
+        .chunks_exact(12)
+        .map(|c| {
+            let (p, from, to) = loc_at(c, 0);
+            if from <= to && to as usize <= surnames.len() {
+                Ok((b.entity(p)?, from, to))
+            } else {
+                Err("a surname run is out of range".to_string())
+            }
+        })
+        .collect::<R<Vec<_>>>()?;
+    let by_first_name = u64s(r.u64_bytes()?);
+    let first_name_text = r.u32s()?.to_vec();
+    if surnames_by_person.windows(2).any(|w| w[0].0 >= w[1].0)
+        || by_first_name.windows(2).any(|w| w[0] >= w[1])
+        || by_first_name
+            .iter()
+            .any(|&p| (p >> 32) as usize >= first_name_text.len() || p as u32 >= b.entities)
+        || first_name_text
+            .iter()
+            .any(|&i| i as usize >= first_names.len())
+    {
+        return Err("the person names do not fit together".into());
+    }
+    let names = super::PersonNames {
+        surname_set: super::surname_set(text, &surnames),
+        text: text.to_string(),
+        surnames,
+        first_names,
+        surnames_by_person,
+        by_first_name,
+        first_name_text,
+    };
+
+    // the check index
+    let mut c = crate::check::CheckIndex::empty_columns();
+    c.keys = r.str()?.to_string();
+    c.key_ends = r.u32s()?.to_vec();
+    c.group_ends = r.u32s()?.to_vec();
+    c.surnames = r.u32s()?.to_vec();
+    c.grams = u64s(r.u64_bytes()?);
+    c.prefixes = u64s(r.u64_bytes()?);
+    c.prefix_quotes = r.u32s()?.to_vec();
+    r.end("check indexes")?;
+    let index =
+        crate::check::CheckIndex::from_columns(c, &known, kb.entities.len(), names.surnames.len())?;
+    Ok((known, names, index))
+}
+
+#[cfg(test)]
+mod check_index_tests {
+    use super::*;
+    use crate::check::CheckIndex;
+
+    const RULES: &str = "person \"Tony Blair\" aka \"Blair\"\n\
+        person \"David Cameron\" aka \"Cameron\", \"Lord Cameron\"\n\
+        person \"David Lammy\"\n\
+        person \"Émile Zolaé\" aka \"Zolaé\"\n\
+        quote \"We cannot recognize any agreements about us without us\" by \"Tony Blair\"\n\
+        quote \"the collapse of the union was a major disaster\" by \"David Cameron\"\n\
+        quote \"the collapse of the union\" by \"Émile Zolaé\"\n";
+
+    fn load() -> KnowledgeBase {
+        crate::rules::load_str("t.rules", RULES).unwrap()
+    }
+
+    fn payload(kb: &KnowledgeBase) -> Vec<u8> {
+        encode_checks(kb.known_quotes(), kb.person_names(), CheckIndex::get(kb)).unwrap()
+    }
+
+    #[test]
+    fn the_checks_indexes_decode_to_the_built_ones() {
+        let kb = load();
+        assert_eq!(kb.known_quotes().len(), 3);
+        assert!(kb.person_names().is_surname("Cameron"));
+        let (quotes, names, index) = decode_checks(&payload(&kb), &kb).unwrap();
+        assert_eq!(quotes, kb.known_quotes());
+        assert!(names == *kb.person_names());
+        assert_eq!(&index, CheckIndex::get(&kb));
+        for word in ["Cameron", "Lammy", "Zolaé", "Blair", "David", "Tony"] {
+            assert_eq!(names.is_surname(word), kb.person_names().is_surname(word));
+        }
+        // the indexes of another knowledge base's entities are out of range here
+        let small = crate::rules::load_str("s.rules", "person \"Ann Lee\"\n").unwrap();
+        assert!(decode_checks(&payload(&kb), &small).is_err());
+    }
+
+    #[test]
+    fn damaged_check_payloads_are_rejected_or_harmless() {
+        // with a valid checksum, any byte changed: decoding never panics, and indexes that
+        // pass their checks never panic when used
+        let kb = load();
+        let payload = payload(&kb);
+        for at in 0..payload.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut bad = payload.clone();
+                bad[at] ^= flip;
+                if let Ok((quotes, names, index)) = decode_checks(&bad, &kb) {
+                    for word in ["Cameron", "Lammy", "Zolaé", "x"] {
+                        names.is_surname(word);
+                        index.surnames_after(word, 'C', 0..=9);
+                        index.matching_quote(&quotes, word, true);
+                        index.matching_quote(&quotes, word, false);
+                    }
+                    for (_, people) in names.first_name_groups() {
+                        for p in people {
+                            names.surnames_of(p).count();
+                        }
+                    }
+                }
+            }
+        }
+        for len in 0..payload.len() {
+            assert!(decode_checks(&payload[..len], &kb).is_err(), "{len}");
+        }
+    }
+
+    #[test]
+    fn cached_check_indexes_are_read_back_and_damaged_files_rebuilt() {
+        let built = load();
+        let dir = tempfile::tempdir().unwrap();
+        let cache = KbCache::new(dir.path());
+        let key = 42;
+        let path = cache.checks_path(key);
+        let check = |key: u128, expected: &str| {
+            let kb = load();
+            let outcome = cached_check_indexes(&kb, &cache, key, CheckIndex::get);
+            assert_eq!(kb.known_quotes(), built.known_quotes());
+            assert!(kb.person_names() == built.person_names());
+            assert_eq!(CheckIndex::get(&kb), CheckIndex::get(&built));
+            let outcome = match outcome {
+                CacheOutcome::Hit => "hit".to_string(),
+                CacheOutcome::Miss => "miss".to_string(),
+                CacheOutcome::Invalid(why) => why,
+            };
+            assert!(outcome.contains(expected), "{outcome} is not {expected}");
+        };
+        check(key, "miss");
+        let good = std::fs::read(&path).unwrap();
+        check(key, "hit");
+        let damage = |bytes: &[u8]| std::fs::write(&path, bytes).unwrap();
+        let mut flipped = good.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        damage(&flipped);
+        check(key, "checksum");
+        assert_eq!(std::fs::read(&path).unwrap(), good, "rewritten");
+        damage(&good[..good.len() - 3]);
+        check(key, "truncated");
+        damage(b"hello");
+        check(key, "not a claimcheck cache");
+        check(key, "hit");
+        // the file of another key is not read for this one
+        std::fs::copy(&path, cache.checks_path(7)).unwrap();
+        check(7, "written for other rules");
+        // a knowledge-base file is not the checks' indexes
+        damage(&framed(MAGIC, CHECKS_FORMAT, key, b""));
+        check(key, "not a claimcheck cache");
+    }
 }

@@ -221,7 +221,7 @@ impl Closure {
 }
 
 /// A quote the rules attribute (`quote "..." by "X"`), keyed for matching.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct KnownQuote {
     /// The words, normalized with [`crate::text::quote_key`].
     pub key: String,
@@ -283,6 +283,43 @@ pub(crate) fn counting_sort<T: Copy + Default>(items: Vec<T>, key: impl Fn(&T) -
     sorted
 }
 
+/// One index into `surnames` per distinct surname, by the surname's hash (the first of
+/// each); every span of `surnames` must be a range of `text` on char boundaries.
+pub(crate) fn surname_set(
+    text: &str,
+    surnames: &[(u32, u32, EntityId)],
+) -> hashbrown::HashTable<u32> {
+    let word = |&(s, e, _): &(u32, u32, EntityId)| text.get(s as usize..e as usize).unwrap_or("");
+    let mut set = hashbrown::HashTable::new();
+    for (i, surname) in surnames.iter().enumerate() {
+        let key = word(surname);
+        let hash = hash_str(key);
+        let found = set.find(hash, |&j: &u32| word(&surnames[j as usize]) == key);
+        if found.is_none() {
+            set.insert_unique(hash, i as u32, |&j| hash_str(word(&surnames[j as usize])));
+        }
+    }
+    set
+}
+
+/// Equal when every field is: the surname sets hold the same indexes.
+impl PartialEq for PersonNames {
+    fn eq(&self, other: &PersonNames) -> bool {
+        let same_set = self.surname_set.len() == other.surname_set.len()
+            && self.surname_set.iter().all(|&i| {
+                let key = self.surname(i as usize).map_or("", |(t, _)| t);
+                other.surname_set.find(hash_str(key), |&j| j == i).is_some()
+            });
+        same_set
+            && self.text == other.text
+            && self.surnames == other.surnames
+            && self.first_names == other.first_names
+            && self.surnames_by_person == other.surnames_by_person
+            && self.by_first_name == other.by_first_name
+            && self.first_name_text == other.first_name_text
+    }
+}
+
 impl PersonNames {
     fn build(kb: &KnowledgeBase) -> PersonNames {
         let mut names = PersonNames::default();
@@ -323,20 +360,9 @@ impl PersonNames {
                 names.surnames_by_person.push((id, from, to));
             }
         }
+        names.surname_set = surname_set(&names.text, &names.surnames);
         let text = &names.text;
         let word = |&(s, e, _): &(u32, u32, EntityId)| &text[s as usize..e as usize];
-        for (i, surname) in names.surnames.iter().enumerate() {
-            let key = word(surname);
-            let hash = hash_str(key);
-            let found = names
-                .surname_set
-                .find(hash, |&j| word(&names.surnames[j as usize]) == key);
-            if found.is_none() {
-                names.surname_set.insert_unique(hash, i as u32, |&j| {
-                    hash_str(word(&names.surnames[j as usize]))
-                });
-            }
-        }
         // first names numbered in order of appearance (by their hash), then (number, person)
         // pairs sorted as packed integers: each person once per first name, ascending
         let mut numbers: hashbrown::HashTable<(u32, u32)> = hashbrown::HashTable::new();
