@@ -186,3 +186,43 @@ fn old_cache_files_are_pruned() {
     let files = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(files, claimcheck::kb::cache::KEEP);
 }
+
+#[test]
+fn derived_indexes_without_their_knowledge_base_are_pruned() {
+    let rules = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = KbCache::new(dir.path());
+    // indexes left behind by a knowledge base that is gone, and one whose knowledge base is
+    // still there
+    let gone = "0".repeat(32);
+    let kept = "1".repeat(32);
+    for name in [
+        format!("mentions-{gone}.bin"),
+        format!("checks-{gone}.bin"),
+        format!("kb-{kept}.bin"),
+        format!("mentions-{kept}.bin"),
+    ] {
+        std::fs::write(dir.path().join(name), b"x").unwrap();
+    }
+    let main = write_rules(rules.path(), PLACES);
+    let (_, report) = load_cached(&RuleSelection::paths([&main]), &cache).unwrap();
+    assert_eq!(report.outcome, CacheOutcome::Miss);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let written = report
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let mut expected = vec![
+        format!("kb-{kept}.bin"),
+        format!("mentions-{kept}.bin"),
+        written,
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
+}

@@ -20,7 +20,8 @@
 //!   ([`KbCache::mentions_path`], [`crate::extract::mentions::MentionIndex::cached`]), and
 //!   so are the checks' lazily derived indexes (known quotes, `PersonNames`, `CheckIndex`:
 //!   [`KbCache::checks_path`], `CheckIndex::cached`, which pre-fills the knowledge base's
-//!   `OnceLock`s); both are pruned with it.
+//!   `OnceLock`s); both are pruned with it, and a derived file whose knowledge base has
+//!   gone (removed by hand, or pruned by an older build) is removed at the next prune.
 //!
 //! The payload is five sections decoded in parallel: the small tables (kinds, relations,
 //! postcard), then entities, the name index, facts, and the fact indexes with the closures,
@@ -177,8 +178,23 @@ impl KbCache {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
+        let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        // derived indexes whose knowledge base has gone (removed by hand, or pruned by a
+        // build that did not know them) are removed too
+        for e in &entries {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let key = [MENTIONS_PREFIX, CHECKS_PREFIX]
+                .iter()
+                .find_map(|prefix| name.strip_prefix(prefix)?.strip_suffix(".bin"));
+            if let Some(key) = key
+                && !self.dir.join(format!("kb-{key}.bin")).exists()
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
         let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-            .flatten()
+            .iter()
             .filter(|e| {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
