@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::article::Article;
 use crate::extract::words::{CHUNK, chunk_at, for_each_run_classified, pack};
-use crate::kb::cache::{CacheOutcome, KbCache, check_header, framed, read_file};
+use crate::kb::cache::{CacheOutcome, KbCache, Out, Reader, framed, read_framed, u64s};
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::span::Span;
 
@@ -1195,26 +1195,15 @@ impl MentionIndex {
         path: &std::path::Path,
         key: u128,
     ) -> Result<Option<MentionIndex>, String> {
-        let Some(bytes) = read_file(path)? else {
-            return Ok(None);
-        };
-        let (payload, checksum) = check_header(&bytes, CACHE_MAGIC, CACHE_FORMAT, key)?;
-        // decoding checks every length and id, so damaged bytes cannot make it fail badly:
-        // the checksum is computed beside it, and a mismatch discards the result
-        let (sum, index) = rayon::join(
-            || xxhash_rust::xxh3::xxh3_128(payload),
-            || MentionIndex::decode(payload, kb),
-        );
-        if sum != checksum {
-            return Err("checksum mismatch".into());
-        }
-        index.map(Some)
+        read_framed(path, CACHE_MAGIC, CACHE_FORMAT, key, |payload| {
+            MentionIndex::decode(payload, kb)
+        })
     }
 
     /// The index as columns ([`MentionIndex::decode`] reads them back); `None` when a
     /// length does not fit in 32 bits.
     fn encode(&self) -> Option<Vec<u8>> {
-        let mut out = Vec::new();
+        let mut out = Out::default();
         let mut text = String::new();
         let mut text_ends = Vec::with_capacity(self.patterns.len());
         let mut more = Vec::new();
@@ -1226,33 +1215,33 @@ impl MentionIndex {
             more_ends.push(u32::try_from(more.len()).ok()?);
         }
         let entities: Vec<u32> = self.patterns.iter().map(|p| p.entity.0).collect();
-        put_u32s(&mut out, &entities);
-        put_u32s(&mut out, &text_ends);
-        put_u32s(&mut out, &more_ends);
+        out.u32s(&entities);
+        out.u32s(&text_ends);
+        out.u32s(&more_ends);
         let titles: Vec<u8> = self.patterns.iter().map(|p| u8::from(p.is_title)).collect();
-        put_bytes(&mut out, &titles);
-        put_u32s(&mut out, &more);
-        put_bytes(&mut out, text.as_bytes());
+        out.bytes(&titles);
+        out.u32s(&more);
+        out.bytes(text.as_bytes());
         let column = |f: fn(&Entry) -> u32| -> Vec<u32> { self.entries.iter().map(f).collect() };
-        put_u32s(&mut out, &column(|e| e.pattern));
-        put_u32s(&mut out, &column(|e| e.len));
-        put_u32s(&mut out, &column(|e| e.first));
-        put_u32s(&mut out, &column(|e| e.count));
-        put_u32s(&mut out, &column(|e| e.longest));
+        out.u32s(&column(|e| e.pattern));
+        out.u32s(&column(|e| e.len));
+        out.u32s(&column(|e| e.first));
+        out.u32s(&column(|e| e.count));
+        out.u32s(&column(|e| e.longest));
         let hashes: Vec<u64> = self.entries.iter().map(|e| e.hash).collect();
-        put_u64s(&mut out, &hashes);
-        put_u32s(&mut out, &self.flat);
+        out.u64s(&hashes);
+        out.u32s(&self.flat);
         // in key order, so that the same index is always the same bytes
         let mut by_hash: Vec<(u64, u32)> = self.by_hash.iter().map(|(&h, &e)| (h, e)).collect();
         by_hash.sort_unstable();
-        put_u64s(&mut out, &by_hash.iter().map(|b| b.0).collect::<Vec<_>>());
-        put_u32s(&mut out, &by_hash.iter().map(|b| b.1).collect::<Vec<_>>());
-        put_u64s(&mut out, &self.seen);
-        put_u32s(&mut out, &self.words);
-        put_u64s(&mut out, &self.words_seen);
+        out.u64s(&by_hash.iter().map(|b| b.0).collect::<Vec<_>>());
+        out.u32s(&by_hash.iter().map(|b| b.1).collect::<Vec<_>>());
+        out.u64s(&self.seen);
+        out.u32s(&self.words);
+        out.u64s(&self.words_seen);
         let odd: &[u32] = self.odd.as_ref().map_or(&[], |(_, odd)| odd);
-        put_u32s(&mut out, odd);
-        Some(out)
+        out.u32s(odd);
+        Some(out.0)
     }
 
     /// The index [`MentionIndex::encode`] wrote, for `kb`. Every id is checked against what
@@ -1260,10 +1249,7 @@ impl MentionIndex {
     /// against the shape the matcher relies on (a power-of-two length, an empty slot to end
     /// a probe), so that no content can make matching panic or loop.
     fn decode(payload: &[u8], kb: &KnowledgeBase) -> Result<MentionIndex, String> {
-        let mut r = Columns {
-            bytes: payload,
-            at: 0,
-        };
+        let mut r = Reader::new(payload);
         let known = kb.entities().len();
         let entity_id = |e: u32| -> Result<EntityId, String> {
             if (e as usize) < known {
@@ -1272,12 +1258,12 @@ impl MentionIndex {
                 Err(format!("entity {e} out of range"))
             }
         };
-        let entities = r.u32s()?;
-        let text_ends = r.u32s()?;
-        let more_ends = r.u32s()?;
-        let titles = r.bytes(1)?;
-        let more = r.u32s()?;
-        let text = std::str::from_utf8(r.bytes(1)?).map_err(|_| "names not UTF-8")?;
+        let entities = r.u32s()?.to_vec();
+        let text_ends = r.u32s()?.to_vec();
+        let more_ends = r.u32s()?.to_vec();
+        let titles = r.bytes()?;
+        let more = r.u32s()?.to_vec();
+        let text = std::str::from_utf8(r.bytes()?).map_err(|_| "names not UTF-8")?;
         let n = entities.len();
         if text_ends.len() != n || more_ends.len() != n || titles.len() != n {
             return Err("pattern columns of different lengths".into());
@@ -1308,12 +1294,12 @@ impl MentionIndex {
                 },
             });
         }
-        let pattern = r.u32s()?;
-        let len = r.u32s()?;
-        let first = r.u32s()?;
-        let count = r.u32s()?;
-        let longest = r.u32s()?;
-        let hash = r.u64s()?;
+        let pattern = r.u32s()?.to_vec();
+        let len = r.u32s()?.to_vec();
+        let first = r.u32s()?.to_vec();
+        let count = r.u32s()?.to_vec();
+        let longest = r.u32s()?.to_vec();
+        let hash = u64s(r.u64_bytes()?);
         let m = pattern.len();
         if [
             len.len(),
@@ -1325,7 +1311,7 @@ impl MentionIndex {
         {
             return Err("entry columns of different lengths".into());
         }
-        let flat = r.u32s()?;
+        let flat = r.u32s()?.to_vec();
         let mut entries = Vec::with_capacity(m);
         for i in 0..m {
             let entry = Entry {
@@ -1350,8 +1336,8 @@ impl MentionIndex {
         if flat.iter().any(|&p| p as usize >= n) {
             return Err("a pattern out of range".into());
         }
-        let keys = r.u64s()?;
-        let values = r.u32s()?;
+        let keys = u64s(r.u64_bytes()?);
+        let values = r.u32s()?.to_vec();
         if keys.len() != values.len() || values.iter().any(|&e| e as usize >= m) {
             return Err("a text out of range".into());
         }
@@ -1361,9 +1347,9 @@ impl MentionIndex {
         if by_hash.len() != keys.len() {
             return Err("a text listed twice".into());
         }
-        let seen = r.u64s()?;
-        let words = r.u32s()?;
-        let words_seen = r.u64s()?;
+        let seen = u64s(r.u64_bytes()?);
+        let words = r.u32s()?.to_vec();
+        let words_seen = u64s(r.u64_bytes()?);
         if !seen.len().is_power_of_two()
             || !words_seen.len().is_power_of_two()
             || !words.len().is_power_of_two()
@@ -1372,10 +1358,8 @@ impl MentionIndex {
         {
             return Err("a bad word table".into());
         }
-        let odd = r.u32s()?;
-        if r.at != payload.len() {
-            return Err("bytes after the index".into());
-        }
+        let odd = r.u32s()?.to_vec();
+        r.end("index")?;
         let odd = if odd.is_empty() {
             None
         } else {
@@ -1401,77 +1385,6 @@ impl MentionIndex {
             words_seen,
             odd,
         })
-    }
-}
-
-fn put_len(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(&(n as u64).to_le_bytes());
-}
-
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    put_len(out, bytes.len());
-    out.extend_from_slice(bytes);
-}
-
-fn put_u32s(out: &mut Vec<u8>, values: &[u32]) {
-    put_len(out, values.len());
-    out.reserve(values.len() * 4);
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-}
-
-fn put_u64s(out: &mut Vec<u8>, values: &[u64]) {
-    put_len(out, values.len());
-    out.reserve(values.len() * 8);
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-}
-
-/// The columns of a cached index being read.
-struct Columns<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Columns<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or("truncated")?;
-        let out = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(out)
-    }
-
-    /// A column of items of `width` bytes.
-    fn bytes(&mut self, width: usize) -> Result<&'a [u8], String> {
-        let n = self.take(8)?;
-        let n = u64::from_le_bytes([n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]]);
-        let len = usize::try_from(n)
-            .ok()
-            .and_then(|n| n.checked_mul(width))
-            .ok_or("a bad length")?;
-        self.take(len)
-    }
-
-    fn u32s(&mut self) -> Result<Vec<u32>, String> {
-        Ok(self
-            .bytes(4)?
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
-    }
-
-    fn u64s(&mut self) -> Result<Vec<u64>, String> {
-        Ok(self
-            .bytes(8)?
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect())
     }
 }
 

@@ -129,21 +129,9 @@ impl KbCache {
         key: u128,
         sources: &SourceMap,
     ) -> Result<Option<KnowledgeBase>, String> {
-        let Some(bytes) = read_file(&self.path(key))? else {
-            return Ok(None);
-        };
-        let (payload, checksum) = check_header(&bytes, MAGIC, FORMAT, key)?;
-        // The checksum is computed while the payload is decoded (decoding checks every
-        // length, id and span, so damaged bytes cannot make it fail badly); a mismatch
-        // discards the result.
-        let (sum, kb) = rayon::join(
-            || xxhash_rust::xxh3::xxh3_128(payload),
-            || decode(payload, sources),
-        );
-        if sum != checksum {
-            return Err("checksum mismatch".into());
-        }
-        kb.map(Some)
+        read_framed(&self.path(key), MAGIC, FORMAT, key, |payload| {
+            decode(payload, sources)
+        })
     }
 
     /// Writes `kb` under `key` (atomically), then removes all but the newest [`KEEP`] files.
@@ -240,6 +228,28 @@ pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<u8>>, String> {
     }
 }
 
+/// The value cached in the file `path` ([`framed`] with `magic`, `format` and `key`), decoded
+/// by `decode`: `Ok(None)` when there is no such file, `Err` when there is one that cannot be
+/// trusted. The checksum is computed beside the decode (which must check every length, id
+/// and span, so damaged bytes cannot make it fail badly); a mismatch discards the result.
+pub(crate) fn read_framed<T: Send>(
+    path: &Path,
+    magic: &[u8; 16],
+    format: u32,
+    key: u128,
+    decode: impl FnOnce(&[u8]) -> Result<T, String> + Send,
+) -> Result<Option<T>, String> {
+    let Some(bytes) = read_file(path)? else {
+        return Ok(None);
+    };
+    let (payload, checksum) = check_header(&bytes, magic, format, key)?;
+    let (sum, decoded) = rayon::join(|| xxhash_rust::xxh3::xxh3_128(payload), || decode(payload));
+    if sum != checksum {
+        return Err("checksum mismatch".into());
+    }
+    decoded.map(Some)
+}
+
 /// A cache file: `magic`, the format version, the build id, the key, the payload's length
 /// and checksum, then the payload (read back by [`check_header`]).
 pub(crate) fn framed(magic: &[u8; 16], format: u32, key: u128, payload: &[u8]) -> Vec<u8> {
@@ -293,18 +303,24 @@ pub(crate) fn check_header<'a>(
     Ok((payload, checksum))
 }
 
-struct Reader<'a> {
+/// Columns being read: each a little-endian `u64` length, then its items ([`Out`] writes
+/// them).
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, at: 0 }
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let end = self
             .at
             .checked_add(n)
             .filter(|&e| e <= self.bytes.len())
-            .ok_or("truncated header")?;
+            .ok_or("truncated")?;
         let out = &self.bytes[self.at..end];
         self.at = end;
         Ok(out)
@@ -411,7 +427,7 @@ const NEGATED: u8 = 4;
 
 /// A section being written.
 #[derive(Default)]
-struct Out(Vec<u8>);
+pub(crate) struct Out(pub(crate) Vec<u8>);
 
 impl Out {
     fn u32(&mut self, v: u32) {
@@ -422,7 +438,7 @@ impl Out {
         self.0.extend_from_slice(&(n as u64).to_le_bytes());
     }
 
-    fn u32s(&mut self, values: &[u32]) {
+    pub(crate) fn u32s(&mut self, values: &[u32]) {
         self.len(values.len());
         self.0.reserve(values.len() * 4);
         for v in values {
@@ -430,7 +446,7 @@ impl Out {
         }
     }
 
-    fn u64s(&mut self, values: &[u64]) {
+    pub(crate) fn u64s(&mut self, values: &[u64]) {
         self.len(values.len());
         self.0.reserve(values.len() * 8);
         for v in values {
@@ -438,7 +454,7 @@ impl Out {
         }
     }
 
-    fn bytes(&mut self, bytes: &[u8]) {
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) {
         self.len(bytes.len());
         self.0.extend_from_slice(bytes);
     }
@@ -446,7 +462,7 @@ impl Out {
 
 /// A column of little-endian `u32`s.
 #[derive(Clone, Copy)]
-struct U32s<'a>(&'a [u8]);
+pub(crate) struct U32s<'a>(&'a [u8]);
 
 impl<'a> U32s<'a> {
     fn len(self) -> usize {
@@ -459,7 +475,7 @@ impl<'a> U32s<'a> {
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
 
-    fn to_vec(self) -> Vec<u32> {
+    pub(crate) fn to_vec(self) -> Vec<u32> {
         self.iter().collect()
     }
 
@@ -482,18 +498,18 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes(self.array()?))
     }
 
-    fn u32s(&mut self) -> R<U32s<'a>> {
+    pub(crate) fn u32s(&mut self) -> R<U32s<'a>> {
         let n = self.len(4)?;
         Ok(U32s(self.take(n)?))
     }
 
     /// A column of little-endian `u64`s, as bytes.
-    fn u64_bytes(&mut self) -> R<&'a [u8]> {
+    pub(crate) fn u64_bytes(&mut self) -> R<&'a [u8]> {
         let n = self.len(8)?;
         self.take(n)
     }
 
-    fn bytes(&mut self) -> R<&'a [u8]> {
+    pub(crate) fn bytes(&mut self) -> R<&'a [u8]> {
         let n = self.len(1)?;
         self.take(n)
     }
@@ -502,7 +518,7 @@ impl<'a> Reader<'a> {
         simdutf8::basic::from_utf8(self.bytes()?).map_err(|_| "a string is not UTF-8".to_string())
     }
 
-    fn end(&self, what: &str) -> R<()> {
+    pub(crate) fn end(&self, what: &str) -> R<()> {
         if self.at == self.bytes.len() {
             Ok(())
         } else {
@@ -1249,20 +1265,9 @@ pub(crate) fn cached_check_indexes(
 }
 
 fn read_checks(kb: &KnowledgeBase, path: &Path, key: u128) -> R<Option<CheckIndexes>> {
-    let Some(bytes) = read_file(path)? else {
-        return Ok(None);
-    };
-    let (payload, checksum) = check_header(&bytes, CHECKS_MAGIC, CHECKS_FORMAT, key)?;
-    // decoding checks every length, offset and id, so damaged bytes cannot make it fail
-    // badly: the checksum is computed beside it, and a mismatch discards the result
-    let (sum, decoded) = rayon::join(
-        || xxhash_rust::xxh3::xxh3_128(payload),
-        || decode_checks(payload, kb),
-    );
-    if sum != checksum {
-        return Err("checksum mismatch".into());
-    }
-    decoded.map(Some)
+    read_framed(path, CHECKS_MAGIC, CHECKS_FORMAT, key, |payload| {
+        decode_checks(payload, kb)
+    })
 }
 
 /// (start, end, person) triples as one column.
@@ -1319,7 +1324,8 @@ fn encode_checks(
     Some(out.0)
 }
 
-fn u64s(bytes: &[u8]) -> Vec<u64> {
+/// A column of little-endian `u64`s.
+pub(crate) fn u64s(bytes: &[u8]) -> Vec<u64> {
     bytes
         .chunks_exact(8)
         .map(|c| u64::from_le_bytes(le_bytes(c, 0)))
