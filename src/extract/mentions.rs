@@ -887,7 +887,7 @@ fn is_ascii_word_byte(b: u8) -> bool {
 ///
 /// The text is read [`CHUNK`] bytes at a time (as `extract::words` does): each chunk is
 /// classified into a bit mask of word bytes and one of bytes of 0x80 and above at once
-/// ([`word_and_high`]: SSE2 compares on x86_64), and words start and end where the mask
+/// ([`word_and_high`]: AVX2 or SSE2 compares on x86_64), and words start and end where the mask
 /// changes. Only the rare chunks with bytes of 0x80 and above decode characters.
 #[inline]
 fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
@@ -912,7 +912,7 @@ fn for_each_word_reference(text: &str, f: impl FnMut(usize, usize)) {
 }
 
 /// The bytes of `chunk` that are part of a word on their own ([`is_ascii_word_byte`]: ASCII
-/// letters, digits, `_`), and its bytes of 0x80 and above (SSE2 compares on x86_64).
+/// letters, digits, `_`), and its bytes of 0x80 and above (AVX2 or SSE2 compares on x86_64).
 #[inline(always)]
 fn word_and_high(chunk: &[u8; CHUNK]) -> (u32, u32) {
     crate::article::bits::alnum_and_high::<b'_', b'_'>(chunk)
