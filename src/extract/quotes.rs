@@ -835,6 +835,18 @@ fn last_person_before(
 mod tests {
     use super::*;
 
+    /// The window `a..b` of `text`, in order, widened to character boundaries.
+    fn char_window(text: &str, a: usize, b: usize) -> (usize, usize) {
+        let (mut a, mut b) = (a.min(b), a.max(b));
+        while !text.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !text.is_char_boundary(b) {
+            b += 1;
+        }
+        (a, b)
+    }
+
     /// The pairing before the marks were found once per article, kept to check it against:
     /// each block searched for its marks.
     fn pair_marks_old(prose: &str, span: Span) -> Vec<Quotation> {
@@ -890,16 +902,7 @@ mod tests {
             for sentence in &article.sentences {
                 let (s, e) = (sentence.span.start as usize, sentence.span.end as usize);
                 for &(a, b) in &cuts {
-                    let (mut a, mut b) = (s + a % (e - s + 1), s + b % (e - s + 1));
-                    if a > b {
-                        std::mem::swap(&mut a, &mut b);
-                    }
-                    while !prose.is_char_boundary(a) {
-                        a -= 1;
-                    }
-                    while !prose.is_char_boundary(b) {
-                        b += 1;
-                    }
+                    let (a, b) = char_window(prose, s + a % (e - s + 1), s + b % (e - s + 1));
                     let table: Vec<_> = table_words_rev(&article.words, a, b).collect();
                     let lazy: Vec<_> = Words::new(prose, a, b).rev().collect();
                     proptest::prop_assert_eq!(table, lazy, "{}..{}", a, b);
@@ -923,16 +926,7 @@ mod tests {
             let text: String = parts.concat();
             let n = text.len();
             for (a, b) in cuts {
-                let (mut a, mut b) = (a.min(n), b.min(n));
-                if a > b {
-                    std::mem::swap(&mut a, &mut b);
-                }
-                while !text.is_char_boundary(a) {
-                    a -= 1;
-                }
-                while !text.is_char_boundary(b) {
-                    b += 1;
-                }
+                let (a, b) = char_window(&text, a.min(n), b.min(n));
                 proptest::prop_assert_eq!(
                     last_according_to(&text, a, b),
                     last_according_to_old(&text, a, b)
@@ -957,16 +951,7 @@ mod tests {
             let marks = mark_bytes(&prose);
             let n = prose.len();
             for (a, b) in cuts {
-                let (mut a, mut b) = (a.min(n), b.min(n));
-                if a > b {
-                    std::mem::swap(&mut a, &mut b);
-                }
-                while !prose.is_char_boundary(a) {
-                    a -= 1;
-                }
-                while !prose.is_char_boundary(b) {
-                    b += 1;
-                }
+                let (a, b) = char_window(&prose, a.min(n), b.min(n));
                 let span = Span::new(a, b);
                 let key = |q: &Quotation| (q.mark, q.open, q.close, q.after);
                 let mut found = Vec::new();
