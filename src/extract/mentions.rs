@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::article::Article;
 use crate::extract::words::{CHUNK, chunk_at, for_each_run_classified, pack};
-use crate::kb::cache::{CacheOutcome, KbCache, Out, Reader, framed, read_framed, u64s};
+use crate::kb::cache::{CacheOutcome, KbCache, Out, Reader, load_or_build, u64s};
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::span::Span;
 
@@ -1177,27 +1177,16 @@ impl MentionIndex {
     /// file that is short, from another build, for another key, fails its checksum or holds
     /// an id out of range is ignored and rewritten.
     pub fn cached(kb: &KnowledgeBase, cache: &KbCache, key: u128) -> (MentionIndex, CacheOutcome) {
-        let path = cache.mentions_path(key);
-        let outcome = match Self::read_cached(kb, &path, key) {
-            Ok(Some(index)) => return (index, CacheOutcome::Hit),
-            Ok(None) => CacheOutcome::Miss,
-            Err(reason) => CacheOutcome::Invalid(reason),
-        };
-        let index = MentionIndex::new(kb);
-        if let Some(payload) = index.encode() {
-            let _ = cache.write_file(&path, &framed(CACHE_MAGIC, CACHE_FORMAT, key, &payload));
-        }
-        (index, outcome)
-    }
-
-    fn read_cached(
-        kb: &KnowledgeBase,
-        path: &std::path::Path,
-        key: u128,
-    ) -> Result<Option<MentionIndex>, String> {
-        read_framed(path, CACHE_MAGIC, CACHE_FORMAT, key, |payload| {
-            MentionIndex::decode(payload, kb)
-        })
+        load_or_build(
+            cache,
+            &cache.mentions_path(key),
+            CACHE_MAGIC,
+            CACHE_FORMAT,
+            key,
+            |payload| MentionIndex::decode(payload, kb),
+            || MentionIndex::new(kb),
+            MentionIndex::encode,
+        )
     }
 
     /// The index as columns ([`MentionIndex::decode`] reads them back); `None` when a

@@ -250,6 +250,35 @@ pub(crate) fn read_framed<T: Send>(
     decoded.map(Some)
 }
 
+/// An index derived from a knowledge base, cached at `path` under `key`: decoded from the
+/// file ([`read_framed`]) when it can be trusted, else built with `build` and the file
+/// (re)written with what `encode` gives (a cache that cannot be written is not an error).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the file's identity, then the three steps"
+)]
+pub(crate) fn load_or_build<T: Send>(
+    cache: &KbCache,
+    path: &Path,
+    magic: &[u8; 16],
+    format: u32,
+    key: u128,
+    decode: impl FnOnce(&[u8]) -> Result<T, String> + Send,
+    build: impl FnOnce() -> T,
+    encode: impl FnOnce(&T) -> Option<Vec<u8>>,
+) -> (T, CacheOutcome) {
+    let outcome = match read_framed(path, magic, format, key, decode) {
+        Ok(Some(value)) => return (value, CacheOutcome::Hit),
+        Ok(None) => CacheOutcome::Miss,
+        Err(reason) => CacheOutcome::Invalid(reason),
+    };
+    let value = build();
+    if let Some(payload) = encode(&value) {
+        let _ = cache.write_file(path, &framed(magic, format, key, &payload));
+    }
+    (value, outcome)
+}
+
 /// A cache file: `magic`, the format version, the build id, the key, the payload's length
 /// and checksum, then the payload (read back by [`check_header`]).
 pub(crate) fn framed(magic: &[u8; 16], format: u32, key: u128, payload: &[u8]) -> Vec<u8> {
@@ -1245,29 +1274,28 @@ pub(crate) fn cached_check_indexes(
     key: u128,
     build: fn(&KnowledgeBase) -> &crate::check::CheckIndex,
 ) -> CacheOutcome {
-    let path = cache.checks_path(key);
-    let outcome = match read_checks(kb, &path, key) {
-        Ok(Some((quotes, names, index))) => {
-            // a lock another thread filled first holds an equal value
-            let _ = kb.known_quotes.set(quotes);
-            let _ = kb.person_names.set(names);
-            let _ = kb.check_index.set(index);
-            return CacheOutcome::Hit;
-        }
-        Ok(None) => CacheOutcome::Miss,
-        Err(reason) => CacheOutcome::Invalid(reason),
-    };
-    let index = build(kb);
-    if let Some(payload) = encode_checks(kb.known_quotes(), kb.person_names(), index) {
-        let _ = cache.write_file(&path, &framed(CHECKS_MAGIC, CHECKS_FORMAT, key, &payload));
+    // decoded: the three indexes, for the knowledge base's locks; built: the locks are
+    // filled already
+    let (decoded, outcome) = load_or_build(
+        cache,
+        &cache.checks_path(key),
+        CHECKS_MAGIC,
+        CHECKS_FORMAT,
+        key,
+        |payload| decode_checks(payload, kb).map(Some),
+        || {
+            build(kb);
+            None
+        },
+        |_| encode_checks(kb.known_quotes(), kb.person_names(), build(kb)),
+    );
+    if let Some((quotes, names, index)) = decoded {
+        // a lock another thread filled first holds an equal value
+        let _ = kb.known_quotes.set(quotes);
+        let _ = kb.person_names.set(names);
+        let _ = kb.check_index.set(index);
     }
     outcome
-}
-
-fn read_checks(kb: &KnowledgeBase, path: &Path, key: u128) -> R<Option<CheckIndexes>> {
-    read_framed(path, CHECKS_MAGIC, CHECKS_FORMAT, key, |payload| {
-        decode_checks(payload, kb)
-    })
 }
 
 /// (start, end, person) triples as one column.
