@@ -30,38 +30,81 @@ pub struct Mention {
     pub is_title: bool,
 }
 
-struct Pattern {
-    /// The entities with this name (usually one): `entity`, then `more`.
-    entity: EntityId,
-    more: Vec<EntityId>,
-    /// The normalized pattern text, for the case check.
+/// The names of the index (its patterns), as columns, with no allocation per name: pattern
+/// `p`'s normalized text (for the case check) is `text[text_at[p]..text_at[p + 1]]`, its
+/// entities (usually one) `entities[entity_at[p]..entity_at[p + 1]]`, in the order the
+/// knowledge base gave them.
+#[derive(Default)]
+struct Patterns {
     text: String,
-    is_title: bool,
+    text_at: Vec<u32>,
+    entities: Vec<EntityId>,
+    entity_at: Vec<u32>,
+    /// Whether the pattern is a title's (matched case-insensitively).
+    is_title: Vec<bool>,
+}
+
+impl Patterns {
+    fn len(&self) -> usize {
+        self.is_title.len()
+    }
+
+    /// The bytes of `text[at[p]..at[p + 1]]` (empty when out of range).
+    #[inline]
+    fn run<'a, T>(items: &'a [T], at: &[u32], p: usize) -> &'a [T] {
+        match (at.get(p), at.get(p + 1)) {
+            (Some(&start), Some(&end)) => items.get(start as usize..end as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Pattern `p`'s normalized text, as bytes.
+    #[inline]
+    fn bytes(&self, p: usize) -> &[u8] {
+        Self::run(self.text.as_bytes(), &self.text_at, p)
+    }
+
+    /// Pattern `p`'s normalized text.
+    fn text(&self, p: usize) -> &str {
+        std::str::from_utf8(self.bytes(p)).unwrap_or("")
+    }
+
+    /// Pattern `p`'s entities.
+    fn entities(&self, p: usize) -> &[EntityId] {
+        Self::run(&self.entities, &self.entity_at, p)
+    }
+
+    fn is_title(&self, p: usize) -> bool {
+        self.is_title.get(p).copied().unwrap_or(false)
+    }
 }
 
 /// What an ASCII-lowercased text is to the index.
 #[derive(Default)]
 struct Entry {
-    /// The text, to tell apart two texts with the same hash: the first `len` bytes of
-    /// pattern `pattern`'s text, in any ASCII case (no string of its own per entry).
-    pattern: u32,
+    /// The text, to tell apart two texts with the same hash: `len` bytes from `start` of the
+    /// patterns' text (a prefix of a pattern's, in any ASCII case; no string of its own).
+    start: u32,
     len: u32,
     /// Patterns with this text (ascending): `MentionIndex::flat[first..first + count]`.
     first: u32,
     count: u32,
     /// The byte length of the longest pattern whose first word this text is (0: none).
     longest: u32,
-    /// The [`TextHash`] of the text, carried on by the matcher past a first word found
-    /// through [`MentionIndex::words`] (which does not hash it).
+    /// The [`TextHash`] of the text: the key of [`MentionIndex::by_hash`], and carried on by
+    /// the matcher past a first word found through [`MentionIndex::words`] (which does not
+    /// hash it).
     hash: u64,
 }
 
 impl Entry {
-    fn text<'p>(&self, patterns: &'p [Pattern]) -> &'p str {
-        patterns
-            .get(self.pattern as usize)
-            .and_then(|p| p.text.get(..self.len as usize))
-            .unwrap_or("")
+    /// The entry's text, in `text` (the patterns' text).
+    #[inline]
+    fn text<'t>(&self, text: &'t str) -> &'t [u8] {
+        let start = self.start as usize;
+        text.as_bytes()
+            .get(start..start + self.len as usize)
+            .unwrap_or(&[])
     }
 }
 
@@ -73,14 +116,21 @@ impl Entry {
 /// Texts are keyed by [`TextHash`] of their ASCII-lowercased bytes, which the matcher computes
 /// while it scans (extending a key by a word is hashing that word's bytes), so no key string
 /// is ever built per word; the entry's text is compared on a hit.
+///
+/// Everything is a handful of flat arrays (no string or allocation per name), the same
+/// whether built ([`MentionIndex::new`]) or read from the cache ([`MentionIndex::cached`]),
+/// so that reading and freeing the index of a large knowledge base are a few copies.
 pub struct MentionIndex {
-    patterns: Vec<Pattern>,
+    patterns: Patterns,
     entries: Vec<Entry>,
     /// The patterns of every entry, entry after entry (see [`Entry::first`]).
     flat: Vec<u32>,
-    by_hash: FxHashMap<u64, u32>,
+    /// The entries by [`Entry::hash`]: entry number + 1 in each slot (0: empty), open
+    /// addressing from [`table_slot`] with linear probing, at most half full. Made from the
+    /// entries' hashes ([`hash_table`]), also when the index is read from the cache.
+    by_hash: Vec<u32>,
     /// One bit per hash value modulo its length (a power of two): most words begin no name,
-    /// and a clear bit says so before the hash map is probed.
+    /// and a clear bit says so before the table is probed.
     seen: Vec<u64>,
     /// The entries of single words (texts of word characters only), by [`word_key`]: entry
     /// number + 1 in each slot (0: empty), open addressing with linear probing, at most half
@@ -93,6 +143,33 @@ pub struct MentionIndex {
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
     odd: Option<(AhoCorasick, Vec<u32>)>,
+}
+
+/// The first slot of [`MentionIndex::by_hash`] (before masking) for hash `h`: its high bits
+/// after a multiply, which mixes the FNV hash's low bits in.
+#[inline]
+fn table_slot(h: u64) -> usize {
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
+}
+
+/// [`MentionIndex::by_hash`] and [`MentionIndex::seen`] for `entries`: a table of twice as
+/// many slots as entries or more (a power of two), filled in entry order, and sixteen
+/// filter bits an entry or more.
+fn hash_table(entries: &[Entry]) -> (Vec<u32>, Vec<u64>) {
+    let mut table = vec![0u32; (entries.len() * 2).next_power_of_two().max(16)];
+    let mask = table.len() - 1;
+    let bits = (entries.len() * 16).next_power_of_two().max(1 << 12);
+    let mut seen = vec![0u64; bits / 64];
+    for (e, entry) in entries.iter().enumerate() {
+        let bit = (entry.hash as usize) & (bits - 1);
+        seen[bit / 64] |= 1 << (bit % 64);
+        let mut slot = table_slot(entry.hash) & mask;
+        while table[slot] != 0 {
+            slot = (slot + 1) & mask;
+        }
+        table[slot] = e as u32 + 1;
+    }
+    (table, seen)
 }
 
 /// The hash of a pattern's key while the index is built (FxHash of its bytes).
@@ -196,7 +273,13 @@ impl MentionIndex {
         // each pattern the one before it with the same hash: no key string per name
         let mut by_key: FxHashMap<u64, u32> = FxHashMap::default();
         let mut same_hash: Vec<u32> = Vec::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut patterns = Patterns {
+            text_at: vec![0],
+            ..Patterns::default()
+        };
+        // each pattern's first entity, and the others of the rare names several share
+        let mut first_entity: Vec<EntityId> = Vec::new();
+        let mut more: FxHashMap<u32, Vec<EntityId>> = FxHashMap::default();
         for (id, entity) in kb.entities() {
             // Quotes are found by the quote extractor, not as names.
             if quote.is_some_and(|q| kb.is_a(entity.kind, q)) {
@@ -215,57 +298,67 @@ impl MentionIndex {
                 // the latest pattern with this key
                 let mut latest = None;
                 let mut q = by_key.get(&h).copied().unwrap_or(u32::MAX);
-                while let Some(p) = patterns.get(q as usize) {
-                    let same = if p.is_title {
-                        p.text.to_lowercase() == key
+                while (q as usize) < patterns.len() {
+                    let p = q as usize;
+                    let same = if patterns.is_title(p) {
+                        patterns.text(p).to_lowercase() == key
                     } else {
-                        p.text == key
+                        patterns.text(p) == key
                     };
                     if same {
-                        latest = Some(q as usize);
+                        latest = Some(p);
                         break;
                     }
-                    q = same_hash.get(q as usize).copied().unwrap_or(u32::MAX);
+                    q = same_hash.get(p).copied().unwrap_or(u32::MAX);
                 }
                 match latest {
-                    Some(p) if patterns[p].is_title == is_title => {
-                        let p = &mut patterns[p];
-                        if p.entity != id && !p.more.contains(&id) {
-                            p.more.push(id);
+                    Some(p) if patterns.is_title(p) == is_title => {
+                        let also = more.entry(p as u32).or_default();
+                        if first_entity[p] != id && !also.contains(&id) {
+                            also.push(id);
                         }
                     }
                     _ => {
                         let before = by_key.insert(h, patterns.len() as u32);
                         same_hash.push(before.unwrap_or(u32::MAX));
-                        patterns.push(Pattern {
-                            entity: id,
-                            more: Vec::new(),
-                            text,
-                            is_title,
-                        });
+                        patterns.text.push_str(&text);
+                        patterns.text_at.push(patterns.text.len() as u32);
+                        patterns.is_title.push(is_title);
+                        first_entity.push(id);
                     }
                 }
             }
         }
         drop(by_key);
         drop(same_hash);
+        patterns.entity_at.reserve(first_entity.len() + 1);
+        patterns.entity_at.push(0);
+        patterns.entities.reserve(first_entity.len());
+        for (p, &id) in first_entity.iter().enumerate() {
+            patterns.entities.push(id);
+            if let Some(also) = more.get(&(p as u32)) {
+                patterns.entities.extend_from_slice(also);
+            }
+            patterns.entity_at.push(patterns.entities.len() as u32);
+        }
+        drop(more);
         // first words and prefixes of longer names add entries to the patterns' own
-        let mut entries: Vec<Entry> = Vec::with_capacity(patterns.len() + patterns.len() / 2);
+        let n = patterns.len();
+        let mut entries: Vec<Entry> = Vec::with_capacity(n + n / 2);
         let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
-        by_hash.reserve(patterns.len() + patterns.len() / 2);
+        by_hash.reserve(n + n / 2);
         // the entry of the first `len` bytes of pattern `i`'s text (in any ASCII case), made on
         // first use; texts whose hashes collide get one entry each, the second behind a probe
         // of the next hash values
         let mut entry_of = |i: usize, len: usize, h: TextHash, entries: &mut Vec<Entry>| -> usize {
-            let text = &patterns[i].text.as_bytes()[..len];
+            let text = &patterns.bytes(i)[..len];
             let hash = h;
             let mut h = h.0;
             loop {
                 match by_hash.get(&h) {
                     Some(&e)
                         if entries[e as usize]
-                            .text(&patterns)
-                            .as_bytes()
+                            .text(&patterns.text)
                             .eq_ignore_ascii_case(text) =>
                     {
                         return e as usize;
@@ -274,7 +367,7 @@ impl MentionIndex {
                     None => {
                         by_hash.insert(h, entries.len() as u32);
                         entries.push(Entry {
-                            pattern: i as u32,
+                            start: patterns.text_at[i],
                             len: len as u32,
                             hash: hash.0,
                             ..Entry::default()
@@ -286,12 +379,12 @@ impl MentionIndex {
         };
         let mut odd = Vec::new();
         // the entry of each pattern's whole text (u32::MAX: odd), made into `flat` below
-        let mut owner: Vec<u32> = Vec::with_capacity(patterns.len());
-        for (i, p) in patterns.iter().enumerate() {
+        let mut owner: Vec<u32> = Vec::with_capacity(n);
+        for i in 0..n {
+            let text = patterns.text(i);
             // lowercasing keeps byte offsets, and the hash and comparisons ignore ASCII case
-            let len = p.text.len();
-            let first_len = p
-                .text
+            let len = text.len();
+            let first_len = text
                 .char_indices()
                 .find(|&(_, c)| !is_word_char(c))
                 .map_or(len, |(at, _)| at);
@@ -301,7 +394,7 @@ impl MentionIndex {
                 continue;
             }
             // the hash of each prefix is carried on from the one before (as the matcher does)
-            let bytes = p.text.as_bytes();
+            let bytes = text.as_bytes();
             let mut h = TextHash::of(&bytes[..first_len]);
             let mut hashed = first_len;
             let mut hash_to = |end: usize, h: &mut TextHash| {
@@ -316,7 +409,7 @@ impl MentionIndex {
                 // every longer prefix the matcher looks up (ending before a character that is
                 // not part of a word), with no patterns of its own: the matcher stops carrying
                 // a name on at the first prefix the index does not know
-                for (at, c) in p.text[first_len..].char_indices().skip(1) {
+                for (at, c) in text[first_len..].char_indices().skip(1) {
                     if !is_word_char(c) {
                         hash_to(first_len + at, &mut h);
                         entry_of(i, first_len + at, h, &mut entries);
@@ -328,6 +421,7 @@ impl MentionIndex {
             owner.push(entry as u32);
             entries[entry].longest = entries[entry].longest.max(first_len as u32);
         }
+        drop(by_hash);
         // the patterns of each entry in one array, in pattern order (a counting sort)
         for &e in &owner {
             if let Some(entry) = entries.get_mut(e as usize) {
@@ -357,22 +451,19 @@ impl MentionIndex {
             let automaton = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .build(odd.iter().map(|&p| patterns[p as usize].text.as_str()))
+                .build(odd.iter().map(|&p| patterns.text(p as usize)))
                 .expect("automaton over rule names builds");
             (automaton, odd)
         });
-        let bits = (by_hash.len() * 16).next_power_of_two().max(1 << 12);
-        let mut seen = vec![0u64; bits / 64];
-        for &h in by_hash.keys() {
-            let bit = (h as usize) & (bits - 1);
-            seen[bit / 64] |= 1 << (bit % 64);
-        }
+        let (by_hash, seen) = hash_table(&entries);
         let single: Vec<(u32, u64)> = entries
             .iter()
             .enumerate()
-            .map(|(e, entry)| (e, entry.text(&patterns)))
-            .filter(|(_, text)| text.chars().all(is_word_char))
-            .map(|(e, text)| (e as u32, word_key(text.as_bytes())))
+            .map(|(e, entry)| (e, entry.text(&patterns.text)))
+            .filter(|(_, text)| {
+                std::str::from_utf8(text).is_ok_and(|text| text.chars().all(is_word_char))
+            })
+            .map(|(e, text)| (e as u32, word_key(text)))
             .collect();
         let bits = (single.len() * 32).next_power_of_two().max(1 << 12);
         let mut words_seen = vec![0u64; bits / 64];
@@ -438,24 +529,23 @@ impl MentionIndex {
     /// The entry of the (normalized) text `key`, whose hash is `h`, if the index has it.
     #[inline]
     fn entry(&self, key: &[u8], h: TextHash) -> Option<&Entry> {
-        let mut h = h.0;
+        let h = h.0;
         let bit = (h as usize) & (self.seen.len() * 64 - 1);
         if self.seen[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
+        let mask = self.by_hash.len() - 1;
+        let mut slot = table_slot(h) & mask;
         loop {
-            let &e = self.by_hash.get(&h)?;
-            let entry = &self.entries[e as usize];
-            if entry.len as usize == key.len()
-                && entry
-                    .text(&self.patterns)
-                    .as_bytes()
-                    .eq_ignore_ascii_case(key)
+            let e = *self.by_hash.get(slot)?;
+            let entry = self.entries.get(e.checked_sub(1)? as usize)?;
+            if entry.hash == h
+                && entry.len as usize == key.len()
+                && entry.text(&self.patterns.text).eq_ignore_ascii_case(key)
             {
                 return Some(entry);
             }
-            // a collision moved the text on to the next hash value
-            h = h.wrapping_add(1);
+            slot = (slot + 1) & mask;
         }
     }
 
@@ -469,7 +559,7 @@ impl MentionIndex {
             let entry = self.entries.get(e.checked_sub(1)? as usize)?;
             if entry.len as usize == word.len() {
                 // most words are written as their name is
-                let text = entry.text(&self.patterns).as_bytes();
+                let text = entry.text(&self.patterns.text);
                 if text == word || text.eq_ignore_ascii_case(word) {
                     return Some(entry);
                 }
@@ -491,12 +581,17 @@ impl MentionIndex {
     /// Whether pattern `p` may match the normalized text `matched` (equal to it but for ASCII
     /// case): titles in any case, other names with their own case or in all capitals.
     fn case_matches(&self, matched: &str, p: usize) -> bool {
-        let pattern = &self.patterns[p];
-        pattern.is_title
-            || matched == pattern.text
+        self.patterns.is_title(p)
+            || matched.as_bytes() == self.patterns.bytes(p)
             || (matched.chars().any(char::is_alphabetic)
                 && matched == matched.to_uppercase()
-                && pattern.text.chars().filter(|c| c.is_alphabetic()).count() > 3)
+                && self
+                    .patterns
+                    .text(p)
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .count()
+                    > 3)
     }
 
     /// Every occurrence of a name that begins with a word character, on word boundaries, with
@@ -737,16 +832,13 @@ impl MentionIndex {
                 continue;
             }
             last_end = end;
-            let pattern = &self.patterns[p];
             mentions.push(Mention {
                 span: Span {
                     start: start as u32,
                     end: end as u32,
                 },
-                entities: std::iter::once(pattern.entity)
-                    .chain(pattern.more.iter().copied())
-                    .collect(),
-                is_title: pattern.is_title,
+                entities: self.patterns.entities(p).to_vec(),
+                is_title: self.patterns.is_title(p),
             });
         }
         mentions
@@ -1162,13 +1254,14 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
 // cache, so the built index is cached too, beside the knowledge base's file and under the
 // same key ([`KbCache::mentions_path`]), with the same header ([`framed`]). The payload is
 // the index's own arrays as little-endian columns, each preceded by its length; decoding is
-// a copy, one string per name, and the hash map of texts re-filled, with every id and
-// length checked.
+// a copy of each, with every id, offset and length checked, and the table of texts by hash
+// made again from the entries' hashes ([`hash_table`]: one insert an entry, cheaper than
+// storing, checksumming and checking it).
 
 /// The magic string of a cached mention index.
 const CACHE_MAGIC: &[u8; 16] = b"claimcheck-mx\0\0\x01";
 /// Bump when the payload layout changes.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
 impl MentionIndex {
     /// The mention index of `kb`, the knowledge base cached under `key` in `cache`: read
@@ -1192,40 +1285,23 @@ impl MentionIndex {
     /// The index as columns ([`MentionIndex::decode`] reads them back); `None` when a
     /// length does not fit in 32 bits.
     fn encode(&self) -> Option<Vec<u8>> {
+        let p = &self.patterns;
+        u32::try_from(p.text.len()).ok()?;
+        u32::try_from(p.entities.len()).ok()?;
+        u32::try_from(self.flat.len()).ok()?;
         let mut out = Out::default();
-        let mut text = String::new();
-        let mut text_ends = Vec::with_capacity(self.patterns.len());
-        let mut more = Vec::new();
-        let mut more_ends = Vec::with_capacity(self.patterns.len());
-        for p in &self.patterns {
-            text.push_str(&p.text);
-            text_ends.push(u32::try_from(text.len()).ok()?);
-            more.extend(p.more.iter().map(|e| e.0));
-            more_ends.push(u32::try_from(more.len()).ok()?);
-        }
-        let entities: Vec<u32> = self.patterns.iter().map(|p| p.entity.0).collect();
-        out.u32s(&entities);
-        out.u32s(&text_ends);
-        out.u32s(&more_ends);
-        let titles: Vec<u8> = self.patterns.iter().map(|p| u8::from(p.is_title)).collect();
-        out.bytes(&titles);
-        out.u32s(&more);
-        out.bytes(text.as_bytes());
+        out.u32s(&p.text_at);
+        out.u32s(&p.entity_at);
+        out.u32s(&p.entities.iter().map(|e| e.0).collect::<Vec<_>>());
+        out.bytes(&p.is_title.iter().map(|&t| u8::from(t)).collect::<Vec<_>>());
+        out.bytes(p.text.as_bytes());
         let column = |f: fn(&Entry) -> u32| -> Vec<u32> { self.entries.iter().map(f).collect() };
-        out.u32s(&column(|e| e.pattern));
+        out.u32s(&column(|e| e.start));
         out.u32s(&column(|e| e.len));
-        out.u32s(&column(|e| e.first));
         out.u32s(&column(|e| e.count));
         out.u32s(&column(|e| e.longest));
-        let hashes: Vec<u64> = self.entries.iter().map(|e| e.hash).collect();
-        out.u64s(&hashes);
+        out.u64s(&self.entries.iter().map(|e| e.hash).collect::<Vec<_>>());
         out.u32s(&self.flat);
-        // in key order, so that the same index is always the same bytes
-        let mut by_hash: Vec<(u64, u32)> = self.by_hash.iter().map(|(&h, &e)| (h, e)).collect();
-        by_hash.sort_unstable();
-        out.u64s(&by_hash.iter().map(|b| b.0).collect::<Vec<_>>());
-        out.u32s(&by_hash.iter().map(|b| b.1).collect::<Vec<_>>());
-        out.u64s(&self.seen);
         out.u32s(&self.words);
         out.u64s(&self.words_seen);
         let odd: &[u32] = self.odd.as_ref().map_or(&[], |(_, odd)| odd);
@@ -1234,113 +1310,81 @@ impl MentionIndex {
     }
 
     /// The index [`MentionIndex::encode`] wrote, for `kb`. Every id is checked against what
-    /// it indexes (entities of `kb`, patterns, entries, the flat list, the text), every table
-    /// against the shape the matcher relies on (a power-of-two length, an empty slot to end
-    /// a probe), so that no content can make matching panic or loop.
+    /// it indexes (entities of `kb`, patterns, entries, the flat list, the text), every
+    /// offset against its array, every table against the shape the matcher relies on (a
+    /// power-of-two length, an empty slot to end a probe), so that no content can make
+    /// matching panic or loop; the table of texts by hash is made again from the entries.
     fn decode(payload: &[u8], kb: &KnowledgeBase) -> Result<MentionIndex, String> {
         let mut r = Reader::new(payload);
         let known = kb.entities().len();
-        let entity_id = |e: u32| -> Result<EntityId, String> {
-            if (e as usize) < known {
-                Ok(EntityId(e))
-            } else {
-                Err(format!("entity {e} out of range"))
-            }
-        };
+        let text_at = r.u32s()?.to_vec();
+        let entity_at = r.u32s()?.to_vec();
         let entities = r.u32s()?.to_vec();
-        let text_ends = r.u32s()?.to_vec();
-        let more_ends = r.u32s()?.to_vec();
         let titles = r.bytes()?;
-        let more = r.u32s()?.to_vec();
-        let text = std::str::from_utf8(r.bytes()?).map_err(|_| "names not UTF-8")?;
-        let n = entities.len();
-        if text_ends.len() != n || more_ends.len() != n || titles.len() != n {
-            return Err("pattern columns of different lengths".into());
+        let text = simdutf8::basic::from_utf8(r.bytes()?).map_err(|_| "names not UTF-8")?;
+        let n = titles.len();
+        // offsets from 0 to the end of their array, each pattern with a name (the build skips
+        // blank ones; an empty one would match inside characters) and an entity
+        let offsets_ok = |at: &[u32], total: usize| {
+            at.len() == n + 1
+                && at.first() == Some(&0)
+                && at.last().map(|&e| e as usize) == Some(total)
+                && at.windows(2).all(|w| w[0] < w[1])
+        };
+        if !offsets_ok(&text_at, text.len()) || !offsets_ok(&entity_at, entities.len()) {
+            return Err("a name or its entities out of range".into());
         }
-        let mut patterns = Vec::with_capacity(n);
-        let (mut text_at, mut more_at) = (0, 0);
-        for i in 0..n {
-            let (text_end, more_end) = (text_ends[i] as usize, more_ends[i] as usize);
-            let name = text.get(text_at..text_end).ok_or("a name out of range")?;
-            // no empty name (the build skips blank ones; an empty one would match inside
-            // characters)
-            if name.is_empty() {
-                return Err("an empty name".into());
-            }
-            let also = more.get(more_at..more_end).ok_or("entities out of range")?;
-            (text_at, more_at) = (text_end, more_end);
-            patterns.push(Pattern {
-                entity: entity_id(entities[i])?,
-                more: also
-                    .iter()
-                    .map(|&e| entity_id(e))
-                    .collect::<Result<_, _>>()?,
-                text: name.to_string(),
-                is_title: match titles[i] {
-                    0 => false,
-                    1 => true,
-                    _ => return Err("a bad title flag".into()),
-                },
-            });
+        if !text_at.iter().all(|&e| text.is_char_boundary(e as usize)) {
+            return Err("a name out of range".into());
         }
-        let pattern = r.u32s()?.to_vec();
+        if let Some(&e) = entities.iter().find(|&&e| e as usize >= known) {
+            return Err(format!("entity {e} out of range"));
+        }
+        if titles.iter().any(|&t| t > 1) {
+            return Err("a bad title flag".into());
+        }
+        let patterns = Patterns {
+            text: text.to_string(),
+            text_at,
+            entities: entities.into_iter().map(EntityId).collect(),
+            entity_at,
+            is_title: titles.iter().map(|&t| t == 1).collect(),
+        };
+        let start = r.u32s()?.to_vec();
         let len = r.u32s()?.to_vec();
-        let first = r.u32s()?.to_vec();
         let count = r.u32s()?.to_vec();
         let longest = r.u32s()?.to_vec();
         let hash = u64s(r.u64_bytes()?);
-        let m = pattern.len();
-        if [
-            len.len(),
-            first.len(),
-            count.len(),
-            longest.len(),
-            hash.len(),
-        ] != [m; 5]
-        {
+        let m = start.len();
+        if [len.len(), count.len(), longest.len(), hash.len()] != [m; 4] {
             return Err("entry columns of different lengths".into());
         }
         let flat = r.u32s()?.to_vec();
         let mut entries = Vec::with_capacity(m);
+        let mut first = 0u64;
+        let mut bad = false;
         for i in 0..m {
             let entry = Entry {
-                pattern: pattern[i],
+                start: start[i],
                 len: len[i],
-                first: first[i],
+                first: first as u32,
                 count: count[i],
                 longest: longest[i],
                 hash: hash[i],
             };
-            let owner = patterns
-                .get(entry.pattern as usize)
-                .ok_or("an entry's pattern out of range")?;
-            if !owner.text.is_char_boundary(entry.len as usize)
-                || entry.len as usize > owner.text.len()
-                || u64::from(entry.first) + u64::from(entry.count) > flat.len() as u64
-            {
-                return Err("an entry out of range".into());
-            }
+            first += u64::from(entry.count);
+            bad |= u64::from(entry.start) + u64::from(entry.len) > text.len() as u64;
             entries.push(entry);
+        }
+        if bad || first != flat.len() as u64 {
+            return Err("an entry out of range".into());
         }
         if flat.iter().any(|&p| p as usize >= n) {
             return Err("a pattern out of range".into());
         }
-        let keys = u64s(r.u64_bytes()?);
-        let values = r.u32s()?.to_vec();
-        if keys.len() != values.len() || values.iter().any(|&e| e as usize >= m) {
-            return Err("a text out of range".into());
-        }
-        let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
-        by_hash.reserve(keys.len());
-        by_hash.extend(keys.iter().copied().zip(values.iter().copied()));
-        if by_hash.len() != keys.len() {
-            return Err("a text listed twice".into());
-        }
-        let seen = u64s(r.u64_bytes()?);
         let words = r.u32s()?.to_vec();
         let words_seen = u64s(r.u64_bytes()?);
-        if !seen.len().is_power_of_two()
-            || !words_seen.len().is_power_of_two()
+        if !words_seen.len().is_power_of_two()
             || !words.len().is_power_of_two()
             || !words.contains(&0)
             || words.iter().any(|&e| e as usize > m)
@@ -1352,18 +1396,17 @@ impl MentionIndex {
         let odd = if odd.is_empty() {
             None
         } else {
-            let names = odd
-                .iter()
-                .map(|&p| patterns.get(p as usize).map(|p| p.text.as_str()))
-                .collect::<Option<Vec<&str>>>()
-                .ok_or("an odd name out of range")?;
+            if odd.iter().any(|&p| p as usize >= n) {
+                return Err("an odd name out of range".into());
+            }
             let automaton = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .build(names)
+                .build(odd.iter().map(|&p| patterns.text(p as usize)))
                 .map_err(|e| e.to_string())?;
             Some((automaton, odd))
         };
+        let (by_hash, seen) = hash_table(&entries);
         Ok(MentionIndex {
             patterns,
             entries,
@@ -1773,13 +1816,13 @@ mod tests {
         map: &[u32],
     ) -> Vec<Mention> {
         found.retain(|&(start, end, p)| {
-            let pattern = &index.patterns[p];
+            let (is_title, text) = (index.patterns.is_title(p), index.patterns.text(p));
             let matched = &norm[start..end];
-            pattern.is_title
-                || matched == pattern.text
+            is_title
+                || matched == text
                 || (matched.chars().any(char::is_alphabetic)
                     && matched == matched.to_uppercase()
-                    && pattern.text.chars().filter(|c| c.is_alphabetic()).count() > 3)
+                    && text.chars().filter(|c| c.is_alphabetic()).count() > 3)
         });
         // normalization only drops characters, so `map` is strictly increasing and the
         // leftmost-longest choice is the same before and after mapping
