@@ -93,12 +93,22 @@ fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
-/// Appends to `out` the line starts of `bytes` after its line feeds, and says `true`, when
-/// `bytes` has no carriage return (the common case, where every line feed ends a line);
-/// `false` when it has one (and `out` may have some of the line starts). With AVX2 (checked
-/// at run time) a walk over 32-byte chunks that compares every byte with both; else searches.
+/// What [`line_feeds`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Feeds {
+    /// A carriage return: the line starts must be found again (some may have been pushed).
+    CarriageReturn,
+    /// Every line start pushed; `long` is false only when no line (line break included) is
+    /// longer than [`CHECKPOINT_STRIDE`] bytes, so that no line needs checkpoints.
+    Done { long: bool },
+}
+
+/// Appends to `out` the line starts of `bytes` after its line feeds when `bytes` has no
+/// carriage return (the common case, where every line feed ends a line), and says whether a
+/// line may be longer than [`CHECKPOINT_STRIDE`]. With AVX2 (checked at run time) a walk over
+/// 64-byte blocks that compares every byte with both; else searches.
 #[inline]
-fn line_feeds(bytes: &[u8], out: &mut Vec<u32>) -> bool {
+fn line_feeds(bytes: &[u8], out: &mut Vec<u32>) -> Feeds {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the processor has AVX2 (checked just before), all that the function's
@@ -111,9 +121,9 @@ fn line_feeds(bytes: &[u8], out: &mut Vec<u32>) -> bool {
 /// [`line_feeds`] by searches: one for a carriage return, then one per line feed (about 70
 /// instructions however near it); news text has paragraphs apart by blank lines, so a line
 /// feed right after one is taken without a search.
-fn line_feeds_searching(bytes: &[u8], out: &mut Vec<u32>) -> bool {
+fn line_feeds_searching(bytes: &[u8], out: &mut Vec<u32>) -> Feeds {
     if memchr::memchr(b'\r', bytes).is_some() {
-        return false;
+        return Feeds::CarriageReturn;
     }
     let mut at = 0;
     while let Some(p) = bytes.get(at..).and_then(|rest| memchr::memchr(b'\n', rest)) {
@@ -125,23 +135,34 @@ fn line_feeds_searching(bytes: &[u8], out: &mut Vec<u32>) -> bool {
         }
         at = i + 1;
     }
-    true
+    // the lines are measured where checkpoints are made
+    Feeds::Done { long: true }
 }
 
 /// [`line_feeds`] with AVX2: each 64 bytes compared with `\r` and `\n` at once, the line
 /// feeds taken from the bit mask (a few instructions for 64 bytes and for a line, where a
-/// search from each line feed costs tens).
+/// search from each line feed costs tens). [`Feeds::Done`]'s `long` from the distances
+/// between the blocks with a line feed (a block's lines are shorter than the block), and from
+/// the last line start to the end of the text.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn line_feeds_avx2(bytes: &[u8], out: &mut Vec<u32>) -> bool {
+fn line_feeds_avx2(bytes: &[u8], out: &mut Vec<u32>) -> Feeds {
     use std::arch::x86_64::{
         __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
         _mm256_set1_epi8, _mm256_testz_si256,
     };
     let cr = _mm256_set1_epi8(b'\r' as i8);
     let lf = _mm256_set1_epi8(b'\n' as i8);
+    // every offset fits a `u32` (no saturating conversion per line), or `to_u32` below
+    let fits = u32::try_from(bytes.len()).is_ok();
     let mut chunks = bytes.chunks_exact(64);
     let mut base = 0usize;
+    // where the last block with a line feed starts, and whether a line may be longer than the
+    // stride: the first line feed of a block is less than 64 + (its block's start - that
+    // start) bytes after the last one, so a block with one that starts at most
+    // `CHECKPOINT_STRIDE - 64` bytes after that block ends a line of the stride or less
+    let mut last_base = 0usize;
+    let mut long = false;
     for chunk in &mut chunks {
         // SAFETY: `chunk` has 64 readable bytes, and each unaligned 32-byte load reads 32 of
         // them.
@@ -153,25 +174,66 @@ fn line_feeds_avx2(bytes: &[u8], out: &mut Vec<u32>) -> bool {
         };
         let crs = _mm256_or_si256(_mm256_cmpeq_epi8(a, cr), _mm256_cmpeq_epi8(b, cr));
         if _mm256_testz_si256(crs, crs) == 0 {
-            return false;
+            return Feeds::CarriageReturn;
         }
         let mut feeds = u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, lf)) as u32)
             | (u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, lf)) as u32) << 32);
-        while feeds != 0 {
-            out.push(to_u32(base + feeds.trailing_zeros() as usize + 1));
-            feeds &= feeds - 1;
+        if feeds != 0 {
+            long |= base - last_base > CHECKPOINT_STRIDE - 64;
+            last_base = base;
+            if fits {
+                while feeds != 0 {
+                    out.push((base + feeds.trailing_zeros() as usize + 1) as u32);
+                    feeds &= feeds - 1;
+                }
+            } else {
+                while feeds != 0 {
+                    out.push(to_u32(base + feeds.trailing_zeros() as usize + 1));
+                    feeds &= feeds - 1;
+                }
+            }
         }
         base += 64;
     }
     for (k, &b) in chunks.remainder().iter().enumerate() {
         if b == b'\r' {
-            return false;
+            return Feeds::CarriageReturn;
         }
         if b == b'\n' {
+            long |= base - last_base > CHECKPOINT_STRIDE - 64;
+            last_base = base;
             out.push(to_u32(base + k + 1));
         }
     }
-    true
+    // the last line, to the end of the text
+    let last = out.last().map_or(0, |&s| s as usize);
+    long |= bytes.len().saturating_sub(last) > CHECKPOINT_STRIDE;
+    Feeds::Done { long }
+}
+
+/// The column checkpoints of the lines of `text` longer than [`CHECKPOINT_STRIDE`] bytes
+/// (`line_starts` as [`LineIndex::line_starts`] has them), appended to `out`.
+fn push_checkpoints(text: &str, line_starts: &[u32], out: &mut Vec<(u32, u32)>) {
+    let bytes = text.as_bytes();
+    for (n, &start) in line_starts.iter().enumerate() {
+        let end = line_starts.get(n + 1).map_or(bytes.len(), |&e| e as usize);
+        let mut from = if n == 0 && text.starts_with('\u{feff}') {
+            3
+        } else {
+            start as usize
+        };
+        if end.saturating_sub(from) <= CHECKPOINT_STRIDE {
+            continue;
+        }
+        let mut column = 0;
+        let mut at = from + CHECKPOINT_STRIDE;
+        while at < end {
+            column += count_chars(&bytes[from..at]);
+            out.push((to_u32(at), to_u32(column)));
+            from = at;
+            at += CHECKPOINT_STRIDE;
+        }
+    }
 }
 
 impl LineIndex {
@@ -180,7 +242,8 @@ impl LineIndex {
         // about one line per 64 bytes of prose: one allocation, mostly
         let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
         line_starts.push(0);
-        if !line_feeds(bytes, &mut line_starts) {
+        let feeds = line_feeds(bytes, &mut line_starts);
+        if feeds == Feeds::CarriageReturn {
             // carriage returns: a lone one ends a line too
             line_starts.truncate(1);
             for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
@@ -190,32 +253,14 @@ impl LineIndex {
             }
         }
         let mut checkpoints = Vec::new();
-        if bytes.len() <= CHECKPOINT_STRIDE {
+        if bytes.len() <= CHECKPOINT_STRIDE || feeds == (Feeds::Done { long: false }) {
             // no line is longer than the stride
             return LineIndex {
                 line_starts,
                 checkpoints,
             };
         }
-        for (n, &start) in line_starts.iter().enumerate() {
-            let end = line_starts.get(n + 1).map_or(bytes.len(), |&e| e as usize);
-            let mut from = if n == 0 && text.starts_with('\u{feff}') {
-                3
-            } else {
-                start as usize
-            };
-            if end.saturating_sub(from) <= CHECKPOINT_STRIDE {
-                continue;
-            }
-            let mut column = 0;
-            let mut at = from + CHECKPOINT_STRIDE;
-            while at < end {
-                column += count_chars(&bytes[from..at]);
-                checkpoints.push((to_u32(at), to_u32(column)));
-                from = at;
-                at += CHECKPOINT_STRIDE;
-            }
-        }
+        push_checkpoints(text, &line_starts, &mut checkpoints);
         LineIndex {
             line_starts,
             checkpoints,
@@ -370,14 +415,55 @@ mod tests {
             // both forms of the line feed walk, whichever this processor takes
             let expected = (!text.contains('\r')).then(|| line_starts_reference(&text));
             let mut searched = vec![0];
-            let ok = line_feeds_searching(text.as_bytes(), &mut searched);
+            let ok = line_feeds_searching(text.as_bytes(), &mut searched) != Feeds::CarriageReturn;
             proptest::prop_assert_eq!(ok.then_some(searched), expected.clone());
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx2") {
                 let mut walked = vec![0];
                 // SAFETY: the processor has AVX2, checked just before.
                 let ok = unsafe { line_feeds_avx2(text.as_bytes(), &mut walked) };
-                proptest::prop_assert_eq!(ok.then_some(walked), expected);
+                proptest::prop_assert_eq!(
+                    (ok != Feeds::CarriageReturn).then_some(walked),
+                    expected
+                );
+            }
+        }
+
+        /// The checkpoints of an index, which skips them when the line feed walk has seen no
+        /// long line, are those made from the reference's line starts, line by line.
+        #[test]
+        fn checkpoints_agree_with_the_reference(
+            lines in proptest::collection::vec((0usize..9000, 0usize..3), 0..6),
+            bom in proptest::bool::ANY,
+        ) {
+            let mut text = String::from(if bom { "\u{feff}" } else { "" });
+            for (len, end) in lines {
+                text.push_str(&"x\u{e9}".repeat(len / 3));
+                text.push_str(&"y".repeat(len % 3));
+                text.push_str(["\n", "", "\r\n"][end]);
+            }
+            let index = LineIndex::new(&text);
+            let mut expected = Vec::new();
+            push_checkpoints(&text, &line_starts_reference(&text), &mut expected);
+            proptest::prop_assert_eq!(&index.checkpoints, &expected);
+            proptest::prop_assert_eq!(index.line_starts(), line_starts_reference(&text));
+        }
+    }
+
+    #[test]
+    fn long_lines_at_block_edges_have_checkpoints() {
+        for len in [4094, 4095, 4096, 4097, 4160, 4161, 8192] {
+            for pad in [0, 1, 63] {
+                let text = format!(
+                    "{}\n{}\n{}",
+                    "a".repeat(pad),
+                    "b".repeat(len),
+                    "c".repeat(len)
+                );
+                let index = LineIndex::new(&text);
+                let mut expected = Vec::new();
+                push_checkpoints(&text, &line_starts_reference(&text), &mut expected);
+                assert_eq!(index.checkpoints, expected, "{len} {pad}");
             }
         }
     }

@@ -223,7 +223,7 @@ impl Article {
         let mut sentences = Vec::with_capacity(prose.len() / 100 + blocks.len());
         // about one word per 6 bytes of prose: room for a little more, so that it is one
         // allocation
-        let mut words = Vec::with_capacity(prose.len() / 5 + 8);
+        let mut words = crate::extract::words::WordTable::with_capacity(prose.len() / 5 + 8);
         let mut stops = Vec::new();
         let fits_u32 = u32::try_from(prose.len()).is_ok();
         for (index, block) in blocks.iter().enumerate() {
@@ -232,13 +232,12 @@ impl Article {
             stops.clear();
             if fits_u32 {
                 // every offset fits: no saturating conversion per word (as `Span::new`)
-                let start = start as u32;
-                crate::extract::words::for_each_word_and_stops(text, &mut stops, |s, e| {
-                    words.push(Span {
-                        start: start + s as u32,
-                        end: start + e as u32,
-                    });
-                });
+                crate::extract::words::block_words_and_stops(
+                    text,
+                    start as u32,
+                    &mut words,
+                    &mut stops,
+                );
             } else {
                 crate::extract::words::for_each_word_and_stops(text, &mut stops, |s, e| {
                     words.push(Span::new(start + s, start + e));
@@ -251,6 +250,7 @@ impl Article {
                 });
             });
         }
+        let mut words = words.into_vec();
         // blocks come in order and do not overlap, so the words are sorted and unique; should
         // a reader ever break that, they are sorted and deduplicated
         let mut end = 0;

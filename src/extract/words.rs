@@ -1,5 +1,7 @@
 //! Word-level helpers shared by the extractors, written to allocate nothing on the hot path.
 
+use crate::span::Span;
+
 /// Whether `word` is in `list`, ignoring ASCII case.
 pub fn in_list(word: &str, list: &[&str]) -> bool {
     list.iter()
@@ -193,6 +195,212 @@ fn for_each_word_and_stops_avx2(text: &str, stops: &mut Vec<u32>, f: impl FnMut(
         |i, chunk, carry| non_ascii_words(text, i, chunk, carry),
         f,
     );
+}
+
+/// Words kept on the stack of [`WordTable`] before they are copied to its vector: a power of
+/// two, so that an index modulo it needs no bounds check.
+const WORD_BUFFER: usize = 256;
+
+/// Words that can end in one chunk: a word starts or ends at each change of its mask (32 at
+/// most), in turn, so 16 (one more end when a word goes on from the chunk before takes one
+/// start away).
+const WORDS_PER_CHUNK: usize = CHUNK / 2;
+
+/// The word table of an article while it is read ([`block_words_and_stops`]): the words go
+/// to an array first, with no capacity check per word, and are copied to the vector a few
+/// hundred at a time.
+pub(crate) struct WordTable {
+    words: Vec<Span>,
+    buffer: [Span; WORD_BUFFER],
+    /// Words in `buffer`: at most `WORD_BUFFER - WORDS_PER_CHUNK - 1` between chunks.
+    buffered: usize,
+}
+
+impl WordTable {
+    pub(crate) fn with_capacity(capacity: usize) -> WordTable {
+        WordTable {
+            words: Vec::with_capacity(capacity),
+            buffer: [Span::default(); WORD_BUFFER],
+            buffered: 0,
+        }
+    }
+
+    /// Copies the buffered words to the vector.
+    #[inline]
+    fn flush(&mut self) {
+        self.words
+            .extend_from_slice(self.buffer.get(..self.buffered).unwrap_or(&[]));
+        self.buffered = 0;
+    }
+
+    /// Appends one word.
+    pub(crate) fn push(&mut self, word: Span) {
+        if self.buffered >= WORD_BUFFER - WORDS_PER_CHUNK - 1 {
+            self.flush();
+        }
+        self.buffer[self.buffered % WORD_BUFFER] = word;
+        self.buffered += 1;
+    }
+
+    /// The words, in the order they were appended.
+    pub(crate) fn into_vec(mut self) -> Vec<Span> {
+        self.flush();
+        self.words
+    }
+}
+
+/// The words of one block of the prose, appended to `words` as spans offset by `start` (the
+/// block's offset; `start + text.len()` must fit a `u32`), and the sentence stops of each
+/// [`CHUNK`]-byte chunk of `text` appended to `stops`: the words and stops of
+/// [`for_each_word_and_stops`], for the word table of [`crate::article::Article`]. Whole
+/// chunks are read in place (the last one padded), `stops` is grown once and filled in place,
+/// and as in [`for_each_word`], AVX2 is checked once per call.
+#[inline]
+pub(crate) fn block_words_and_stops(
+    text: &str,
+    start: u32,
+    words: &mut WordTable,
+    stops: &mut Vec<u32>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::article::bits::has_avx2() {
+        // SAFETY: the processor has AVX2, checked just before: all that the function's
+        // `target_feature` requires.
+        return unsafe { block_words_and_stops_avx2(text, start, words, stops) };
+    }
+    block_walk(
+        text,
+        start,
+        words,
+        stops,
+        crate::article::bits::word_high_and_stops,
+    );
+}
+
+/// [`block_words_and_stops`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_words_and_stops_avx2(text: &str, start: u32, words: &mut WordTable, stops: &mut Vec<u32>) {
+    block_walk(text, start, words, stops, |chunk| {
+        crate::article::bits::avx2::word_high_and_stops(chunk)
+    });
+}
+
+/// The words and stops of a block's chunks, read as [`WordRuns`] reads them.
+struct BlockWalk<'w> {
+    /// Whether the byte before the next chunk is part of a word, and where that word started.
+    in_word: bool,
+    open: u32,
+    /// As in [`non_ascii_words`].
+    carry: u32,
+    buffer: &'w mut [Span; WORD_BUFFER],
+    /// Words in `buffer`.
+    n: usize,
+    words: &'w mut Vec<Span>,
+}
+
+impl BlockWalk<'_> {
+    /// Reads the chunk at byte `i` of `text` (`base`: its offset in the prose): buffers the
+    /// words that end in it and returns its sentence stops.
+    #[inline(always)]
+    fn chunk(
+        &mut self,
+        text: &str,
+        i: usize,
+        base: u32,
+        chunk: &[u8; CHUNK],
+        classify: &impl Fn(&[u8; CHUNK]) -> (u32, u32, u32),
+    ) -> u32 {
+        let (mut word, high, stops) = classify(chunk);
+        if high != 0 {
+            word |= non_ascii_words(text, i, chunk, &mut self.carry);
+        } else {
+            self.carry = 0;
+        }
+        // a set bit where the mask changes: a word starts or ends there, in turn
+        let mut changes = word ^ ((word << 1) | self.in_word as u32);
+        if self.in_word && changes != 0 {
+            self.buffer[self.n % WORD_BUFFER] = Span {
+                start: self.open,
+                end: base.wrapping_add(changes.trailing_zeros()),
+            };
+            self.n += 1;
+            changes &= changes - 1;
+            self.in_word = false;
+        }
+        while changes != 0 {
+            let at = base.wrapping_add(changes.trailing_zeros());
+            changes &= changes - 1;
+            if changes == 0 {
+                // the word goes on into the next chunk
+                self.open = at;
+                self.in_word = true;
+                break;
+            }
+            self.buffer[self.n % WORD_BUFFER] = Span {
+                start: at,
+                end: base.wrapping_add(changes.trailing_zeros()),
+            };
+            self.n += 1;
+            changes &= changes - 1;
+        }
+        if self.n >= WORD_BUFFER - WORDS_PER_CHUNK - 1 {
+            self.words
+                .extend_from_slice(self.buffer.get(..self.n).unwrap_or(&[]));
+            self.n = 0;
+        }
+        stops
+    }
+}
+
+/// The loop of [`block_words_and_stops`], with the chunk classifier `classify` (as
+/// [`crate::article::bits::word_high_and_stops`]).
+#[inline(always)]
+fn block_walk(
+    text: &str,
+    start: u32,
+    table: &mut WordTable,
+    stops: &mut Vec<u32>,
+    classify: impl Fn(&[u8; CHUNK]) -> (u32, u32, u32),
+) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let first = stops.len();
+    stops.resize(first + len.div_ceil(CHUNK), 0);
+    let mut stops = stops.get_mut(first..).unwrap_or(&mut []).iter_mut();
+    let mut walk = BlockWalk {
+        in_word: false,
+        open: 0,
+        carry: 0,
+        buffer: &mut table.buffer,
+        n: table.buffered,
+        words: &mut table.words,
+    };
+    let mut chunks = bytes.chunks_exact(CHUNK);
+    let mut i = 0;
+    for (chunk, stop) in (&mut chunks).zip(&mut stops) {
+        let Some(chunk) = chunk.first_chunk::<CHUNK>() else {
+            break;
+        };
+        *stop = walk.chunk(text, i, start.wrapping_add(i as u32), chunk, &classify);
+        i += CHUNK;
+    }
+    if let Some(stop) = stops.next() {
+        // the rest of the text, padded with NUL bytes (not word bytes): a word open at its
+        // end ends there
+        let chunk = chunk_at(bytes, i);
+        *stop = walk.chunk(text, i, start.wrapping_add(i as u32), &chunk, &classify);
+    }
+    if walk.in_word {
+        // a word that ends the text (only when its length is a multiple of the chunk's); the
+        // last chunk left room for it
+        walk.buffer[walk.n % WORD_BUFFER] = Span {
+            start: walk.open,
+            end: start.wrapping_add(len as u32),
+        };
+        walk.n += 1;
+    }
+    table.buffered = walk.n;
 }
 
 /// Calls `f(start, end)` for each maximal run of word characters of `text`, in order, where
@@ -424,7 +632,68 @@ mod tests {
         }
     }
 
+    /// The words and stops of [`block_words_and_stops`] (with the AVX2 loop where the
+    /// processor has it, and without) are the reference's words, offset by the block's start,
+    /// and [`for_each_word_and_stops`]'s stops, appended after what the vectors held.
+    fn block_walk_agrees(text: &str, start: u32) {
+        // the block twice, the second time further on, into the same table
+        let again = start + text.len() as u32 + 1;
+        let before = Span { start: 1, end: 2 };
+        let mut expected = vec![before];
+        let mut expected_stops = vec![7];
+        for at in [start, again] {
+            for_each_word_reference(text, |s, e| {
+                expected.push(Span::new(at as usize + s, at as usize + e));
+            });
+            for_each_word_and_stops(text, &mut expected_stops, |_, _| {});
+        }
+        let walk = || {
+            let mut words = WordTable::with_capacity(0);
+            words.push(before);
+            let mut stops = vec![7];
+            block_words_and_stops(text, start, &mut words, &mut stops);
+            block_words_and_stops(text, again, &mut words, &mut stops);
+            (words.into_vec(), stops)
+        };
+        let (words, stops) = walk();
+        assert_eq!(words, expected, "{text:?}");
+        assert_eq!(stops, expected_stops, "{text:?}");
+        #[cfg(target_arch = "x86_64")]
+        {
+            let (words, stops) = crate::article::bits::without_avx2(walk);
+            assert_eq!(words, expected, "{text:?}");
+            assert_eq!(stops, expected_stops, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn block_walk_examples() {
+        let many = "a ".repeat(600);
+        let long = format!("{}\u{e9}{} x.", "b".repeat(31), "c-".repeat(100));
+        for text in [
+            "",
+            "a",
+            &"a".repeat(32),
+            &"a".repeat(64),
+            &many,
+            &long,
+            "caf\u{e9} \u{201c}Kyiv\u{2019}s\u{201d}. He said! \u{1f600}",
+        ] {
+            for start in [0, 5, 1 << 20] {
+                block_walk_agrees(text, start);
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn block_walk_agrees_with_the_reference(
+            text in "([a-z]{1,3}|[A-Z0-9'\\-]|[ \n.!?\"]{1,2}|\u{e9}|\u{2019}|\u{201c}|\u{a0}|\u{1f600}){0,200}",
+            start in 0u32..100_000,
+        ) {
+            block_walk_agrees(&text, start);
+        }
+
         #[test]
         fn chunked_words_agree_with_the_reference(
             text in "[a-zA-Z0-9 '\\-.,\u{e9}\u{c7}\u{d7}\u{f7}\u{2018}\u{2019}\u{201c}\u{201d}\u{2013}\u{2014}\u{2022}\u{2026}\u{2071}\u{b2}\u{1f600}\u{43c}\u{a0}\n]{0,120}"
