@@ -49,11 +49,14 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .collect();
     people.sort_unstable();
     people.dedup();
-    let named: Vec<Known<'_>> = people
+    let mut named: Vec<Known<'_>> = people
         .iter()
         .flat_map(|&id| names.surnames_of(id).map(move |t| (t, id)))
         .filter_map(|(t, id)| Some((t.chars().next()?, t.chars().count(), t, id)))
         .collect();
+    // by initial and length, so that the surnames a word could be near are one slice
+    // (`nearest` takes the minimum, so their order does not change its answer)
+    named.sort_unstable_by_key(|&(initial, chars, _, _)| (initial, chars));
     let mut near_named: FxHashMap<&str, Option<(usize, EntityId, &str)>> = FxHashMap::default();
     for unknown in &cx.extraction.unknown {
         // a misspelled surname stands last in its name, and not before a particle: `Osama`
@@ -63,24 +66,33 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Some((head, last)) => (head.len() + 1, last, head.rsplit(' ').next()),
             None => (0, unknown.text.as_str(), None),
         };
-        // the cheap tests first: most unknown names are short or known surnames
+        // the cheap tests first: most unknown names are short, have no surname of their
+        // initial and near their length to be near (tested without hashing the word), or
+        // are known surnames
         let len = word.chars().count();
-        if len < 5 || names.is_surname(word) {
+        let Some(initial) = word.chars().next().filter(|_| len >= 5) else {
+            continue;
+        };
+        let limit = if len >= 8 { 2 } else { 1 };
+        let lengths = len.saturating_sub(limit)..=len + limit;
+        let named_near = of_shape(&named, initial, &lengths);
+        let after_first_name = match previous {
+            None => &[][..],
+            Some(previous) => index.surnames_after(previous, initial, lengths),
+        };
+        if named_near.is_empty() && after_first_name.is_empty() || names.is_surname(word) {
             continue;
         }
-        let limit = if len >= 8 { 2 } else { 1 };
-        let after_first_name = match (previous, word.chars().next()) {
-            (None, _) | (_, None) => &[][..],
-            (Some(previous), Some(initial)) => {
-                index.surnames_after(previous, initial, len.saturating_sub(limit)..=len + limit)
-            }
-        };
         // the nearest surname, then the first entity, for a stable answer; the people the
         // article names are searched once per distinct word, so an article that repeats a
         // misspelling costs no more per occurrence than its first
-        let from_named = *near_named
-            .entry(word)
-            .or_insert_with(|| nearest(&named, word));
+        let from_named = if named_near.is_empty() {
+            None
+        } else {
+            *near_named
+                .entry(word)
+                .or_insert_with(|| nearest(named_near, word))
+        };
         let near = from_named
             .into_iter()
             .chain(nearest_of(names, after_first_name, word))
@@ -145,6 +157,18 @@ fn fold(name: &str) -> String {
 /// A surname of a person the article names: (initial, length in chars, surname, person).
 type Known<'a> = (char, usize, &'a str, EntityId);
 
+/// The surnames in `named` (sorted by initial and length) with initial `initial` and a
+/// length in chars within `lengths`: those [`nearest`] may pick.
+fn of_shape<'n, 'a>(
+    named: &'n [Known<'a>],
+    initial: char,
+    lengths: &std::ops::RangeInclusive<usize>,
+) -> &'n [Known<'a>] {
+    let from = named.partition_point(|&(i, chars, _, _)| (i, chars) < (initial, *lengths.start()));
+    let to = named.partition_point(|&(i, chars, _, _)| (i, chars) <= (initial, *lengths.end()));
+    named.get(from..to.max(from)).unwrap_or(&[])
+}
+
 /// The surname in `named` nearest to `word` by edit distance, within one edit (two for words
 /// of eight letters or more), with the same initial: (distance, person, surname).
 fn nearest<'a>(named: &[Known<'a>], word: &str) -> Option<(usize, EntityId, &'a str)> {
@@ -174,4 +198,38 @@ fn nearest_of<'a>(
         .map(|(t, id)| (strsim::levenshtein(t, word), id, t))
         .filter(|&(d, _, _)| d <= limit)
         .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The surnames of a word's shape, from the sorted list, give what the whole list in
+        /// any order gives, and none means no answer at all.
+        #[test]
+        fn of_shape_keeps_nearest(
+            surnames in proptest::collection::vec("[ABÉ][a-cé]{0,9}", 0..12),
+            word in "[ABÉ][a-cé]{2,9}",
+        ) {
+            let named: Vec<Known<'_>> = surnames
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    Some((t.chars().next()?, t.chars().count(), t.as_str(), EntityId(i as u32 % 5)))
+                })
+                .collect();
+            let mut sorted = named.clone();
+            sorted.sort_unstable_by_key(|&(initial, chars, _, _)| (initial, chars));
+            let len = word.chars().count();
+            let limit = if len >= 8 { 2 } else { 1 };
+            let initial = word.chars().next().unwrap_or(' ');
+            let shape = of_shape(&sorted, initial, &(len.saturating_sub(limit)..=len + limit));
+            prop_assert_eq!(nearest(shape, &word), nearest(&named, &word));
+            if shape.is_empty() {
+                prop_assert_eq!(nearest(&named, &word), None);
+            }
+        }
+    }
 }

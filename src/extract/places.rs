@@ -79,8 +79,35 @@ pub fn claims_in(
     search(x, article, sentence, mentions)
 }
 
-/// [`claims_in`] without its mention filter (the reference of its test): the search of the
-/// sentence's words for a trigger and `in`/`at` before a place.
+/// The place the preposition `prep` points to: the word is `in` or `at`, and a place
+/// mention starts one byte after it, or after `the ` there.
+#[inline]
+fn place_after<'m>(
+    x: &Extractor<'_>,
+    text: &str,
+    mentions: &'m [Mention],
+    prep: Span,
+) -> Option<&'m Mention> {
+    let (ps, pe) = (prep.start as usize, prep.end as usize);
+    let word = text.as_bytes().get(ps..pe)?;
+    if word != b"in" && word != b"at" {
+        return None;
+    }
+    let mut place_start = pe + 1;
+    if text[place_start.min(text.len())..].starts_with("the ") {
+        place_start += 4;
+    }
+    mention_at(mentions, place_start).filter(|m| x.mention_is(m, x.kinds.place))
+}
+
+/// [`claims_in`] without its mention filter: the search of the sentence's words for a
+/// trigger and `in`/`at` before a place.
+///
+/// A trigger places something only through the first `in`/`at` among the six words after
+/// it, and only when that word points to a place ([`place_after`]). So the prepositions that
+/// point to a place are found first (the length of each word, and the bytes of two-byte ones), and only the six words before each
+/// are looked up in [`TRIGGERS`]; a sentence with none is done. The rest is the search of
+/// every word (kept in the tests as the reference), in the same order.
 fn search(
     x: &Extractor<'_>,
     article: &Article,
@@ -94,16 +121,29 @@ fn search(
     if IN.find(s.as_bytes()).is_none() && AT.find(s.as_bytes()).is_none() {
         return out;
     }
-    let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
     let words = article.words_in(sentence);
+    let mut may_trigger = vec![false; words.len()];
+    let mut any = false;
+    for (j, &prep) in words.iter().enumerate() {
+        // (`in` and `at` are two bytes: the length rules out nearly every word)
+        if prep.end.wrapping_sub(prep.start) == 2 && place_after(x, text, mentions, prep).is_some()
+        {
+            may_trigger[j.saturating_sub(6)..j].fill(true);
+            any = true;
+        }
+    }
+    if !any {
+        return out;
+    }
+    let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
     for (i, word) in words.iter().enumerate() {
         let (ws, we) = (word.start as usize, word.end as usize);
-        if !TRIGGERS.contains(&text[ws..we]) {
+        if !may_trigger[i] || !TRIGGERS.contains(&text[ws..we]) {
             continue;
         }
         // the trigger, an optional short complement (`met Lavrov`), then `in`/`at`
-        for prep in words.iter().skip(i + 1).take(6) {
-            let (ps, pe) = (prep.start as usize, prep.end as usize);
+        for &prep_span in words.iter().skip(i + 1).take(6) {
+            let (ps, pe) = (prep_span.start as usize, prep_span.end as usize);
             let prep = &text[ps..pe];
             if prep != "in" && prep != "at" {
                 continue;
@@ -119,54 +159,79 @@ fn search(
             {
                 break;
             }
-            let mut place_start = pe + 1;
-            if text[place_start.min(text.len())..].starts_with("the ") {
-                place_start += 4;
-            }
-            let place =
-                mention_at(mentions, place_start).filter(|m| x.mention_is(m, x.kinds.place));
-            if let Some(place) = place {
-                // a known event names the happening only when the trigger is part of its name
-                // or the name stands right before the preposition (`the Riyadh talks in ...`)
-                let named = event.filter(|e| {
-                    let (es, ee) = (e.span.start as usize, e.span.end as usize);
-                    (es <= ws && we <= ee) || (ee <= ps && text[ee..ps].trim().is_empty())
-                });
-                let event_ref = match named {
-                    Some(e) => x.mention_ref(article, e, x.kinds.event),
-                    None => {
-                        // `the meeting`: include a determiner before the trigger
-                        let before = &text[sentence.start as usize..ws];
-                        let det_start = before
-                            .trim_end()
-                            .strip_suffix("the")
-                            .or_else(|| before.trim_end().strip_suffix("The"))
-                            .filter(|s| s.is_empty() || s.ends_with(' '))
-                            .map_or(ws, |s| sentence.start as usize + s.len());
-                        x.words_ref(article, Span::new(det_start, we), None)
-                    }
-                };
-                out.push(PlaceClaim {
-                    event: event_ref,
-                    place: x.mention_ref(article, place, x.kinds.place),
-                });
-                // `at X in Y`: Y too
-                let after = place.span.end as usize;
-                if text[after..].starts_with(" in ")
-                    && let Some(outer) =
-                        mention_at(mentions, after + 4).filter(|m| x.mention_is(m, x.kinds.place))
-                    && let Some(event_ref) = out.last().map(|c| c.event.clone())
-                {
-                    out.push(PlaceClaim {
-                        event: event_ref,
-                        place: x.mention_ref(article, outer, x.kinds.place),
-                    });
-                }
+            if let Some(place) = place_after(x, text, mentions, prep_span) {
+                push_claims(
+                    x,
+                    article,
+                    sentence,
+                    mentions,
+                    event,
+                    (ws, we),
+                    ps,
+                    place,
+                    &mut out,
+                );
             }
             break;
         }
     }
     out
+}
+
+/// The claims of a trigger at `ws..we` whose preposition at `ps` points to `place`: the
+/// event placed there, and the outer place of `at X in Y` too.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the search's state at a trigger, passed on rather than bundled for one call"
+)]
+fn push_claims(
+    x: &Extractor<'_>,
+    article: &Article,
+    sentence: Span,
+    mentions: &[Mention],
+    event: Option<&Mention>,
+    (ws, we): (usize, usize),
+    ps: usize,
+    place: &Mention,
+    out: &mut Vec<PlaceClaim>,
+) {
+    let text = &article.prose;
+    // a known event names the happening only when the trigger is part of its name
+    // or the name stands right before the preposition (`the Riyadh talks in ...`)
+    let named = event.filter(|e| {
+        let (es, ee) = (e.span.start as usize, e.span.end as usize);
+        (es <= ws && we <= ee) || (ee <= ps && text[ee..ps].trim().is_empty())
+    });
+    let event_ref = match named {
+        Some(e) => x.mention_ref(article, e, x.kinds.event),
+        None => {
+            // `the meeting`: include a determiner before the trigger
+            let before = &text[sentence.start as usize..ws];
+            let det_start = before
+                .trim_end()
+                .strip_suffix("the")
+                .or_else(|| before.trim_end().strip_suffix("The"))
+                .filter(|s| s.is_empty() || s.ends_with(' '))
+                .map_or(ws, |s| sentence.start as usize + s.len());
+            x.words_ref(article, Span::new(det_start, we), None)
+        }
+    };
+    out.push(PlaceClaim {
+        event: event_ref,
+        place: x.mention_ref(article, place, x.kinds.place),
+    });
+    // `at X in Y`: Y too
+    let after = place.span.end as usize;
+    if text[after..].starts_with(" in ")
+        && let Some(outer) =
+            mention_at(mentions, after + 4).filter(|m| x.mention_is(m, x.kinds.place))
+        && let Some(event_ref) = out.last().map(|c| c.event.clone())
+    {
+        out.push(PlaceClaim {
+            event: event_ref,
+            place: x.mention_ref(article, outer, x.kinds.place),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -175,14 +240,94 @@ mod tests {
     use crate::article::Format;
     use proptest::prelude::*;
 
-    /// The extractor before the mention filter, kept to check it against.
+    /// The extractor before the mention filter and the preposition pass: every word of the
+    /// sentence is looked up in `TRIGGERS`. Kept to check them against.
     pub(super) fn claims_in_old(
         x: &Extractor<'_>,
         article: &Article,
         sentence: Span,
         mentions: &[Mention],
     ) -> Vec<PlaceClaim> {
-        search(x, article, sentence, mentions)
+        let text = &article.prose;
+        let mut out = Vec::new();
+        let s = sentence.slice(text);
+        // most sentences place nothing: skip them before splitting words
+        if IN.find(s.as_bytes()).is_none() && AT.find(s.as_bytes()).is_none() {
+            return out;
+        }
+        let event = mentions.iter().find(|m| x.mention_is(m, x.kinds.event));
+        let words = article.words_in(sentence);
+        for (i, word) in words.iter().enumerate() {
+            let (ws, we) = (word.start as usize, word.end as usize);
+            if !TRIGGERS.contains(&text[ws..we]) {
+                continue;
+            }
+            // the trigger, an optional short complement (`met Lavrov`), then `in`/`at`
+            for prep in words.iter().skip(i + 1).take(6) {
+                let (ps, pe) = (prep.start as usize, prep.end as usize);
+                let prep = &text[ps..pe];
+                if prep != "in" && prep != "at" {
+                    continue;
+                }
+                // no clause break and no other preposition between the trigger and this one:
+                // `met with Lavrov in Riyadh`, but not `talks on the war in Ukraine`
+                let between = &text[we..ps];
+                if between.contains([',', ';', '(', ')'])
+                    || between.split_whitespace().count() > 3
+                    || between
+                        .split_whitespace()
+                        .any(|w| in_list(w, OTHER_PREPOSITIONS))
+                {
+                    break;
+                }
+                let mut place_start = pe + 1;
+                if text[place_start.min(text.len())..].starts_with("the ") {
+                    place_start += 4;
+                }
+                let place =
+                    mention_at(mentions, place_start).filter(|m| x.mention_is(m, x.kinds.place));
+                if let Some(place) = place {
+                    // a known event names the happening only when the trigger is part of its name
+                    // or the name stands right before the preposition (`the Riyadh talks in ...`)
+                    let named = event.filter(|e| {
+                        let (es, ee) = (e.span.start as usize, e.span.end as usize);
+                        (es <= ws && we <= ee) || (ee <= ps && text[ee..ps].trim().is_empty())
+                    });
+                    let event_ref = match named {
+                        Some(e) => x.mention_ref(article, e, x.kinds.event),
+                        None => {
+                            // `the meeting`: include a determiner before the trigger
+                            let before = &text[sentence.start as usize..ws];
+                            let det_start = before
+                                .trim_end()
+                                .strip_suffix("the")
+                                .or_else(|| before.trim_end().strip_suffix("The"))
+                                .filter(|s| s.is_empty() || s.ends_with(' '))
+                                .map_or(ws, |s| sentence.start as usize + s.len());
+                            x.words_ref(article, Span::new(det_start, we), None)
+                        }
+                    };
+                    out.push(PlaceClaim {
+                        event: event_ref,
+                        place: x.mention_ref(article, place, x.kinds.place),
+                    });
+                    // `at X in Y`: Y too
+                    let after = place.span.end as usize;
+                    if text[after..].starts_with(" in ")
+                        && let Some(outer) = mention_at(mentions, after + 4)
+                            .filter(|m| x.mention_is(m, x.kinds.place))
+                        && let Some(event_ref) = out.last().map(|c| c.event.clone())
+                    {
+                        out.push(PlaceClaim {
+                            event: event_ref,
+                            place: x.mention_ref(article, outer, x.kinds.place),
+                        });
+                    }
+                }
+                break;
+            }
+        }
+        out
     }
 
     const PIECES: &[&str] = &[

@@ -93,11 +93,11 @@ pub fn claims_in(
         if !x.mention_is(m, x.kinds.person) || m.is_title {
             continue;
         }
-        let person = x.mention_ref(article, m, x.kinds.person);
-        if let Some(claim) = premodifier(x, article, sentence, &mentions[..i], m, &person) {
+        // (the person's reference is built by each claim found: most names have no title)
+        if let Some(claim) = premodifier(x, article, sentence, &mentions[..i], m) {
             out.push(claim);
         }
-        if let Some(claim) = apposition(x, article, sentence, &mentions[i + 1..], m, &person) {
+        if let Some(claim) = apposition(x, article, sentence, &mentions[i + 1..], m) {
             out.push(claim);
         }
     }
@@ -178,7 +178,6 @@ fn premodifier(
     sentence: Span,
     before: &[Mention],
     person: &Mention,
-    person_ref: &Ref,
 ) -> Option<TitleClaim> {
     let text = &article.prose;
     let (title_span, title_ref) = title_before(
@@ -212,7 +211,7 @@ fn premodifier(
     }
     let qualifier = qualifier_before(text, sentence, title_start);
     Some(TitleClaim {
-        person: person_ref.clone(),
+        person: x.mention_ref(article, person, x.kinds.person),
         title: title_ref,
         qualifier,
         form,
@@ -330,7 +329,6 @@ fn apposition(
     sentence: Span,
     after: &[Mention],
     person: &Mention,
-    person_ref: &Ref,
 ) -> Option<TitleClaim> {
     let text = &article.prose;
     let end = sentence.end as usize;
@@ -398,7 +396,7 @@ fn apposition(
         }
     };
     Some(TitleClaim {
-        person: person_ref.clone(),
+        person: x.mention_ref(article, person, x.kinds.person),
         title,
         qualifier,
         form: TitleForm::Apposition,
