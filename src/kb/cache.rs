@@ -3,8 +3,10 @@
 //!
 //! - **Key.** A 128-bit xxh3 hash of the cache format, the build (`CLAIMCHECK_BUILD_ID`,
 //!   a hash of the crate's sources and `Cargo.lock` made by `build.rs`, plus the version), and
-//!   every rule file that was loaded, in load order: its display name and its whole text,
-//!   imports and the embedded defaults included. Any change to any of them is a new key.
+//!   every rule file that was loaded, in load order: its display name, its length and the
+//!   128-bit xxh3 digest of its whole text (computed as it is read, beside its UTF-8
+//!   check), imports and the embedded defaults included. Any change to any of them is a new
+//!   key.
 //! - **Where.** `DIR/kb-KEY.bin`, with DIR from `--cache-dir`, else `CLAIMCHECK_CACHE_DIR`,
 //!   else the user's cache directory (`$XDG_CACHE_HOME/claimcheck` or `~/.cache/claimcheck`
 //!   on Linux). The newest [`KEEP`] files are kept.
@@ -102,16 +104,27 @@ impl KbCache {
 
     /// The key of a set of rule files, in load order.
     pub fn key(sources: &SourceMap, order: &[FileId]) -> u128 {
+        let digests: Vec<u128> = sources
+            .iter()
+            .map(|(_, f)| xxhash_rust::xxh3::xxh3_128(f.text().as_bytes()))
+            .collect();
+        KbCache::key_of(sources, order, &digests)
+    }
+
+    /// [`KbCache::key`] with the xxh3 digest of each file's text already computed, by file
+    /// id (the loader computes them beside the UTF-8 check of each file).
+    pub(crate) fn key_of(sources: &SourceMap, order: &[FileId], digests: &[u128]) -> u128 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(MAGIC);
         h.update(&FORMAT.to_le_bytes());
         h.update(BUILD_ID.as_bytes());
         h.update(&(sources.len() as u64).to_le_bytes());
-        for (_, file) in sources.iter() {
-            for part in [file.name(), file.text()] {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part.as_bytes());
-            }
+        h.update(&(digests.len() as u64).to_le_bytes());
+        for ((_, file), digest) in sources.iter().zip(digests) {
+            h.update(&(file.name().len() as u64).to_le_bytes());
+            h.update(file.name().as_bytes());
+            h.update(&(file.text().len() as u64).to_le_bytes());
+            h.update(&digest.to_le_bytes());
         }
         for f in order {
             h.update(&f.0.to_le_bytes());
@@ -1773,6 +1786,15 @@ mod kb_tests {
                 .and_then(|c| decode_facts_serial(&c, &b))
                 .map(|f| format!("{f:?}"));
             prop_assert_eq!(parallel, serial);
+        }
+    }
+
+    #[test]
+    fn truncated_payloads_are_rejected() {
+        let kb = crate::rules::load_str("t.rules", RULES).unwrap();
+        let payload = encode(&kb);
+        for len in 0..payload.len() {
+            assert!(decode(&payload[..len], &kb.sources).is_err(), "{len}");
         }
     }
 
