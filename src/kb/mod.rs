@@ -643,8 +643,8 @@ pub(crate) fn is_a(kinds: &[Kind], mut kind: KindId, ancestor: KindId) -> bool {
 /// several entities (a country and a US state called Georgia) have them all in `shared`.
 /// `slots` is an open-addressing table (linear probing, at most half full) of key numbers
 /// with 32 bits of each key's hash (xxh3, the same on every build). Building costs no
-/// allocation per name, and the cache stores the keys and rebuilds `slots` with one hash
-/// per key.
+/// allocation per name, and the cache stores the keys and `slots` as they are (checked for
+/// their shape when read: [`NameIndex::from_parts`]).
 #[derive(Debug, Default)]
 pub(crate) struct NameIndex {
     text: String,
@@ -658,12 +658,13 @@ pub(crate) struct NameIndex {
 const EMPTY: u32 = u32::MAX;
 
 /// What the cache stores of a [`NameIndex`]: the key text, the key ends, each key's first
-/// entity, and the shared keys with all their entities.
+/// entity, the shared keys with all their entities, and the hash table.
 pub(crate) type NameParts<'a> = (
     &'a str,
     &'a [u32],
     &'a [EntityId],
     Vec<(u32, &'a [EntityId])>,
+    &'a [(u32, u32)],
 );
 
 /// Where a key is in the slots, or the free slot where it would go.
@@ -797,7 +798,7 @@ impl NameIndex {
     }
 
     /// The parts the cache stores: the key text, the key ends, each key's first entity,
-    /// and the shared keys (sorted by key number).
+    /// the shared keys (sorted by key number) and the hash table.
     pub(crate) fn parts(&self) -> NameParts<'_> {
         let mut shared: Vec<(u32, &[EntityId])> = self
             .shared
@@ -805,15 +806,23 @@ impl NameIndex {
             .map(|(&k, v)| (k, v.as_slice()))
             .collect();
         shared.sort_unstable_by_key(|s| s.0);
-        (&self.text, &self.ends, &self.first, shared)
+        (&self.text, &self.ends, &self.first, shared, &self.slots)
     }
 
     /// The inverse of [`NameIndex::parts`]; `None` when they do not fit together.
+    ///
+    /// The hash table is taken as stored, checked for its shape only: a power of two of
+    /// slots, at most half full, each key number in range and in one slot. Its hash tags
+    /// and places are not checked against the keys (that would hash every key, which is
+    /// what storing it saves): a table whose keys are not where their hashes lead makes
+    /// look-ups miss, as a file with other names would, and never panics (probes are
+    /// bounded and every access is checked). Damage is caught by the file's checksum.
     pub(crate) fn from_parts(
         text: String,
         ends: Vec<u32>,
         first: Vec<EntityId>,
         shared: FxHashMap<u32, Vec<EntityId>>,
+        slots: Vec<(u32, u32)>,
     ) -> Option<NameIndex> {
         if ends.len() != first.len()
             || ends.len() >= EMPTY as usize
@@ -828,26 +837,96 @@ impl NameIndex {
             }
             previous = end;
         }
-        if previous as usize != text.len() {
+        if previous as usize != text.len() || !slots_fit(&slots, ends.len()) {
             return None;
         }
-        let mut index = NameIndex {
+        Some(NameIndex {
             text,
             ends,
             first,
             shared,
-            slots: Vec::new(),
-        };
-        let capacity = (index.len() * 2).next_power_of_two().max(16);
-        index.rebuild_slots(capacity);
-        Some(index)
+            slots,
+        })
     }
+}
+
+/// Whether `slots` can be the hash table of `keys` keys: none for no keys, else a power of
+/// two of them, at least 16 and twice the keys, and each key number below `keys` in exactly
+/// one slot.
+fn slots_fit(slots: &[(u32, u32)], keys: usize) -> bool {
+    if slots.is_empty() {
+        return keys == 0;
+    }
+    if !slots.len().is_power_of_two() || slots.len() < 16 || slots.len() / 2 < keys {
+        return false;
+    }
+    let mut seen = vec![false; keys];
+    let mut found = 0usize;
+    for &(k, _) in slots {
+        if k == EMPTY {
+            continue;
+        }
+        match seen.get_mut(k as usize) {
+            Some(s) if !*s => *s = true,
+            _ => return false,
+        }
+        found += 1;
+    }
+    found == keys
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn stored_name_tables_are_checked_for_their_shape() {
+        let mut index = NameIndex::default();
+        for (i, key) in ["ann lee", "lyon", "georgia"].iter().enumerate() {
+            index.insert_hashed(key, NameIndex::hash(key), EntityId(i as u32));
+        }
+        let (text, ends, first, _, slots) = index.parts();
+        let rebuilt = |slots: Vec<(u32, u32)>| {
+            NameIndex::from_parts(
+                text.to_string(),
+                ends.to_vec(),
+                first.to_vec(),
+                FxHashMap::default(),
+                slots,
+            )
+        };
+        let stored = rebuilt(slots.to_vec()).unwrap();
+        for key in ["ann lee", "lyon", "georgia", "paris"] {
+            assert_eq!(stored.get(key), index.get(key));
+        }
+        let occupied = slots.iter().position(|s| s.0 != EMPTY).unwrap();
+        let free = slots.iter().position(|s| s.0 == EMPTY).unwrap();
+        let mut twice = slots.to_vec();
+        twice[free] = twice[occupied];
+        let mut out_of_range = slots.to_vec();
+        out_of_range[occupied].0 = 3;
+        let mut lost = slots.to_vec();
+        lost[occupied].0 = EMPTY;
+        for bad in [
+            twice,
+            out_of_range,
+            lost,
+            slots[..slots.len() / 2].to_vec(),
+            slots[..slots.len() - 1].to_vec(),
+            Vec::new(),
+            vec![(0, 0), (1, 0), (2, 0), (EMPTY, 0)],
+        ] {
+            assert!(rebuilt(bad).is_none());
+        }
+        // a table of keys that are not where their hashes lead only misses
+        let mut moved = slots.to_vec();
+        moved.rotate_left(1);
+        let moved = rebuilt(moved).unwrap();
+        for key in ["ann lee", "lyon", "georgia", "paris"] {
+            assert!(moved.get(key).len() <= 1);
+        }
+    }
 
     proptest! {
         #[test]

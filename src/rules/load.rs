@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 use crate::kb::KnowledgeBase;
 use crate::kb::cache::{CacheOutcome, CacheReport, KbCache};
 use std::sync::Arc;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::rules::ast::RuleFile;
 use crate::rules::compile::compile;
@@ -76,7 +77,7 @@ pub fn load_cached(
     selection: &RuleSelection,
     cache: &KbCache,
 ) -> Result<(KnowledgeBase, CacheReport), RuleErrors> {
-    let loader = Loader::discover(selection);
+    let loader = Loader::discover_with(selection, true);
     if !loader.diagnostics.is_empty() {
         // a missing file or import: compiling reports it with everything else
         return loader.parse_and_compile().map(|kb| {
@@ -89,7 +90,12 @@ pub fn load_cached(
             (kb, report)
         });
     }
-    let key = KbCache::key(&loader.sources, &loader.order);
+    // the digests were computed as the files were read (one per file, by file id)
+    let key = if loader.digests.len() == loader.sources.len() {
+        KbCache::key_of(&loader.sources, &loader.order, &loader.digests)
+    } else {
+        KbCache::key(&loader.sources, &loader.order)
+    };
     let path = cache.path(key);
     let outcome = match cache.read(key, &loader.sources) {
         Ok(Some(mut kb)) => {
@@ -121,7 +127,16 @@ pub fn load_cached(
 impl Loader {
     /// Reads the prelude and the selected files, following imports.
     fn discover(selection: &RuleSelection) -> Loader {
-        let mut loader = Loader::default();
+        Loader::discover_with(selection, false)
+    }
+
+    /// [`Loader::discover`], with each file's xxh3 digest (for the cache's key) in
+    /// `digests` when `digests` is set.
+    fn discover_with(selection: &RuleSelection, digests: bool) -> Loader {
+        let mut loader = Loader {
+            want_digests: digests,
+            ..Loader::default()
+        };
         let roots: Vec<PathBuf> = selection
             .paths
             .iter()
@@ -177,6 +192,10 @@ struct Loader {
     stack: Vec<Origin>,
     /// Bytes of rule text read so far.
     total_bytes: usize,
+    /// Whether to compute `digests`.
+    want_digests: bool,
+    /// The xxh3 digest of each file's text, by file id (when `want_digests`).
+    digests: Vec<u128>,
 }
 
 impl Loader {
@@ -234,7 +253,7 @@ impl Loader {
         self.load(
             origin,
             format!("{BUILTIN_PREFIX}{name}"),
-            &|| Ok(Arc::from(text)),
+            &|digest| Ok((Arc::from(text), digest.then(|| xxh3_128(text.as_bytes())))),
             importer,
             depth,
         );
@@ -246,7 +265,7 @@ impl Loader {
         self.load(
             Origin::Disk(identity),
             display,
-            &|| read_rule_file(path),
+            &|digest| read_rule_file(path, digest),
             importer,
             depth,
         );
@@ -256,7 +275,7 @@ impl Loader {
         &mut self,
         origin: Origin,
         display: String,
-        read: &dyn Fn() -> Result<Arc<str>, String>,
+        read: &dyn Fn(bool) -> Result<(Arc<str>, Option<u128>), String>,
         importer: Option<Loc>,
         depth: usize,
     ) {
@@ -298,8 +317,8 @@ impl Loader {
             }
             return;
         }
-        let text = match read() {
-            Ok(text) => text,
+        let (text, digest) = match read(self.want_digests) {
+            Ok(read) => read,
             Err(reason) => {
                 self.report_missing(importer, &display, &reason);
                 return;
@@ -309,6 +328,9 @@ impl Loader {
             return;
         }
         let file = self.sources.add(SourceFile::new(display, text));
+        if let Some(digest) = digest {
+            self.digests.push(digest);
+        }
         self.loaded.insert(origin.clone(), file);
         self.stack.push(origin.clone());
         let imports: Vec<(String, Loc)> =
@@ -334,7 +356,7 @@ impl Loader {
                     self.load(
                         Origin::Disk(identity),
                         display,
-                        &|| read_rule_file(&target),
+                        &|digest| read_rule_file(&target, digest),
                         Some(at),
                         depth + 1,
                     );
@@ -431,7 +453,9 @@ impl Loader {
     }
 }
 
-fn read_rule_file(path: &Path) -> Result<Arc<str>, String> {
+/// The text of a rule file, and its xxh3 digest if `digest` (computed beside the UTF-8
+/// check, on rayon's pool: the cache's key needs only the bytes).
+fn read_rule_file(path: &Path, digest: bool) -> Result<(Arc<str>, Option<u128>), String> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
     let meta = file.metadata().map_err(|e| io_reason(&e))?;
@@ -452,13 +476,18 @@ fn read_rule_file(path: &Path) -> Result<Arc<str>, String> {
     }
     // simdutf8 checks the text several times faster than std; on failure std finds the
     // position for the message. The one copy into the shared text is needed anyway.
-    match simdutf8::basic::from_utf8(&bytes) {
-        Ok(text) => Ok(Arc::from(text)),
-        Err(_) => match std::str::from_utf8(&bytes) {
-            Ok(text) => Ok(Arc::from(text)),
-            Err(e) => Err(format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
-        },
-    }
+    let utf8 = || match simdutf8::basic::from_utf8(&bytes) {
+        Ok(text) => Ok(text),
+        Err(_) => std::str::from_utf8(&bytes)
+            .map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
+    };
+    let (text, digest) = if digest {
+        let (text, digest) = rayon::join(utf8, || xxh3_128(&bytes));
+        (text?, Some(digest))
+    } else {
+        (utf8()?, None)
+    };
+    Ok((Arc::from(text), digest))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -524,5 +553,26 @@ mod tests {
             super::tidy(std::path::Path::new("../x/./y.rules")),
             "../x/y.rules"
         );
+    }
+
+    #[test]
+    fn the_digests_read_with_the_files_give_the_key_of_the_texts() {
+        use crate::kb::cache::KbCache;
+        let dir = tempfile::tempdir().unwrap();
+        let main = dir.path().join("main.rules");
+        std::fs::write(&main, "use \"places.rules\"\nperson \"Ann Lee\"\n").unwrap();
+        std::fs::write(dir.path().join("places.rules"), "city \"Lyon\"\n").unwrap();
+        let selection = super::RuleSelection {
+            paths: vec![main],
+            default_rules: true,
+        };
+        let loader = super::Loader::discover_with(&selection, true);
+        assert!(loader.diagnostics.is_empty());
+        assert_eq!(loader.digests.len(), loader.sources.len());
+        assert_eq!(
+            KbCache::key_of(&loader.sources, &loader.order, &loader.digests),
+            KbCache::key(&loader.sources, &loader.order)
+        );
+        assert!(super::Loader::discover(&selection).digests.is_empty());
     }
 }
