@@ -549,7 +549,9 @@ impl Groups {
 /// only those are looked up (about one byte in six of prose: word starts, capitals and
 /// digits), skipping those inside the last anchor found. These are the positions the
 /// byte-by-byte scan of the tests (`tests::anchors_bytewise`) stops at, which the proof
-/// below speaks of.
+/// below speaks of. A letter is then looked up only if its first three bytes are those of
+/// an anchor word in some case ([`ANCHOR_TRIPLES`]; the byte-by-byte scan tests the first
+/// two, [`ANCHOR_PAIRS`]): the words they begin are the same, so are the anchors.
 ///
 /// Why lowercase letters inside a word can be passed over (most of the bytes of prose). Take
 /// a match starting at `s`. Every alternative of the pattern holds an anchor that starts at
@@ -568,18 +570,62 @@ impl Groups {
 /// starts at `q`, and its reach takes the search back to `s`. Either way `s` is tried, so
 /// `each_match` finds every match, as `captures_iter` does (its tests check it against the
 /// unanchored pattern).
-fn each_anchor(bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+///
+/// Where the processor has AVX2 (checked once per call, as `memchr` does), the loop is
+/// compiled for it, with one 32-byte compare per class of a chunk
+/// ([`anchor_classes_avx2`]) for the two 16-byte SSE2 ones, and a fourth mask passes over
+/// the letters that begin no anchor word (`b`, `e`, `i`, `p`, `r` ...): nor does the
+/// three-byte test below let them through, so the anchors are the same.
+fn each_anchor(bytes: &[u8], f: impl FnMut(usize, usize, usize)) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::article::bits::has_avx2() {
+        // SAFETY: the processor has AVX2, checked just before: all that the function's
+        // `target_feature` requires.
+        return unsafe { each_anchor_avx2(bytes, f) };
+    }
+    each_anchor_classified(
+        bytes,
+        |chunk| {
+            let (alnum, lower, underscore) = anchor_classes(chunk);
+            (alnum, lower, underscore, u32::MAX)
+        },
+        f,
+    );
+}
+
+/// [`each_anchor`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn each_anchor_avx2(bytes: &[u8], f: impl FnMut(usize, usize, usize)) {
+    each_anchor_classified(
+        bytes,
+        |chunk| {
+            let (alnum, lower, underscore) = anchor_classes_avx2(chunk);
+            (alnum, lower, underscore, anchor_starts_avx2(chunk))
+        },
+        f,
+    );
+}
+
+/// The loop of [`each_anchor`], with `classes` giving the masks of [`anchor_classes`] and a
+/// fourth that holds at least the bytes that can begin an anchor ([`anchor_starts_avx2`]).
+#[inline(always)]
+fn each_anchor_classified(
+    bytes: &[u8],
+    classes: impl Fn(&[u8; ANCHOR_CHUNK]) -> (u32, u32, u32, u32),
+    mut f: impl FnMut(usize, usize, usize),
+) {
     // the end of the last anchor reported: positions before it are inside it
     let mut covered = 0usize;
     // whether the byte before the chunk is a word character
     let mut carry = 0u32;
     let mut i = 0;
     while i < bytes.len() {
-        let (alnum, lower, underscore) = anchor_classes(&chunk_of(bytes, i));
+        let (alnum, lower, underscore, starts) = classes(&chunk_of(bytes, i));
         let word = alnum | underscore;
         // the positions the scan looks at: every ASCII letter or digit but a lowercase letter
         // after a word character (the NUL bytes past the end are neither)
-        let mut candidates = alnum & !(lower & ((word << 1) | carry));
+        let mut candidates = alnum & !(lower & ((word << 1) | carry)) & starts;
         carry = word >> 31;
         // none inside the last anchor found
         candidates &= from_offset(covered.saturating_sub(i));
@@ -589,17 +635,18 @@ fn each_anchor(bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
             let Some(&b) = bytes.get(p) else {
                 break;
             };
-            // the two bytes here must begin some anchor: digits or an anchor word
-            let pair = (usize::from(b) << 8) | usize::from(bytes.get(p + 1).copied().unwrap_or(0));
-            if (ANCHOR_PAIRS[pair >> 6] >> (pair & 63)) & 1 == 0 {
-                continue;
-            }
             let (len, reach) = if b.is_ascii_digit() {
                 let run = bytes.get(p + 1..).map_or(0, |rest| {
                     rest.iter().take_while(|b| b.is_ascii_digit()).count()
                 });
                 (1 + run, 2)
             } else {
+                // the three bytes here must begin an anchor word (in any case)
+                let byte = |k: usize| bytes.get(k).copied().unwrap_or(0);
+                let code = triple_code(b, byte(p + 1), byte(p + 2));
+                if (ANCHOR_TRIPLES[code >> 6] >> (code & 63)) & 1 == 0 {
+                    continue;
+                }
                 match anchor_word_at(bytes, p) {
                     Some(found) => found,
                     None => continue,
@@ -708,6 +755,94 @@ fn anchor_classes_sse2(chunk: &[u8; ANCHOR_CHUNK]) -> (u32, u32, u32) {
     (alnum, lower, underscore)
 }
 
+/// [`anchor_classes`] 32 bytes at a time, with AVX2 (the same compares as
+/// [`anchor_classes_sse2`]).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2")]
+fn anchor_classes_avx2(chunk: &[u8; ANCHOR_CHUNK]) -> (u32, u32, u32) {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
+    };
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn within(x: __m256i, lo: u8, span: u8) -> __m256i {
+        let d = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
+        _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(span as i8)), d)
+    }
+    // SAFETY: `chunk` has 32 readable bytes, all that an unaligned 32-byte load reads.
+    let x = unsafe { _mm256_loadu_si256(chunk.as_ptr().cast::<__m256i>()) };
+    let lowercase = within(x, b'a', 25);
+    // a letter: lowered by setting 0x20 (no byte of 0x80 and above lands on one)
+    let letter = within(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), b'a', 25);
+    let digit = within(x, b'0', 9);
+    let underscore = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b'_' as i8));
+    (
+        _mm256_movemask_epi8(_mm256_or_si256(letter, digit)) as u32,
+        _mm256_movemask_epi8(lowercase) as u32,
+        _mm256_movemask_epi8(underscore) as u32,
+    )
+}
+
+/// The bytes of `chunk` that can begin an anchor: digits and, in either case, the first
+/// letters of the anchor words. The letters are looked up by their low four bits (`vpshufb`
+/// of a table of those of `a` to `o`, and one of `p` to `z`), lowered by `| 0x20`: no byte
+/// that is no letter lands on one of them (0x60 and 0x7B to 0x7F are in neither table).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2")]
+fn anchor_starts_avx2(chunk: &[u8; ANCHOR_CHUNK]) -> u32 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8, _mm256_shuffle_epi8,
+        _mm256_sub_epi8,
+    };
+    // SAFETY: `chunk` and each table have 32 readable bytes, all that an unaligned 32-byte
+    // load reads.
+    let (x, low_letters, high_letters) = unsafe {
+        (
+            _mm256_loadu_si256(chunk.as_ptr().cast::<__m256i>()),
+            _mm256_loadu_si256(FIRST_LETTERS[0].as_ptr().cast::<__m256i>()),
+            _mm256_loadu_si256(FIRST_LETTERS[1].as_ptr().cast::<__m256i>()),
+        )
+    };
+    let lowered = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+    let high = _mm256_and_si256(lowered, _mm256_set1_epi8(0xF0u8 as i8));
+    let low = _mm256_and_si256(lowered, _mm256_set1_epi8(0x0F));
+    let in6 = _mm256_and_si256(
+        _mm256_cmpeq_epi8(high, _mm256_set1_epi8(0x60)),
+        _mm256_shuffle_epi8(low_letters, low),
+    );
+    let in7 = _mm256_and_si256(
+        _mm256_cmpeq_epi8(high, _mm256_set1_epi8(0x70)),
+        _mm256_shuffle_epi8(high_letters, low),
+    );
+    let d = _mm256_sub_epi8(x, _mm256_set1_epi8(b'0' as i8));
+    let digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+    _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(in6, in7), digit)) as u32
+}
+
+/// The first letters of the anchor words by their low four bits, 0xFF where one is: of the
+/// lowercase letters 0x60 to 0x6F, then of 0x70 to 0x7F, each twice (one for each 16-byte
+/// lane of `vpshufb`).
+#[cfg(target_arch = "x86_64")]
+static FIRST_LETTERS: [[u8; 32]; 2] = {
+    let mut table = [[0u8; 32]; 2];
+    let mut i = 0;
+    while i < ANCHOR_WORDS.len() {
+        let first = ANCHOR_WORDS[i].0.as_bytes()[0];
+        if first.is_ascii_lowercase() {
+            let half = ((first >> 4) - 6) as usize;
+            let low = (first & 15) as usize;
+            table[half][low] = 0xFF;
+            table[half][16 + low] = 0xFF;
+        }
+        i += 1;
+    }
+    table
+};
+
 /// The first position from `p` on that is not an ASCII lowercase letter, eight bytes at a
 /// time.
 fn past_lowercase(bytes: &[u8], mut p: usize) -> usize {
@@ -733,8 +868,37 @@ fn past_lowercase(bytes: &[u8], mut p: usize) -> usize {
     })
 }
 
+/// The first three letters of each anchor word (bit [`triple_code`] of them; the digits
+/// have none): a letter where no bit is set starts no anchor word, in any ASCII case, since
+/// [`anchor_word_at`] reads three bytes lowercased by `| 0x20`, and those the same bits. Bytes
+/// that are no letters may share a letter's bits, which only lets more through.
+static ANCHOR_TRIPLES: [u64; 512] = {
+    let mut table = [0u64; 512];
+    let mut i = 0;
+    while i < ANCHOR_WORDS.len() {
+        let word = ANCHOR_WORDS[i].0.as_bytes();
+        if word.len() >= 3 {
+            let code = triple_code(word[0], word[1], word[2]);
+            table[code >> 6] |= 1 << (code & 63);
+        }
+        i += 1;
+    }
+    table
+};
+
+/// Fifteen bits of three bytes: the low five bits of each, lowercased by `| 0x20`.
+#[inline(always)]
+const fn triple_code(a: u8, b: u8, c: u8) -> usize {
+    const fn five(x: u8) -> usize {
+        ((x | 0x20) & 31) as usize
+    }
+    (five(a) << 10) | (five(b) << 5) | five(c)
+}
+
 /// The pairs of bytes (bit `first << 8 | second`) that begin an anchor word, in any ASCII
-/// case, or a digit (with any byte after it).
+/// case, or a digit (with any byte after it): the filter of the byte-by-byte scan of the
+/// tests ([`each_anchor`] tests three bytes, [`ANCHOR_TRIPLES`]).
+#[cfg_attr(not(test), allow(dead_code))]
 static ANCHOR_PAIRS: [u64; 1024] = {
     const fn set(mut table: [u64; 1024], first: u8, second: u8) -> [u64; 1024] {
         let pair = ((first as usize) << 8) | second as usize;
@@ -1975,6 +2139,25 @@ mod tests {
         }
     }
 
+    /// Every anchor word, in any ASCII case, passes the three-byte filter of [`each_anchor`].
+    #[test]
+    fn anchor_triples_hold_every_anchor_word() {
+        for (word, _) in ANCHOR_WORDS.iter().filter(|(w, _)| w.len() >= 3) {
+            let w = word.as_bytes();
+            for case in 0..8u8 {
+                let at = |k: usize| {
+                    if case >> k & 1 == 1 {
+                        w[k].to_ascii_uppercase()
+                    } else {
+                        w[k]
+                    }
+                };
+                let code = triple_code(at(0), at(1), at(2));
+                assert_eq!((ANCHOR_TRIPLES[code >> 6] >> (code & 63)) & 1, 1, "{word}");
+            }
+        }
+    }
+
     #[test]
     fn lowercase_letters_inside_words_start_no_anchor() {
         assert_eq!(anchors("birthday"), vec![]);
@@ -2425,6 +2608,30 @@ mod tests {
         #[test]
         fn anchor_classes_agree_with_the_reference(chunk in proptest::array::uniform32(0u8..)) {
             proptest::prop_assert_eq!(anchor_classes(&chunk), anchor_classes_reference(&chunk));
+            #[cfg(target_arch = "x86_64")]
+            if crate::article::bits::has_avx2() {
+                // SAFETY: the processor has AVX2, checked just before.
+                let avx2 = unsafe { anchor_classes_avx2(&chunk) };
+                proptest::prop_assert_eq!(avx2, anchor_classes_reference(&chunk));
+                // SAFETY: as above.
+                let starts = unsafe { anchor_starts_avx2(&chunk) };
+                let mut reference = 0u32;
+                for (k, &b) in chunk.iter().enumerate() {
+                    reference |= u32::from(ANCHOR_START[usize::from(b)]) << k;
+                }
+                proptest::prop_assert_eq!(starts, reference);
+            }
+        }
+
+        #[test]
+        fn chunked_anchors_agree_without_avx2(
+            text in "([a-zA-Z0-9 _,.'\\-\u{e9}\u{2014}\n]|Dec|decade|[Mm]onday|[Yy]esterday|days?|1[0-9]{3}|May){0,120}"
+        ) {
+            #[cfg(target_arch = "x86_64")]
+            let sse2 = crate::article::bits::without_avx2(|| anchors(&text));
+            #[cfg(not(target_arch = "x86_64"))]
+            let sse2 = anchors(&text);
+            proptest::prop_assert_eq!(sse2, anchors_bytewise(&text));
         }
 
         #[test]
