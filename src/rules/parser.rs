@@ -32,7 +32,10 @@ pub struct SyntaxError {
 /// are left out; the full parse reports them.
 pub fn imports(text: &str) -> Vec<(String, Span)> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let p = P { base: text };
+    let p = P {
+        base: text,
+        fast: true,
+    };
     let bytes = body.as_bytes();
     // Only lines that start with `use` matter: look for the word, not at every line (a
     // loaded file is scanned for imports before the cache is asked for its compiled form).
@@ -135,6 +138,17 @@ fn parse_chunk<'a>(
     chunk: &'a str,
     keep: usize,
 ) -> (RuleFile<'a>, Vec<SyntaxError>, usize) {
+    parse_chunk_with(text, chunk, keep, true)
+}
+
+/// [`parse_chunk`], with the fast paths of the common line shapes or (`fast` false, for
+/// the tests that compare the two) without them.
+fn parse_chunk_with<'a>(
+    text: &'a str,
+    chunk: &'a str,
+    keep: usize,
+    fast: bool,
+) -> (RuleFile<'a>, Vec<SyntaxError>, usize) {
     // about one statement per two lines of sixty bytes: room up front, few regrowths
     let mut file = RuleFile {
         statements: Vec::with_capacity(chunk.len() / 120),
@@ -153,7 +167,7 @@ fn parse_chunk<'a>(
             continue;
         }
         let indented = content.len() != line.len();
-        let p = P { base: text };
+        let p = P { base: text, fast };
         if !indented {
             match p.statement(content) {
                 Ok(statement) => {
@@ -323,12 +337,9 @@ fn ws0(i: &str) -> R<'_, &str> {
 }
 
 /// The text of a literal: one or more digits, `-` and `.` (a date or a number). A byte
-/// loop (the characters are ASCII) with the error `take_while1` gives.
+/// loop ([`run_len`]; the characters are ASCII) with the error `take_while1` gives.
 fn literal_text(i: &str) -> R<'_, &str> {
-    let len = i
-        .bytes()
-        .position(|b| !(b.is_ascii_digit() || b == b'-' || b == b'.'))
-        .unwrap_or(i.len());
+    let len = run_len(i.as_bytes(), 0, LITERAL);
     if len == 0 {
         return Err(nom::Err::Error(PError::from_error_kind(
             i,
@@ -339,23 +350,98 @@ fn literal_text(i: &str) -> R<'_, &str> {
 }
 
 /// A bare word: an ASCII letter or `_`, then letters, digits and `_`. Written by hand over
-/// bytes: it is the parser's most called function.
+/// bytes ([`word_len`]): it is the parser's most called function.
 fn word(i: &str) -> R<'_, &str> {
-    let bytes = i.as_bytes();
-    if !bytes
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-    {
-        return Err(nom::Err::Error(PError::from_error_kind(
+    match word_len(i.as_bytes(), 0) {
+        0 => Err(nom::Err::Error(PError::from_error_kind(
             i,
             ErrorKind::Alpha,
-        )));
+        ))),
+        len => Ok((&i[len..], &i[..len])),
     }
-    let len = bytes
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-        .unwrap_or(bytes.len());
-    Ok((&i[len..], &i[..len]))
+}
+
+/// Byte classes of the fast paths: bits of [`CLASS`].
+const WORD_START: u8 = 1;
+const WORD: u8 = 2;
+const BLANK: u8 = 4;
+const LITERAL: u8 = 8;
+
+/// The class bits of every byte: [`word`]'s first and later bytes, the blanks of [`ws1`], and
+/// the bytes of [`literal_text`].
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() || c == b'_' {
+            table[b] |= WORD_START;
+        }
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            table[b] |= WORD;
+        }
+        if c == b' ' || c == b'\t' {
+            table[b] |= BLANK;
+        }
+        if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            table[b] |= LITERAL;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The length of the run of bytes of class `class` in `b` from `at`, which is at most
+/// `b.len()`.
+fn run_len(b: &[u8], mut at: usize, class: u8) -> usize {
+    let start = at;
+    while at < b.len() && CLASS[usize::from(b[at])] & class != 0 {
+        at += 1;
+    }
+    at - start
+}
+
+/// The length of the word at `at` in `b` ([`word`]'s rule), 0 when there is none.
+fn word_len(b: &[u8], at: usize) -> usize {
+    match b.get(at) {
+        Some(&c) if CLASS[usize::from(c)] & WORD_START != 0 => 1 + run_len(b, at + 1, WORD),
+        _ => 0,
+    }
+}
+
+/// A date at the start of `b` in its common form: the literal (the whole run of digits, `-`
+/// and `.` that [`literal_text`] takes) is exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and names
+/// an existing date, with a month and a day from 1. Returns the literal's length and the date,
+/// which is what [`FactDate::parse`] gives for it; `None` for any other literal (the general
+/// path then parses it, or reports it).
+fn fast_date(b: &[u8]) -> Option<(usize, FactDate)> {
+    let digit = |c: u8| {
+        let d = c.wrapping_sub(b'0');
+        (d < 10).then_some(i16::from(d))
+    };
+    let ends = |after: &[u8]| {
+        after
+            .first()
+            .is_none_or(|&c| CLASS[usize::from(c)] & LITERAL == 0)
+    };
+    let [y1, y2, y3, y4, rest @ ..] = b else {
+        return None;
+    };
+    let year = ((digit(*y1)? * 10 + digit(*y2)?) * 10 + digit(*y3)?) * 10 + digit(*y4)?;
+    let (len, month, day) = match rest {
+        [b'-', m1, m2, b'-', d1, d2, after @ ..] if ends(after) => (
+            10,
+            digit(*m1)? * 10 + digit(*m2)?,
+            digit(*d1)? * 10 + digit(*d2)?,
+        ),
+        [b'-', m1, m2, after @ ..] if ends(after) => (7, digit(*m1)? * 10 + digit(*m2)?, 0),
+        after if ends(after) => (4, 0, 0),
+        _ => return None,
+    };
+    if (len > 4 && month == 0) || (len > 7 && day == 0) {
+        return None;
+    }
+    FactDate::from_raw((year, month as i8, day as i8)).map(|date| (len, date))
 }
 
 fn keyword<'a>(kw: &'static str) -> impl FnMut(&'a str) -> R<'a, &'a str> {
@@ -406,6 +492,9 @@ const STATEMENT_KEYWORDS: [&str; 4] = ["use", "kind", "relation", "not"];
 #[derive(Clone, Copy)]
 struct P<'a> {
     base: &'a str,
+    /// Whether to try [`P::fast_clause`] before the general parser (always, but in tests
+    /// that compare the two).
+    fast: bool,
 }
 
 impl<'a> P<'a> {
@@ -633,6 +722,89 @@ impl<'a> P<'a> {
         }
     }
 
+    /// The common shape of a clause that ends its line, in one pass over the bytes:
+    /// `RELATION "Value"` or `RELATION DATE` (a string without escapes, a date as
+    /// [`fast_date`] reads it), then `from`, `until` and `on` dates each at most once and not
+    /// `on` with the others, then the end of the line or a comment. Returns what [`P::clause`]
+    /// returns for such a line (whose [`eol`] then succeeds); `None` for any other line,
+    /// which the general parser handles, errors included. A relation named `not`, `aka` or
+    /// `one` is left to it too, as those words start other forms.
+    fn fast_clause(self, i: &'a str) -> Option<(&'a str, FactClause<'a>)> {
+        if !self.fast {
+            return None;
+        }
+        let b = i.as_bytes();
+        let n = word_len(b, 0);
+        if n == 0 || matches!(&b[..n], b"not" | b"aka" | b"one") {
+            return None;
+        }
+        let relation = &i[..n];
+        let blanks = run_len(b, n, BLANK);
+        if blanks == 0 {
+            return None;
+        }
+        let start = n + blanks;
+        let (mut at, value) = if b.get(start) == Some(&b'"') {
+            let body = start + 1;
+            let close = body + memchr::memchr2(b'"', b'\\', &b[body..])?;
+            if b[close] != b'"' {
+                return None;
+            }
+            let end = close + 1;
+            let value = Value::Str(Cow::Borrowed(&i[body..close]));
+            (end, Spanned::new(value, self.span(&i[start..end])))
+        } else {
+            let (len, date) = fast_date(&b[start..])?;
+            let end = start + len;
+            (
+                end,
+                Spanned::new(Value::Date(date), self.span(&i[start..end])),
+            )
+        };
+        let mut validity = ValiditySyntax::default();
+        loop {
+            let blanks = run_len(b, at, BLANK);
+            let kw_start = at + blanks;
+            let n = word_len(b, kw_start);
+            if blanks == 0 || n == 0 {
+                break;
+            }
+            let slot = match &b[kw_start..kw_start + n] {
+                b"from" => &mut validity.from,
+                b"until" => &mut validity.until,
+                b"on" => &mut validity.on,
+                _ => break,
+            };
+            let blanks = run_len(b, kw_start + n, BLANK);
+            if blanks == 0 || slot.is_some() {
+                return None;
+            }
+            let date_start = kw_start + n + blanks;
+            let (len, date) = fast_date(&b[date_start..])?;
+            at = date_start + len;
+            *slot = Some(Spanned::new(date, self.span(&i[date_start..at])));
+            if validity.on.is_some() && (validity.from.is_some() || validity.until.is_some()) {
+                return None;
+            }
+        }
+        // the end of the line: blanks, then nothing or a comment
+        let tail = at + run_len(b, at, BLANK);
+        if tail < b.len() && b[tail] != b'#' {
+            return None;
+        }
+        let rest = &i[at..];
+        Some((
+            rest,
+            FactClause {
+                negated: false,
+                relation: Spanned::new(Cow::Borrowed(relation), self.span(relation)),
+                value,
+                validity,
+                span: self.between(i, rest),
+            },
+        ))
+    }
+
     /// `[not] RELATION VALUE VALIDITY`
     fn clause(self, i: &'a str) -> R<'a, FactClause<'a>> {
         // most clauses do not start with `not`: skip reading the word twice
@@ -846,6 +1018,17 @@ impl<'a> P<'a> {
     fn fact_statement(self, line: &'a str, i: &'a str) -> R<'a, Statement<'a>> {
         let (rest, subject) = self.string(i)?;
         let (rest, _) = cut_as("a relation after the subject", ws1(rest), rest)?;
+        if let Some((rest, clause)) = self.fast_clause(rest) {
+            let span = self.between(line, rest);
+            return Ok((
+                "",
+                Statement::Fact(FactStmt {
+                    subject,
+                    clause,
+                    span,
+                }),
+            ));
+        }
         if word(rest).is_ok_and(|(_, w)| w == "not") {
             return invalid(
                 rest,
@@ -928,6 +1111,10 @@ impl<'a> P<'a> {
         line: &'a str,
         entity: &mut EntityDecl<'a>,
     ) -> Result<(), SyntaxError> {
+        if let Some((_, clause)) = self.fast_clause(line) {
+            entity.clauses.push(clause);
+            return Ok(());
+        }
         let result: R<'a, ()> = (|| {
             if let Ok((after, _)) = keyword("aka")(line) {
                 let (after, _) = cut_as("a quoted alias after `aka`", ws1(after), after)?;

@@ -452,3 +452,114 @@ proptest::proptest! {
         proptest::prop_assert_eq!(fast, reference);
     }
 }
+
+/// The simple form of `word`: nom's combinators over characters.
+fn word_reference(i: &str) -> R<'_, &str> {
+    recognize((
+        take_while1(|c: char| c.is_ascii_alphabetic() || c == '_'),
+        take_while(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+    ))
+    .parse(i)
+    .map_err(|e: nom::Err<PError<'_>>| e.map(|e| PError::from_error_kind(e.at, ErrorKind::Alpha)))
+}
+
+/// Pieces of rule lines, right and wrong, for comparing the parser with and without its
+/// fast paths.
+const PIECES: [&str; 44] = [
+    "person",
+    "\"Anna Lee\"",
+    "\"Drésyn\"",
+    "\"Envoy of the Pact\"",
+    "\"a\\\"b\"",
+    "\"open",
+    "\"\"",
+    "holds",
+    "in",
+    "on",
+    "from",
+    "until",
+    "not",
+    "aka",
+    "one",
+    "holder",
+    "at",
+    "a",
+    "time",
+    "nothing",
+    "fromage",
+    "2014",
+    "2014-03",
+    "2014-03-18",
+    "2016-02-29",
+    "2015-02-29",
+    "0000",
+    "2014-13",
+    "2014-00",
+    "2014-03-00",
+    "2014-3-18",
+    "12",
+    "-3",
+    "2.5",
+    "20140",
+    "2014-03-18.5",
+    "#c",
+    ",",
+    "_x1",
+    "é",
+    "kind",
+    "relation",
+    "use",
+    "1999",
+];
+const GAPS: [&str; 5] = [" ", " ", "  ", "\t", ""];
+
+proptest::proptest! {
+    #[test]
+    fn words_are_cut_as_the_combinators_cut_them(i in "[a-zA-Z0-9_é .\"-]{0,10}") {
+        let fast = word(&i).map_err(|e| format!("{e:?}"));
+        let reference = word_reference(&i).map_err(|e| format!("{e:?}"));
+        proptest::prop_assert_eq!(fast, reference);
+    }
+
+    #[test]
+    fn fast_paths_parse_as_the_general_parser(
+        lines in proptest::collection::vec(
+            (
+                0usize..3,
+                proptest::collection::vec((0usize..PIECES.len(), 0usize..GAPS.len()), 0..9),
+            ),
+            1..6,
+        ),
+    ) {
+        // an entity (or nothing) to continue, then generated lines, indented or not
+        let mut text = String::from("person \"Head\"\n");
+        for (indent, pieces) in &lines {
+            text.push_str(["", "  ", "\t"][*indent]);
+            for &(piece, gap) in pieces {
+                text.push_str(PIECES[piece]);
+                text.push_str(GAPS[gap]);
+            }
+            text.push('\n');
+        }
+        let fast = format!("{:?}", parse_chunk_with(&text, &text, usize::MAX, true));
+        let reference = format!("{:?}", parse_chunk_with(&text, &text, usize::MAX, false));
+        proptest::prop_assert_eq!(fast, reference);
+    }
+}
+
+#[test]
+fn fast_paths_take_the_common_lines() {
+    let text = "person \"A\"\n  holds \"T\" from 2014-03 until 2015 # c\n  on 2014-03-18\n\"A\" in \"B\"\n";
+    let p = P {
+        base: text,
+        fast: true,
+    };
+    let line = |n: usize| text.lines().nth(n).unwrap_or_default().trim_start();
+    assert!(p.fast_clause(line(1)).is_some());
+    assert!(p.fast_clause(line(2)).is_some());
+    assert!(p.fast_clause(&line(3)[4..]).is_some());
+    assert_eq!(
+        format!("{:?}", parse_chunk_with(text, text, usize::MAX, true)),
+        format!("{:?}", parse_chunk_with(text, text, usize::MAX, false))
+    );
+}
