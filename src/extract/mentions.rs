@@ -91,6 +91,10 @@ struct Entry {
     count: u32,
     /// The byte length of the longest pattern whose first word this text is (0: none).
     longest: u32,
+    /// The bytes that follow this text and a space in longer patterns (each ASCII-lowercased,
+    /// bit `b & 31`): a clear bit says no name goes on past the text over that space and byte
+    /// ([`Entry::may_go_on`]).
+    next: u32,
     /// The [`TextHash`] of the text: the key of [`MentionIndex::by_hash`], and carried on by
     /// the matcher past a first word found through [`MentionIndex::words`] (which does not
     /// hash it).
@@ -98,6 +102,25 @@ struct Entry {
 }
 
 impl Entry {
+    /// The bit of [`Entry::next`] for the byte `b`.
+    #[inline]
+    fn next_bit(b: u8) -> u32 {
+        1 << (b.to_ascii_lowercase() & 31)
+    }
+
+    /// Whether a longer name may go on from this entry's text, found followed by the kept
+    /// byte at `at` of `bytes`: false when the text goes on with a space and a printable
+    /// ASCII byte (both kept as they are by the normalization) that no longer name has there.
+    #[inline]
+    fn may_go_on(&self, bytes: &[u8], at: usize) -> bool {
+        match (bytes.get(at), bytes.get(at + 1)) {
+            (Some(b' '), Some(&b)) if (0x21..0x7f).contains(&b) => {
+                self.next & Self::next_bit(b) != 0
+            }
+            _ => true,
+        }
+    }
+
     /// The entry's text, in `text` (the patterns' text).
     #[inline]
     fn text<'t>(&self, text: &'t str) -> &'t [u8] {
@@ -403,16 +426,23 @@ impl MentionIndex {
                 }
                 hashed = end;
             };
+            // what follows a prefix over a space, for the matcher's test of the next byte
+            let next = |end: usize| match bytes.get(end..end + 2) {
+                Some(&[b' ', b]) => Entry::next_bit(b),
+                _ => 0,
+            };
             if first_len < len {
                 let first = entry_of(i, first_len, h, &mut entries);
                 entries[first].longest = entries[first].longest.max(len as u32);
+                entries[first].next |= next(first_len);
                 // every longer prefix the matcher looks up (ending before a character that is
                 // not part of a word), with no patterns of its own: the matcher stops carrying
                 // a name on at the first prefix the index does not know
                 for (at, c) in text[first_len..].char_indices().skip(1) {
                     if !is_word_char(c) {
                         hash_to(first_len + at, &mut h);
-                        entry_of(i, first_len + at, h, &mut entries);
+                        let prefix = entry_of(i, first_len + at, h, &mut entries);
+                        entries[prefix].next |= next(first_len + at);
                     }
                 }
             }
@@ -653,7 +683,9 @@ impl MentionIndex {
     /// [`Self::words`] by its [`word_key`] `key`, then, after a word that begins some name,
     /// the text after it normalized a character at a time
     /// ([`next_kept`], [`normal_char`]), its hash carried on and looked up at each later end
-    /// of a word, until a prefix no name has or the longest name's length.
+    /// of a word, until a prefix no name has, a space and a byte that no name has after the
+    /// prefix found ([`Entry::may_go_on`]: most first words go no further), or the longest
+    /// name's length.
     #[allow(
         clippy::too_many_arguments,
         reason = "the word, and the scan's buffers"
@@ -695,6 +727,9 @@ impl MentionIndex {
             scratch.push_str(&text[start..end]);
         }
         self.push_found(first, start, at, n, clean, text, scratch.as_str(), found);
+        if !first.may_go_on(bytes, at) {
+            return;
+        }
         // longer names: normalize and hash on a character at a time, looking up at word ends
         while n < longest && at < bytes.len() {
             let b = bytes[at];
@@ -771,7 +806,10 @@ impl MentionIndex {
             };
             match self.entry(key, h) {
                 Some(entry) => {
-                    self.push_found(entry, start, at, n, clean, text, scratch.as_str(), found)
+                    self.push_found(entry, start, at, n, clean, text, scratch.as_str(), found);
+                    if !entry.may_go_on(bytes, at) {
+                        break;
+                    }
                 }
                 // no name goes on from here
                 None => break,
@@ -1254,14 +1292,14 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
 // cache, so the built index is cached too, beside the knowledge base's file and under the
 // same key ([`KbCache::mentions_path`]), with the same header ([`framed`]). The payload is
 // the index's own arrays as little-endian columns, each preceded by its length; decoding is
-// a copy of each, with every id, offset and length checked, and the table of texts by hash
-// made again from the entries' hashes ([`hash_table`]: one insert an entry, cheaper than
-// storing, checksumming and checking it).
+// a copy of each (no allocation per name), with every id, offset and length checked, and
+// the table of texts by hash made again from the entries' hashes ([`hash_table`]: one
+// insert an entry, fewer instructions than storing, checksumming, copying and checking it).
 
 /// The magic string of a cached mention index.
 const CACHE_MAGIC: &[u8; 16] = b"claimcheck-mx\0\0\x01";
 /// Bump when the payload layout changes.
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 
 impl MentionIndex {
     /// The mention index of `kb`, the knowledge base cached under `key` in `cache`: read
@@ -1300,6 +1338,7 @@ impl MentionIndex {
         out.u32s(&column(|e| e.len));
         out.u32s(&column(|e| e.count));
         out.u32s(&column(|e| e.longest));
+        out.u32s(&column(|e| e.next));
         out.u64s(&self.entries.iter().map(|e| e.hash).collect::<Vec<_>>());
         out.u32s(&self.flat);
         out.u32s(&self.words);
@@ -1354,9 +1393,17 @@ impl MentionIndex {
         let len = r.u32s()?.to_vec();
         let count = r.u32s()?.to_vec();
         let longest = r.u32s()?.to_vec();
+        let next = r.u32s()?.to_vec();
         let hash = u64s(r.u64_bytes()?);
         let m = start.len();
-        if [len.len(), count.len(), longest.len(), hash.len()] != [m; 4] {
+        if [
+            len.len(),
+            count.len(),
+            longest.len(),
+            next.len(),
+            hash.len(),
+        ] != [m; 5]
+        {
             return Err("entry columns of different lengths".into());
         }
         let flat = r.u32s()?.to_vec();
@@ -1370,6 +1417,7 @@ impl MentionIndex {
                 first: first as u32,
                 count: count[i],
                 longest: longest[i],
+                next: next[i],
                 hash: hash[i],
             };
             first += u64::from(entry.count);
@@ -1384,12 +1432,17 @@ impl MentionIndex {
         }
         let words = r.u32s()?.to_vec();
         let words_seen = u64s(r.u64_bytes()?);
-        if !words_seen.len().is_power_of_two()
-            || !words.len().is_power_of_two()
-            || !words.contains(&0)
-            || words.iter().any(|&e| e as usize > m)
-        {
-            return Err("a bad word table".into());
+        // tables of entry numbers + 1 (0: empty) with an empty slot to end every probe
+        let table_ok = |table: &[u32]| {
+            let (mut empty, mut over) = (false, false);
+            for &e in table {
+                empty |= e == 0;
+                over |= e as usize > m;
+            }
+            table.len().is_power_of_two() && empty && !over
+        };
+        if !words_seen.len().is_power_of_two() || !table_ok(&words) {
+            return Err("a bad table".into());
         }
         let odd = r.u32s()?.to_vec();
         r.end("index")?;
