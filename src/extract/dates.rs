@@ -573,9 +573,11 @@ impl Groups {
 ///
 /// Where the processor has AVX2 (checked once per call, as `memchr` does), the loop is
 /// compiled for it, with one 32-byte compare per class of a chunk
-/// ([`anchor_classes_avx2`]) for the two 16-byte SSE2 ones, and a fourth mask passes over
-/// the letters that begin no anchor word (`b`, `e`, `i`, `p`, `r` ...): nor does the
-/// three-byte test below let them through, so the anchors are the same.
+/// ([`anchor_classes_avx2`]) for the two 16-byte SSE2 ones, and a fourth mask
+/// ([`anchor_starts_avx2`]) passes over the letters that begin no anchor word (`b`, `e`,
+/// `i`, `p`, `r` ...) and those whose next two letters are the second and third of none
+/// (`the`, `that`, `was`, `and`): nor does the three-byte test below let them through, so
+/// the anchors are the same.
 fn each_anchor(bytes: &[u8], f: impl FnMut(usize, usize, usize)) {
     #[cfg(target_arch = "x86_64")]
     if crate::article::bits::has_avx2() {
@@ -585,8 +587,8 @@ fn each_anchor(bytes: &[u8], f: impl FnMut(usize, usize, usize)) {
     }
     each_anchor_classified(
         bytes,
-        |chunk| {
-            let (alnum, lower, underscore) = anchor_classes(chunk);
+        |bytes, i| {
+            let (alnum, lower, underscore) = anchor_classes(&chunk_of(bytes, i));
             (alnum, lower, underscore, u32::MAX)
         },
         f,
@@ -599,20 +601,24 @@ fn each_anchor(bytes: &[u8], f: impl FnMut(usize, usize, usize)) {
 fn each_anchor_avx2(bytes: &[u8], f: impl FnMut(usize, usize, usize)) {
     each_anchor_classified(
         bytes,
-        |chunk| {
-            let (alnum, lower, underscore) = anchor_classes_avx2(chunk);
-            (alnum, lower, underscore, anchor_starts_avx2(chunk))
+        |bytes, i| {
+            let chunk = chunk_of(bytes, i);
+            let (alnum, lower, underscore) = anchor_classes_avx2(&chunk);
+            let starts =
+                anchor_starts_avx2(&chunk, &chunk_of(bytes, i + 1), &chunk_of(bytes, i + 2));
+            (alnum, lower, underscore, starts)
         },
         f,
     );
 }
 
-/// The loop of [`each_anchor`], with `classes` giving the masks of [`anchor_classes`] and a
-/// fourth that holds at least the bytes that can begin an anchor ([`anchor_starts_avx2`]).
+/// The loop of [`each_anchor`], with `classes` giving the masks of [`anchor_classes`] of the
+/// chunk of `bytes` at `i` and a fourth that holds at least the bytes that can begin an
+/// anchor ([`anchor_starts_avx2`]).
 #[inline(always)]
 fn each_anchor_classified(
     bytes: &[u8],
-    classes: impl Fn(&[u8; ANCHOR_CHUNK]) -> (u32, u32, u32, u32),
+    classes: impl Fn(&[u8], usize) -> (u32, u32, u32, u32),
     mut f: impl FnMut(usize, usize, usize),
 ) {
     // the end of the last anchor reported: positions before it are inside it
@@ -621,7 +627,7 @@ fn each_anchor_classified(
     let mut carry = 0u32;
     let mut i = 0;
     while i < bytes.len() {
-        let (alnum, lower, underscore, starts) = classes(&chunk_of(bytes, i));
+        let (alnum, lower, underscore, starts) = classes(bytes, i);
         let word = alnum | underscore;
         // the positions the scan looks at: every ASCII letter or digit but a lowercase letter
         // after a word character (the NUL bytes past the end are neither)
@@ -786,62 +792,126 @@ fn anchor_classes_avx2(chunk: &[u8; ANCHOR_CHUNK]) -> (u32, u32, u32) {
 }
 
 /// The bytes of `chunk` that can begin an anchor: digits and, in either case, the first
-/// letters of the anchor words. The letters are looked up by their low four bits (`vpshufb`
-/// of a table of those of `a` to `o`, and one of `p` to `z`), lowered by `| 0x20`: no byte
-/// that is no letter lands on one of them (0x60 and 0x7B to 0x7F are in neither table).
+/// letters of the anchor words followed (in `next` and `after`, the chunks one and two bytes
+/// on) by a second and third letter that some anchor word has there. The letters are looked
+/// up by their low four bits (`vpshufb` of a table of those of `a` to `o`, and one of `p` to
+/// `z`), lowered by `| 0x20`: no byte that is no letter lands on one of them (0x60 and 0x7B
+/// to 0x7F are in no table). A second letter's table gives its bit ([`second_bit`]), a third
+/// letter's the bits of the second letters it follows in some anchor word: the two share a
+/// bit where some anchor word has them (or shares the bit of its second letter, as `r` and
+/// `h` do), which only lets more through. [`anchor_word_at`] compares the three bytes
+/// lowercased by `| 0x20` with the letters of a word, so whatever it finds passes.
 #[cfg(target_arch = "x86_64")]
 #[inline]
 #[target_feature(enable = "avx2")]
-fn anchor_starts_avx2(chunk: &[u8; ANCHOR_CHUNK]) -> u32 {
+fn anchor_starts_avx2(
+    chunk: &[u8; ANCHOR_CHUNK],
+    next: &[u8; ANCHOR_CHUNK],
+    after: &[u8; ANCHOR_CHUNK],
+) -> u32 {
     use std::arch::x86_64::{
-        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8,
-        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8, _mm256_shuffle_epi8,
-        _mm256_sub_epi8,
+        __m256i, _mm256_and_si256, _mm256_andnot_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256,
+        _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+        _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_sub_epi8,
     };
-    // SAFETY: `chunk` and each table have 32 readable bytes, all that an unaligned 32-byte
-    // load reads.
-    let (x, low_letters, high_letters) = unsafe {
-        (
-            _mm256_loadu_si256(chunk.as_ptr().cast::<__m256i>()),
-            _mm256_loadu_si256(FIRST_LETTERS[0].as_ptr().cast::<__m256i>()),
-            _mm256_loadu_si256(FIRST_LETTERS[1].as_ptr().cast::<__m256i>()),
-        )
-    };
-    let lowered = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-    let high = _mm256_and_si256(lowered, _mm256_set1_epi8(0xF0u8 as i8));
-    let low = _mm256_and_si256(lowered, _mm256_set1_epi8(0x0F));
-    let in6 = _mm256_and_si256(
-        _mm256_cmpeq_epi8(high, _mm256_set1_epi8(0x60)),
-        _mm256_shuffle_epi8(low_letters, low),
-    );
-    let in7 = _mm256_and_si256(
-        _mm256_cmpeq_epi8(high, _mm256_set1_epi8(0x70)),
-        _mm256_shuffle_epi8(high_letters, low),
-    );
+    /// The entries of `tables` for the letters of `x` (by `| 0x20`), 0 for other bytes.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn letters(x: &[u8; ANCHOR_CHUNK], tables: &[[u8; 32]; 2]) -> __m256i {
+        // SAFETY: `x` and each table have 32 readable bytes, all that an unaligned 32-byte
+        // load reads.
+        let (x, low_letters, high_letters) = unsafe {
+            (
+                _mm256_loadu_si256(x.as_ptr().cast::<__m256i>()),
+                _mm256_loadu_si256(tables[0].as_ptr().cast::<__m256i>()),
+                _mm256_loadu_si256(tables[1].as_ptr().cast::<__m256i>()),
+            )
+        };
+        let lowered = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+        let high = _mm256_and_si256(lowered, _mm256_set1_epi8(0xF0u8 as i8));
+        let low = _mm256_and_si256(lowered, _mm256_set1_epi8(0x0F));
+        let in6 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(high, _mm256_set1_epi8(0x60)),
+            _mm256_shuffle_epi8(low_letters, low),
+        );
+        let in7 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(high, _mm256_set1_epi8(0x70)),
+            _mm256_shuffle_epi8(high_letters, low),
+        );
+        _mm256_or_si256(in6, in7)
+    }
+    let first = letters(chunk, &FIRST_LETTERS);
+    let seconds = letters(next, &SECOND_LETTERS);
+    let thirds = letters(after, &THIRD_LETTERS);
+    let unpaired = _mm256_cmpeq_epi8(_mm256_and_si256(seconds, thirds), _mm256_setzero_si256());
+    // SAFETY: as above.
+    let x = unsafe { _mm256_loadu_si256(chunk.as_ptr().cast::<__m256i>()) };
     let d = _mm256_sub_epi8(x, _mm256_set1_epi8(b'0' as i8));
     let digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
-    _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(in6, in7), digit)) as u32
+    _mm256_movemask_epi8(_mm256_or_si256(_mm256_andnot_si256(unpaired, first), digit)) as u32
 }
 
 /// The first letters of the anchor words by their low four bits, 0xFF where one is: of the
 /// lowercase letters 0x60 to 0x6F, then of 0x70 to 0x7F, each twice (one for each 16-byte
 /// lane of `vpshufb`).
 #[cfg(target_arch = "x86_64")]
-static FIRST_LETTERS: [[u8; 32]; 2] = {
+static FIRST_LETTERS: [[u8; 32]; 2] = letter_table(0);
+
+/// The second letters of the anchor words, as [`FIRST_LETTERS`], each with its
+/// [`second_bit`].
+#[cfg(target_arch = "x86_64")]
+static SECOND_LETTERS: [[u8; 32]; 2] = letter_table(1);
+
+/// The third letters of the anchor words, as [`FIRST_LETTERS`], each with the
+/// [`second_bit`]s of the second letters before it in some anchor word.
+#[cfg(target_arch = "x86_64")]
+static THIRD_LETTERS: [[u8; 32]; 2] = letter_table(2);
+
+/// The table of the letters at `at` (0, 1 or 2) of the anchor words: see [`FIRST_LETTERS`],
+/// [`SECOND_LETTERS`], [`THIRD_LETTERS`].
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+const fn letter_table(at: usize) -> [[u8; 32]; 2] {
     let mut table = [[0u8; 32]; 2];
     let mut i = 0;
     while i < ANCHOR_WORDS.len() {
-        let first = ANCHOR_WORDS[i].0.as_bytes()[0];
-        if first.is_ascii_lowercase() {
-            let half = ((first >> 4) - 6) as usize;
-            let low = (first & 15) as usize;
-            table[half][low] = 0xFF;
-            table[half][16 + low] = 0xFF;
+        let word = ANCHOR_WORDS[i].0.as_bytes();
+        // the words, not the digits
+        if word[0].is_ascii_lowercase() {
+            assert!(word.len() >= 3);
+            let letter = word[at];
+            assert!(letter.is_ascii_lowercase());
+            let second = second_bit(word[1]);
+            assert!(second != 0);
+            let value = match at {
+                0 => 0xFF,
+                _ => second,
+            };
+            let half = ((letter >> 4) - 6) as usize;
+            let low = (letter & 15) as usize;
+            table[half][low] |= value;
+            table[half][16 + low] |= value;
         }
         i += 1;
     }
     table
-};
+}
+
+/// A bit for each second letter of the anchor words (`r` and `h` share one), 0 for other
+/// bytes (the build of [`letter_table`] fails if an anchor word's second letter has none).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+const fn second_bit(letter: u8) -> u8 {
+    match letter {
+        b'e' => 1,
+        b'o' => 2,
+        b'a' => 4,
+        b'i' => 8,
+        b'u' => 16,
+        b'p' => 32,
+        b'c' => 64,
+        b'r' | b'h' => 128,
+        _ => 0,
+    }
+}
 
 /// The first position from `p` on that is not an ASCII lowercase letter, eight bytes at a
 /// time.
@@ -2211,6 +2281,55 @@ mod tests {
         table
     };
 
+    /// [`anchor_starts_avx2`] byte by byte, from the anchor words: bit `k` for a digit at
+    /// `k`, or a letter that begins an anchor word with a letter after it that is some
+    /// word's second letter, then a third letter that follows, in some word, a second
+    /// letter of the same [`second_bit`] (`bytes` holds the 32 bytes and two more).
+    fn anchor_starts_reference(bytes: &[u8]) -> u32 {
+        let lower = |b: u8| b.is_ascii_alphabetic().then_some(b.to_ascii_lowercase());
+        let mut mask = 0u32;
+        for k in 0..ANCHOR_CHUNK {
+            let passes = bytes[k].is_ascii_digit()
+                || (ANCHOR_START[usize::from(bytes[k])]
+                    && ANCHOR_WORDS.iter().any(|(w, _)| {
+                        ANCHOR_WORDS.iter().any(|(v, _)| {
+                            let (w, v) = (w.as_bytes(), v.as_bytes());
+                            w.len() >= 3
+                                && v.len() >= 3
+                                && lower(bytes[k + 1]) == Some(w[1])
+                                && lower(bytes[k + 2]) == Some(v[2])
+                                && second_bit(w[1]) == second_bit(v[1])
+                        })
+                    }));
+            mask |= u32::from(passes) << k;
+        }
+        mask
+    }
+
+    #[test]
+    fn every_anchor_word_passes_the_start_mask() {
+        #[cfg(target_arch = "x86_64")]
+        if crate::article::bits::has_avx2() {
+            for (word, _) in ANCHOR_WORDS {
+                for case in 0..8u32 {
+                    let mut chunk = [b' '; ANCHOR_CHUNK + 2];
+                    for (k, &b) in word.as_bytes().iter().take(3).enumerate() {
+                        let upper = (case >> k) & 1 == 1;
+                        chunk[5 + k] = if upper { b.to_ascii_uppercase() } else { b };
+                    }
+                    let at = |k: usize| {
+                        let mut c = [0u8; ANCHOR_CHUNK];
+                        c.copy_from_slice(&chunk[k..k + ANCHOR_CHUNK]);
+                        c
+                    };
+                    // SAFETY: the processor has AVX2, checked just before.
+                    let starts = unsafe { anchor_starts_avx2(&at(0), &at(1), &at(2)) };
+                    assert_eq!((starts >> 5) & 1, 1, "{word} case {case}");
+                }
+            }
+        }
+    }
+
     /// The anchor scan as it was before [`each_anchor`] read chunk masks: a byte at a time,
     /// a table look-up each, skipping lowercase letters after a word character eight at a
     /// time. The reference of the chunked scan.
@@ -2613,13 +2732,29 @@ mod tests {
                 // SAFETY: the processor has AVX2, checked just before.
                 let avx2 = unsafe { anchor_classes_avx2(&chunk) };
                 proptest::prop_assert_eq!(avx2, anchor_classes_reference(&chunk));
-                // SAFETY: as above.
-                let starts = unsafe { anchor_starts_avx2(&chunk) };
-                let mut reference = 0u32;
-                for (k, &b) in chunk.iter().enumerate() {
-                    reference |= u32::from(ANCHOR_START[usize::from(b)]) << k;
-                }
-                proptest::prop_assert_eq!(starts, reference);
+            }
+        }
+
+        #[test]
+        fn anchor_starts_agree_with_the_reference(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"adcfhjmnostwyeiuprlgbvEOAUHRTD019 .".to_vec()),
+                    0u8..,
+                ],
+                34,
+            ),
+        ) {
+            #[cfg(target_arch = "x86_64")]
+            if crate::article::bits::has_avx2() {
+                let at = |k: usize| {
+                    let mut chunk = [0u8; ANCHOR_CHUNK];
+                    chunk.copy_from_slice(&bytes[k..k + ANCHOR_CHUNK]);
+                    chunk
+                };
+                // SAFETY: the processor has AVX2, checked just before.
+                let starts = unsafe { anchor_starts_avx2(&at(0), &at(1), &at(2)) };
+                proptest::prop_assert_eq!(starts, anchor_starts_reference(&bytes));
             }
         }
 
