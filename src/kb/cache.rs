@@ -875,7 +875,19 @@ fn section<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &str) -> R<T> {
     postcard::from_bytes(bytes).map_err(|e| format!("cannot decode the {what}: {e}"))
 }
 
-fn decode_entities(bytes: &[u8], b: &Bounds) -> R<Vec<Entity>> {
+/// The columns of the entities section, their lengths checked against `entities`.
+struct EntityColumns<'a> {
+    /// Every name and alias, one after the other, cut at `ends`.
+    text: &'a str,
+    ends: U32s<'a>,
+    kinds: &'a [u8],
+    flags: &'a [u8],
+    alias_counts: &'a [u8],
+    locs: &'a [u8],
+    alias_locs: &'a [u8],
+}
+
+fn entity_columns(bytes: &[u8], entities: u32) -> R<EntityColumns<'_>> {
     let mut r = Reader { bytes, at: 0 };
     let text = r.str()?;
     let ends = r.u32s()?;
@@ -885,40 +897,178 @@ fn decode_entities(bytes: &[u8], b: &Bounds) -> R<Vec<Entity>> {
     let locs = r.u32s()?;
     let alias_locs = r.u32s()?;
     r.end("entities")?;
-    let n = b.entities as usize;
+    let n = entities as usize;
     if kinds.len() != n || flags.len() != n || alias_counts.len() != n || locs.len() != 6 * n {
         return Err("wrong number of entities".into());
     }
-    let mut names = Cuts::new(text, ends);
     // the columns are read in place, one entity at a time, with no copy of them
-    let (kinds, alias_counts, locs, alias_locs) = (kinds.0, alias_counts.0, locs.0, alias_locs.0);
-    let mut alias_at = 0;
-    let mut entities = Vec::with_capacity(n);
-    for (i, &flag) in flags.iter().enumerate() {
-        let name = names.next()?;
-        let count = le_u32(alias_counts, 4 * i) as usize;
+    Ok(EntityColumns {
+        text,
+        ends,
+        kinds: kinds.0,
+        flags,
+        alias_counts: alias_counts.0,
+        locs: locs.0,
+        alias_locs: alias_locs.0,
+    })
+}
+
+/// Where an entity's names start in the entities section: the number of its name among
+/// all the names (the canonical names and aliases, in order), of its first alias among
+/// the aliases, and the offset of its name's text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct NamesAt {
+    name: usize,
+    alias: usize,
+    text: usize,
+}
+
+impl EntityColumns<'_> {
+    /// Where the names of entity `i` start (of the end, for `i` = the number of entities),
+    /// from the alias counts before it; `text` is `usize::MAX` when the ends are too few.
+    fn names_at(&self, i: usize) -> NamesAt {
+        let before = &self.alias_counts[..(4 * i).min(self.alias_counts.len())];
+        let alias = before
+            .chunks_exact(4)
+            .fold(0usize, |sum, c| sum.saturating_add(le_u32(c, 0) as usize));
+        let name = i.saturating_add(alias);
+        let text = match name.checked_sub(1) {
+            None => 0,
+            Some(j) => self.ends.get(j).map_or(usize::MAX, |e| e as usize),
+        };
+        NamesAt { name, alias, text }
+    }
+
+    /// The next name at `at`, which moves past it.
+    #[inline(always)]
+    fn name(&self, at: &mut NamesAt) -> R<&str> {
+        let end = self.ends.get(at.name).ok_or("too few strings")? as usize;
+        at.name += 1;
+        let s = self
+            .text
+            .get(at.text..end)
+            .ok_or("a string offset is out of range")?;
+        at.text = end;
+        Ok(s)
+    }
+
+    /// Entity `i`, whose names start at `at`, which moves past them.
+    #[inline(always)]
+    fn entity(&self, i: usize, at: &mut NamesAt, b: &Bounds) -> R<Entity> {
+        let name = self.name(at)?;
+        let count = le_u32(self.alias_counts, 4 * i) as usize;
         let mut aliases = Vec::with_capacity(count.min(1024));
         for _ in 0..count {
-            let loc = alias_locs.get(12 * alias_at..12 * alias_at + 12);
+            let text = self.name(at)?;
+            let loc = self.alias_locs.get(12 * at.alias..12 * at.alias + 12);
             aliases.push(Alias {
-                text: names.next()?.into(),
+                text: text.into(),
                 loc: b.loc(loc_at(loc.ok_or("too few spans")?, 0))?,
             });
-            alias_at += 1;
+            at.alias += 1;
         }
-        entities.push(Entity {
+        Ok(Entity {
             name: name.into(),
-            kind: b.kind(le_u32(kinds, 4 * i))?,
+            kind: b.kind(le_u32(self.kinds, 4 * i))?,
             aliases,
-            one_holder_at_a_time: flag != 0,
-            loc: b.loc(loc_at(locs, 24 * i))?,
-            name_loc: b.loc(loc_at(locs, 24 * i + 12))?,
-        });
+            one_holder_at_a_time: self.flags[i] != 0,
+            loc: b.loc(loc_at(self.locs, 24 * i))?,
+            name_loc: b.loc(loc_at(self.locs, 24 * i + 12))?,
+        })
     }
-    names.done()?;
-    if alias_at * 12 != alias_locs.len() {
-        return Err("too many alias spans".into());
+
+    /// Whether `at`, past the last entity, used every name, all the text and every alias span.
+    fn all_used(&self, at: NamesAt) -> R<()> {
+        if at.name != self.ends.len() || at.text != self.text.len() {
+            return Err("strings left over".into());
+        }
+        if at.alias.checked_mul(12) != Some(self.alias_locs.len()) {
+            return Err("too many alias spans".into());
+        }
+        Ok(())
     }
+}
+
+/// The entities of the entities section, decoded by index on rayon's pool, in place in one
+/// vector, as the facts are ([`decode_facts`]): each entity depends on the ones before it
+/// only through where its names start, which a run of entities carries on and a run that
+/// starts elsewhere finds from the alias counts before it ([`EntityColumns::names_at`]).
+/// When any entity fails, or the names are not all used, the serial decode
+/// ([`decode_entities_serial`]) gives the same error the serial decode always gave.
+fn decode_entities(bytes: &[u8], b: &Bounds) -> R<Vec<Entity>> {
+    use rayon::prelude::*;
+    let c = entity_columns(bytes, b.entities)?;
+    let n = b.entities as usize;
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let placeholder = || Entity {
+        name: Box::default(),
+        kind: KindId(0),
+        aliases: Vec::new(),
+        one_holder_at_a_time: false,
+        loc: Loc {
+            file: FileId(0),
+            span: Span { start: 0, end: 0 },
+        },
+        name_loc: Loc {
+            file: FileId(0),
+            span: Span { start: 0, end: 0 },
+        },
+    };
+    let mut entities = Vec::with_capacity(n);
+    entities.par_extend(
+        (0..n)
+            .into_par_iter()
+            .with_min_len(ENTITIES_PER_JOB)
+            // (the next entity's index, where its names start) of the run this job is in
+            .map_init(
+                || {
+                    (
+                        usize::MAX,
+                        NamesAt {
+                            name: 0,
+                            alias: 0,
+                            text: 0,
+                        },
+                    )
+                },
+                |(next, at), i| {
+                    if *next != i {
+                        *at = c.names_at(i);
+                    }
+                    *next = i + 1;
+                    match c.entity(i, at, b) {
+                        Ok(e) => e,
+                        Err(_) => {
+                            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                            placeholder()
+                        }
+                    }
+                },
+            ),
+    );
+    if failed.into_inner() || c.all_used(c.names_at(n)).is_err() {
+        return decode_entities_serial(&c, b);
+    }
+    Ok(entities)
+}
+
+/// The fewest entities a job of [`decode_entities`] decodes: a few jobs per thread (a few
+/// entities in the tests, so that their small inputs are split too).
+const ENTITIES_PER_JOB: usize = if cfg!(test) { 3 } else { 8 * 1024 };
+
+/// The entities decoded one after the other: the first error stops the decode.
+fn decode_entities_serial(c: &EntityColumns<'_>, b: &Bounds) -> R<Vec<Entity>> {
+    let n = c.flags.len();
+    let mut at = NamesAt {
+        name: 0,
+        alias: 0,
+        text: 0,
+    };
+    let mut entities = Vec::with_capacity(n);
+    for i in 0..n {
+        entities.push(c.entity(i, &mut at, b)?);
+    }
+    c.all_used(at)?;
     Ok(entities)
 }
 
@@ -1787,6 +1937,79 @@ mod kb_tests {
                 .map(|f| format!("{f:?}"));
             prop_assert_eq!(parallel, serial);
         }
+
+        #[test]
+        fn entities_decoded_in_parallel_are_the_serial_ones(
+            entities in proptest::collection::vec(
+                (0u32..3, 0u8..2, prop_oneof![4 => 0u32..3, 1 => Just(u32::MAX)], 0u32..6),
+                0..40,
+            ),
+            text in "[aé]{0,30}",
+            cuts in proptest::collection::vec(0u32..4, 0..120),
+            fitting: bool,
+            alias_spans_more in 0usize..2,
+        ) {
+            let names: usize = entities.len()
+                + entities.iter().map(|e| e.2 as usize).sum::<usize>();
+            // ends that mostly fit (one per name, ending at the text's end), or raw ones
+            let ends: Vec<u32> = if fitting {
+                let mut end = 0;
+                let mut ends: Vec<u32> = (0..names.min(200))
+                    .map(|i| {
+                        end = (end + cuts.get(i).copied().unwrap_or(1)).min(text.len() as u32);
+                        end
+                    })
+                    .collect();
+                if let Some(last) = ends.last_mut() {
+                    *last = text.len() as u32;
+                }
+                ends
+            } else {
+                cuts.iter().map(|&c| c * 2).collect()
+            };
+            let aliases = entities.iter().map(|e| e.2 as usize).sum::<usize>().min(200);
+            let bytes = entities_section(&entities, &text, &ends, aliases + alias_spans_more);
+            let b = Bounds {
+                file_lens: vec![10],
+                kinds: 2,
+                relations: 3,
+                entities: entities.len() as u32,
+                facts: 0,
+            };
+            let parallel = decode_entities(&bytes, &b).map(|e| format!("{e:?}"));
+            let serial = entity_columns(&bytes, b.entities)
+                .and_then(|c| decode_entities_serial(&c, &b))
+                .map(|e| format!("{e:?}"));
+            prop_assert_eq!(parallel, serial);
+        }
+    }
+
+    /// An entities section from raw columns, as [`encode_entities`] writes it: per
+    /// entity (kind, flag, alias count, span start).
+    fn entities_section(
+        entities: &[(u32, u8, u32, u32)],
+        text: &str,
+        ends: &[u32],
+        alias_spans: usize,
+    ) -> Vec<u8> {
+        let mut out = Out::default();
+        out.bytes(text.as_bytes());
+        out.u32s(ends);
+        out.u32s(&entities.iter().map(|e| e.0).collect::<Vec<_>>());
+        out.bytes(&entities.iter().map(|e| e.1).collect::<Vec<_>>());
+        out.u32s(&entities.iter().map(|e| e.2).collect::<Vec<_>>());
+        out.u32s(
+            &entities
+                .iter()
+                .flat_map(|e| [0, e.3, 4, 0, 1, 2])
+                .collect::<Vec<_>>(),
+        );
+        out.u32s(
+            &(0..alias_spans as u32)
+                .flat_map(|i| [0, i % 12, 9])
+                .collect::<Vec<_>>(),
+        );
+        out.0
     }
 
     #[test]

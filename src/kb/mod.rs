@@ -817,6 +817,12 @@ impl NameIndex {
     /// what storing it saves): a table whose keys are not where their hashes lead makes
     /// look-ups miss, as a file with other names would, and never panics (probes are
     /// bounded and every access is checked). Damage is caught by the file's checksum.
+    /// Why no rehash: the table gets the trust every other value of the file gets (the
+    /// names, the facts are taken as stored too). A file whose key and checksum match was
+    /// written by this build from these rules; the decode's checks keep a damaged or
+    /// crafted file from panicking or looping, not from meaning other rules, which a
+    /// crafted file could as well say with other names or facts. Rehashing the keys would
+    /// prove only what the checksum already does, at one xxh3 per name.
     pub(crate) fn from_parts(
         text: String,
         ends: Vec<u32>,
