@@ -1071,6 +1071,9 @@ impl<'a> P<'a> {
                 Some(&format!("{suggestion}{STATEMENT_HELP}")),
             );
         }
+        if let Some(statement) = self.fast_entity(line, kind_word, name_start) {
+            return Ok(("", statement));
+        }
         let kind = Spanned::new(Cow::Borrowed(kind_word), self.span(kind_word));
         let (rest, name) = self.string(name_start)?;
         let (rest, aliases) = match (ws1, keyword("aka")).parse(rest) {
@@ -1104,6 +1107,84 @@ impl<'a> P<'a> {
                 span,
             }),
         ))
+    }
+
+    /// A string without escapes at `at` in `line` (`b` is its bytes): the end past its
+    /// closing quote and the literal, as [`P::string`] gives it; `None` for anything else.
+    fn fast_string(self, line: &'a str, b: &[u8], at: usize) -> Option<(usize, StrLit<'a>)> {
+        if b.get(at) != Some(&b'"') {
+            return None;
+        }
+        let body = at + 1;
+        let close = body + memchr::memchr2(b'"', b'\\', &b[body..])?;
+        if b[close] != b'"' {
+            return None;
+        }
+        let end = close + 1;
+        Some((
+            end,
+            Spanned::new(Cow::Borrowed(&line[body..close]), self.span(&line[at..end])),
+        ))
+    }
+
+    /// The common shape of an entity declaration, in one pass over the bytes: `KIND "Name"`,
+    /// then optionally `aka "A", "B"`, then the end of the line or a clause that
+    /// [`P::fast_clause`] takes (strings without escapes). `name_start` is `line` past the
+    /// kind word and the blanks after it, and starts with `"`. Returns what
+    /// [`P::entity_statement`] returns for such a line; `None` for any other line, which the
+    /// general parser handles, errors included.
+    fn fast_entity(
+        self,
+        line: &'a str,
+        kind_word: &'a str,
+        name_start: &'a str,
+    ) -> Option<Statement<'a>> {
+        if !self.fast {
+            return None;
+        }
+        let b = line.as_bytes();
+        let (mut at, name) = self.fast_string(line, b, b.len() - name_start.len())?;
+        let mut aliases = Vec::new();
+        let blanks = run_len(b, at, BLANK);
+        let word_at = at + blanks;
+        if blanks > 0 && word_len(b, word_at) == 3 && &b[word_at..word_at + 3] == b"aka" {
+            let list = word_at + 3 + run_len(b, word_at + 3, BLANK);
+            if list == word_at + 3 {
+                return None;
+            }
+            let (end, first) = self.fast_string(line, b, list)?;
+            // as the general path allocates it: room for one, then doubling
+            aliases = vec![first];
+            at = end;
+            loop {
+                let comma = at + run_len(b, at, BLANK);
+                if b.get(comma) != Some(&b',') {
+                    break;
+                }
+                let next = comma + 1 + run_len(b, comma + 1, BLANK);
+                let (end, item) = self.fast_string(line, b, next)?;
+                aliases.push(item);
+                at = end;
+            }
+        }
+        let blanks = run_len(b, at, BLANK);
+        let tail = at + blanks;
+        let (rest, clauses) = if tail == b.len() || b[tail] == b'#' {
+            (&line[at..], Vec::new())
+        } else if blanks == 0 {
+            return None;
+        } else {
+            let (rest, clause) = self.fast_clause(&line[tail..])?;
+            (rest, vec![clause])
+        };
+        Some(Statement::Entity(EntityDecl {
+            kind: Spanned::new(Cow::Borrowed(kind_word), self.span(kind_word)),
+            name,
+            aliases,
+            one_holder_at_a_time: None,
+            clauses,
+            span: self.between(line, rest),
+        }))
     }
 
     fn entity_continuation(

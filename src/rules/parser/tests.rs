@@ -549,7 +549,7 @@ proptest::proptest! {
 
 #[test]
 fn fast_paths_take_the_common_lines() {
-    let text = "person \"A\"\n  holds \"T\" from 2014-03 until 2015 # c\n  on 2014-03-18\n\"A\" in \"B\"\n";
+    let text = "person \"A\" aka \"B\", \"C\"\n  holds \"T\" from 2014-03 until 2015 # c\n  on 2014-03-18\n\"A\" in \"B\"\n";
     let p = P {
         base: text,
         fast: true,
@@ -558,6 +558,16 @@ fn fast_paths_take_the_common_lines() {
     assert!(p.fast_clause(line(1)).is_some());
     assert!(p.fast_clause(line(2)).is_some());
     assert!(p.fast_clause(&line(3)[4..]).is_some());
+    let entity = "person \"A\" aka \"B\",\"C\" , \"D\"\tholds \"T\" on 2014 # c";
+    let p = P {
+        base: entity,
+        fast: true,
+    };
+    assert!(p.fast_entity(entity, &entity[..6], &entity[7..]).is_some());
+    assert!(
+        p.fast_entity(&entity[..10], &entity[..6], &entity[7..10])
+            .is_some()
+    );
     assert_eq!(
         format!("{:?}", parse_chunk_with(text, text, usize::MAX, true)),
         format!("{:?}", parse_chunk_with(text, text, usize::MAX, false))
