@@ -989,17 +989,15 @@ impl EntityColumns<'_> {
     }
 }
 
-/// The entities of the entities section, decoded by index on rayon's pool, in place in one
-/// vector, as the facts are ([`decode_facts`]): each entity depends on the ones before it
+/// The entities of the entities section, decoded by index on rayon's pool ([`decode_runs`]),
+/// as the facts are ([`decode_facts`]): each entity depends on the ones before it
 /// only through where its names start, which a run of entities carries on and a run that
 /// starts elsewhere finds from the alias counts before it ([`EntityColumns::names_at`]).
 /// When any entity fails, or the names are not all used, the serial decode
 /// ([`decode_entities_serial`]) gives the same error the serial decode always gave.
 fn decode_entities(bytes: &[u8], b: &Bounds) -> R<Vec<Entity>> {
-    use rayon::prelude::*;
     let c = entity_columns(bytes, b.entities)?;
     let n = b.entities as usize;
-    let failed = std::sync::atomic::AtomicBool::new(false);
     let placeholder = || Entity {
         name: Box::default(),
         kind: KindId(0),
@@ -1014,42 +1012,17 @@ fn decode_entities(bytes: &[u8], b: &Bounds) -> R<Vec<Entity>> {
             span: Span { start: 0, end: 0 },
         },
     };
-    let mut entities = Vec::with_capacity(n);
-    entities.par_extend(
-        (0..n)
-            .into_par_iter()
-            .with_min_len(ENTITIES_PER_JOB)
-            // (the next entity's index, where its names start) of the run this job is in
-            .map_init(
-                || {
-                    (
-                        usize::MAX,
-                        NamesAt {
-                            name: 0,
-                            alias: 0,
-                            text: 0,
-                        },
-                    )
-                },
-                |(next, at), i| {
-                    if *next != i {
-                        *at = c.names_at(i);
-                    }
-                    *next = i + 1;
-                    match c.entity(i, at, b) {
-                        Ok(e) => e,
-                        Err(_) => {
-                            failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                            placeholder()
-                        }
-                    }
-                },
-            ),
+    let entities = decode_runs(
+        n,
+        ENTITIES_PER_JOB,
+        |i| c.names_at(i),
+        |i, at| c.entity(i, at, b),
+        placeholder,
     );
-    if failed.into_inner() || c.all_used(c.names_at(n)).is_err() {
-        return decode_entities_serial(&c, b);
+    match entities {
+        Some(entities) if c.all_used(c.names_at(n)).is_ok() => Ok(entities),
+        _ => decode_entities_serial(&c, b),
     }
-    Ok(entities)
 }
 
 /// The fewest entities a job of [`decode_entities`] decodes: a few jobs per thread (a few
@@ -1171,17 +1144,14 @@ fn fact_columns(bytes: &[u8], facts: u32, with_text: bool) -> R<FactColumns<'_>>
     })
 }
 
-/// The facts of the facts section, decoded by index on rayon's pool, in place in one
-/// vector (`par_extend` of an indexed iterator writes each fact at its place). Each fact
+/// The facts of the facts section, decoded by index on rayon's pool ([`decode_runs`]). Each fact
 /// depends on the ones before it only through the start of its text, the end of the
 /// previous text fact: a run of facts carries it on, and a run that starts elsewhere finds
 /// it by a backward scan of the tags. When any fact fails, the serial decode
 /// ([`decode_facts_serial`]) gives the same error the serial decode always gave.
 fn decode_facts(bytes: &[u8], b: &Bounds) -> R<Vec<Fact>> {
-    use rayon::prelude::*;
     let c = fact_columns(bytes, b.facts, true)?;
     let n = b.facts as usize;
-    let failed = std::sync::atomic::AtomicBool::new(false);
     let placeholder = || Fact {
         subject: EntityId(0),
         relation: RelationId(0),
@@ -1193,22 +1163,53 @@ fn decode_facts(bytes: &[u8], b: &Bounds) -> R<Vec<Fact>> {
             span: Span { start: 0, end: 0 },
         },
     };
-    let mut facts = Vec::with_capacity(n);
-    facts.par_extend(
+    let Some(facts) = decode_runs(
+        n,
+        FACTS_PER_JOB,
+        |i| c.text_start(i),
+        |i, text_at| c.fact(i, text_at, b),
+        placeholder,
+    ) else {
+        return decode_facts_serial(&c, b);
+    };
+    if c.text_start(n) != c.text.len() {
+        return Err("strings left over".into());
+    }
+    Ok(facts)
+}
+
+/// Items `0..n` decoded by index on rayon's pool, in place in one vector (`par_extend` of
+/// an indexed iterator writes each item at its place), at least `per_job` to a job. Item
+/// `i` depends on the ones before it only through a state (where its strings start): a run
+/// of items carries it on from `item`, and a run that starts at `i` finds it by `start(i)`.
+/// `None` when any item fails (the caller's serial decode then gives the first error), the
+/// failed items' places holding `placeholder()` meanwhile.
+fn decode_runs<T: Send, S>(
+    n: usize,
+    per_job: usize,
+    start: impl Fn(usize) -> S + Sync + Send,
+    item: impl Fn(usize, &mut S) -> R<T> + Sync + Send,
+    placeholder: impl Fn() -> T + Sync + Send,
+) -> Option<Vec<T>> {
+    use rayon::prelude::*;
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let mut items = Vec::with_capacity(n);
+    items.par_extend(
         (0..n)
             .into_par_iter()
-            .with_min_len(FACTS_PER_JOB)
-            // (the next fact's index, its text's start) of the run this job is in
+            .with_min_len(per_job)
+            // (the next item's index, its state) of the run this job is in
             .map_init(
-                || (usize::MAX, 0usize),
-                |(next, text_at), i| {
+                || (usize::MAX, None),
+                |(next, state), i| {
                     if *next != i {
-                        *text_at = c.text_start(i);
+                        *state = Some(start(i));
                     }
                     *next = i + 1;
-                    match c.fact(i, text_at, b) {
-                        Ok(f) => f,
-                        Err(_) => {
+                    let decoded = state.as_mut().map(|s| item(i, s));
+                    match decoded {
+                        Some(Ok(x)) => x,
+                        _ => {
                             failed.store(true, std::sync::atomic::Ordering::Relaxed);
                             placeholder()
                         }
@@ -1216,13 +1217,7 @@ fn decode_facts(bytes: &[u8], b: &Bounds) -> R<Vec<Fact>> {
                 },
             ),
     );
-    if failed.into_inner() {
-        return decode_facts_serial(&c, b);
-    }
-    if c.text_start(n) != c.text.len() {
-        return Err("strings left over".into());
-    }
-    Ok(facts)
+    (!failed.into_inner()).then_some(items)
 }
 
 /// The fewest facts a job of [`decode_facts`] decodes: a few jobs per thread (a few facts
