@@ -94,7 +94,11 @@ fn place_after<'m>(
         return None;
     }
     let mut place_start = pe + 1;
-    if text[place_start.min(text.len())..].starts_with("the ") {
+    // (`get`: the byte after the word may be inside a character, such as a no-break space)
+    if text
+        .get(place_start..)
+        .is_some_and(|rest| rest.starts_with("the "))
+    {
         place_start += 4;
     }
     mention_at(mentions, place_start).filter(|m| x.mention_is(m, x.kinds.place))
@@ -105,8 +109,9 @@ fn place_after<'m>(
 ///
 /// A trigger places something only through the first `in`/`at` among the six words after
 /// it, and only when that word points to a place ([`place_after`]). So the prepositions that
-/// point to a place are found first (the length of each word, and the bytes of two-byte ones), and only the six words before each
-/// are looked up in [`TRIGGERS`]; a sentence with none is done. The rest is the search of
+/// point to a place are found first (the length of each word, and the bytes of two-byte
+/// ones), and only the six words before each are looked up in [`TRIGGERS`]; a sentence with
+/// none is done. The rest is the search of
 /// every word (kept in the tests as the reference), in the same order.
 fn search(
     x: &Extractor<'_>,
@@ -382,6 +387,27 @@ mod tests {
         "within",
         "cat",
     ];
+
+    /// A preposition followed by a character of more than one byte (a no-break space) points
+    /// to no place, and the sentence's other prepositions are still read.
+    #[test]
+    fn a_preposition_before_a_wide_character_is_no_panic() {
+        let kb = crate::rules::load_str("t.rules", "city \"Moscow\"\ncity \"Geneva\"\n").unwrap();
+        let x = Extractor::new(&kb);
+        let text = "Leaders met in\u{a0}Moscow and later met in Geneva.";
+        let article = Article::from_bytes("t.txt", Format::Text, text.into()).unwrap();
+        let mentions = x.mentions.find(&article);
+        let places: Vec<String> = article
+            .sentences
+            .iter()
+            .flat_map(|s| {
+                let in_sentence = super::super::mentions_within(&mentions, s.span);
+                claims_in(&x, &article, s.span, in_sentence)
+            })
+            .map(|c| c.place.text)
+            .collect();
+        assert_eq!(places, ["Geneva"]);
+    }
 
     proptest! {
         /// The filtered extractor finds what the old one found, sentence by sentence.
