@@ -1,11 +1,19 @@
 //! Embeds every file under `rules/` in the binary, so that `claimcheck` works with nothing
 //! configured. The list is generated, so a new rule file cannot be forgotten.
+//!
+//! Compiles the date pattern (`src/extract/dates/patterns.rs`) into a dense DFA, serialized
+//! for the target's byte order, with its capture groups' names: the library embeds both, so a
+//! process neither compiles the pattern nor builds DFA states as it searches.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "src/extract/dates/patterns.rs"]
+mod date_patterns;
+
 fn main() {
     build_id();
+    date_dfa();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files = Vec::new();
@@ -87,4 +95,44 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
+}
+
+/// Writes `date_dfa.bin`, the date pattern's alternatives as one anchored, leftmost-first,
+/// minimized dense DFA (the match's pattern is the alternative that matched), and
+/// `date_groups.rs`, each alternative's capture group names in order.
+fn date_dfa() {
+    use regex_automata::MatchKind;
+    use regex_automata::dfa::{StartKind, dense};
+    use regex_automata::nfa::thompson::NFA;
+    let alternatives = date_patterns::date_alternatives();
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .match_kind(MatchKind::LeftmostFirst)
+                .minimize(true),
+        )
+        .build_many(&alternatives)
+        .expect("the date pattern compiles to a dense DFA");
+    let (bytes, pad) = match std::env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() {
+        Ok("big") => dfa.to_bytes_big_endian(),
+        _ => dfa.to_bytes_little_endian(),
+    };
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out.join("date_dfa.bin"), &bytes[pad..]).expect("write date_dfa.bin");
+    let nfa = NFA::new_many(&alternatives).expect("the date pattern compiles");
+    let info = nfa.group_info();
+    let mut groups = String::from(
+        "/// Each date alternative's capture group names, by group index (written by build.rs).\n\
+         pub static DATE_GROUP_NAMES: &[&[Option<&str>]] = &[\n",
+    );
+    for pattern in nfa.patterns() {
+        let names: Vec<String> = info
+            .pattern_names(pattern)
+            .map(|name| format!("{name:?}"))
+            .collect();
+        writeln!(groups, "    &[{}],", names.join(", ")).expect("write to string");
+    }
+    groups.push_str("];\n");
+    std::fs::write(out.join("date_groups.rs"), groups).expect("write date_groups.rs");
 }

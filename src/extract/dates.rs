@@ -6,82 +6,52 @@ use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use jiff::civil::{Date, Weekday};
+use regex_automata::dfa::{Automaton, dense};
 use regex_automata::nfa::thompson::NFA;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
-use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input, PatternID, hybrid};
+use regex_automata::util::captures::{Captures, GroupInfo};
+use regex_automata::{Anchored, Input, PatternID};
 
 use super::claim::{DateClaim, DateForm, DayRange, Hedge, Ref};
 use crate::article::{Article, ArticleDate, BlockKind, DateSource};
 use crate::kb::time::FactDate;
 use crate::span::Span;
 
-const MONTH: &str = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
-const WEEKDAY: &str = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
-const NUMBER: &str = r"(?P<number>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|a few|a couple of|several|half an?)";
-const HEDGE: &str = r"(?P<hedge>nearly|almost|just under|just over|about|around|roughly|approximately|some|more than|over|less than|under|fewer than|at least)";
+mod patterns;
 
 /// The date pattern's alternatives, a named one per form; the first that matches at a
 /// position wins.
-static DATE_ALTERNATIVES: LazyLock<[String; 8]> = LazyLock::new(|| {
-    let month_day = format!(
-        r"(?:{WEEKDAY},?\s+)?{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
-    )
-    .replace("(?P<weekday>", "(?P<wd1>")
-    .replace("(?P<month>", "(?P<m1>")
-    .replace("(?P<day>", "(?P<d1>")
-    .replace("(?P<year>", "(?P<y1>");
-    let day_month = format!(r"(?:{WEEKDAY},?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?:,?\s+(?P<year>\d{{4}})\b)?")
-        .replace("(?P<weekday>", "(?P<wd2>")
-        .replace("(?P<month>", "(?P<m2>")
-        .replace("(?P<day>", "(?P<d2>")
-        .replace("(?P<year>", "(?P<y2>");
-    let month_year = format!(r"{MONTH},?\s+(?P<year>\d{{4}})\b")
-        .replace("(?P<month>", "(?P<m3>")
-        .replace("(?P<year>", "(?P<y3>");
-    let iso = r"(?P<iso>\b\d{4}-\d{2}-\d{2}\b)";
-    let in_year = r"\b(?P<prep>in|since|by|until|of|from|during|early|late|mid-)\s*(?P<y4>(?:1[89]|20)\d{2})\b(?P<notunit>\s+(?:years?|months?|people|troops|soldiers|dollars|euros)\b)?";
-    let relative = format!(
-        r"\b(?:{HEDGE}\s+)?{NUMBER}\s+(?P<unit>years?|months?|weeks?|days?|decades?|centur(?:y|ies)|hours?|minutes?)\b(?:\s+(?P<direction>ago|after|before|later|earlier))?"
-    );
-    let weekday = format!(r"\b(?:(?P<rel>last|next|this|on|past|coming)\s+)?{WEEKDAY}\b")
-        .replace("(?P<weekday>", "(?P<wd3>");
-    let week = r"\b(?P<wrel>last|next|this)\s+(?P<wunit>week|month|year)\b|\b(?P<yday>yesterday|today|tomorrow)\b";
-    // ASCII word boundaries keep the regex on its fast DFA path; Unicode `\b` forces a
-    // backtracker on every non-ASCII byte (measured: 60 % of extraction time).
-    // Likewise ASCII `\s` and `\d`: every literal in the pattern is ASCII anyway.
-    [
-        month_day,
-        day_month,
-        month_year,
-        iso.to_string(),
-        in_year.to_string(),
-        format!("(?i:{relative})"),
-        weekday,
-        week.to_string(),
-    ]
-    .map(|alternative| format!("(?-u:{})", alternative.replace(r"\b", r"(?-u:\b)")))
-});
+#[cfg(test)]
+static DATE_ALTERNATIVES: LazyLock<[String; 8]> = LazyLock::new(patterns::date_alternatives);
 
-/// The date pattern's alternatives compiled once, as the patterns of one NFA: a lazy DFA
-/// tells, anchored at a position, whether any alternative matches there, which one (the
-/// first that does: leftmost-first, like the alternation of them all) and where it ends;
-/// then the captures are read from the text ([`DateRegex::read_captures`]) (a backtracker
-/// reading only that alternative's captures, over only its match, is the fallback).
+/// The date pattern's alternatives compiled once, at build time (`build.rs`), into one
+/// anchored dense DFA embedded in the binary: it tells, anchored at a position, whether any
+/// alternative matches there, which one (the first that does: leftmost-first, like the
+/// alternation of them all) and where it ends; then the captures are read from the text
+/// ([`DateRegex::read_captures`]). The NFA engines (a bounded backtracker reading only that
+/// alternative's captures over only its match, a PikeVM for a match too long for it) are the
+/// fallback, compiled from the pattern the first time one is needed.
 struct DateRegex {
-    dfa: hybrid::dfa::DFA,
+    dfa: dense::DFA<&'static [u32]>,
+    /// each alternative's capture groups (the embedded names, as the NFA numbers them)
+    info: GroupInfo,
+    /// each alternative's capture groups, by pattern
+    groups: Vec<Groups>,
+    fallback: LazyLock<Fallback>,
+}
+
+/// The NFA engines behind [`DateRegex`]'s fallback.
+struct Fallback {
     backtracker: BoundedBacktracker,
     /// for a match too long for the backtracker's visited set
     pikevm: PikeVM,
-    /// each alternative's capture groups, by pattern
-    groups: Vec<Groups>,
 }
 
 /// The search state of [`DateRegex`] for one thread.
 struct Caches {
-    dfa: hybrid::dfa::Cache,
-    backtracker: backtrack::Cache,
+    /// made when first needed, like the engines
+    backtracker: Option<backtrack::Cache>,
     /// made when first needed: it is large, and rarely used
     pikevm: Option<pikevm::Cache>,
     captures: Captures,
@@ -90,10 +60,9 @@ struct Caches {
 impl DateRegex {
     fn caches(&self) -> Caches {
         Caches {
-            dfa: self.dfa.create_cache(),
-            backtracker: self.backtracker.create_cache(),
+            backtracker: None,
             pikevm: None,
-            captures: self.pikevm.create_captures(),
+            captures: Captures::all(self.info.clone()),
         }
     }
 
@@ -101,7 +70,7 @@ impl DateRegex {
     /// captures in `caches.captures`.
     fn captures_at(&self, caches: &mut Caches, text: &[u8], at: usize) -> Option<(usize, usize)> {
         let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-        let input = match self.dfa.try_search_fwd(&mut caches.dfa, &input) {
+        let input = match self.dfa.try_search_fwd(&input) {
             Ok(None) => return None,
             Ok(Some(m))
                 if self.read_captures(&mut caches.captures, m.pattern(), text, at..m.offset()) =>
@@ -112,18 +81,23 @@ impl DateRegex {
             Ok(Some(m)) => Input::new(text)
                 .range(at..m.offset())
                 .anchored(Anchored::Pattern(m.pattern())),
-            // the lazy DFA gave up: the NFA engines find the same match
+            // the DFA gave up (it has no quit bytes, so it should not): the NFA engines find
+            // the same match
             Err(_) => input,
         };
-        if self
+        let fallback = &*self.fallback;
+        let backtracker = caches
             .backtracker
-            .try_captures(&mut caches.backtracker, input.clone(), &mut caches.captures)
+            .get_or_insert_with(|| fallback.backtracker.create_cache());
+        if fallback
+            .backtracker
+            .try_captures(backtracker, input.clone(), &mut caches.captures)
             .is_err()
         {
             let cache = caches
                 .pikevm
-                .get_or_insert_with(|| self.pikevm.create_cache());
-            self.pikevm.captures(cache, input, &mut caches.captures);
+                .get_or_insert_with(|| fallback.pikevm.create_cache());
+            fallback.pikevm.captures(cache, input, &mut caches.captures);
         }
         let m = caches.captures.get_match()?;
         Some((m.pattern().as_usize(), m.end()))
@@ -331,7 +305,7 @@ impl DateRegex {
             }
             _ => return false,
         }
-        let info = self.pikevm.get_nfa().group_info();
+        let info = &self.info;
         let slots = caps.slots_mut();
         let offset = |p: usize| regex_automata::util::primitives::NonMaxUsize::new(start + p);
         for group in 0..info.group_len(pattern) {
@@ -357,7 +331,7 @@ impl DateRegex {
     }
 }
 
-/// The hedges of [`HEDGE`], in its order.
+/// The hedges of [`patterns::HEDGE`], in its order.
 const HEDGES: [&[u8]; 15] = [
     b"nearly",
     b"almost",
@@ -408,7 +382,7 @@ fn is_number_word(word: &[u8]) -> bool {
     )
 }
 
-/// Whether `word` is, in any ASCII case, the whole of one of [`NUMBER`]'s alternatives.
+/// Whether `word` is, in any ASCII case, the whole of one of [`patterns::NUMBER`]'s alternatives.
 fn is_number(word: &[u8]) -> bool {
     if word.first().is_some_and(u8::is_ascii_digit) {
         let int = word.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -460,33 +434,60 @@ struct Groups {
     yday: usize,
 }
 
+/// The serialized DFA, aligned as [`dense::DFA::from_bytes`] needs.
+#[repr(C)]
+struct Aligned<B: ?Sized> {
+    _align: [u32; 0],
+    bytes: B,
+}
+
+static DATE_DFA_BYTES: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/date_dfa.bin")),
+};
+
+include!(concat!(env!("OUT_DIR"), "/date_groups.rs"));
+
 static DATE_REGEX: LazyLock<DateRegex> = LazyLock::new(|| {
     #[allow(
         clippy::expect_used,
-        reason = "constant patterns, compiled by every test"
+        reason = "written by build.rs for this target; read (and checked) by every test"
     )]
-    let nfa = NFA::new_many(&*DATE_ALTERNATIVES).expect("date regex compiles");
-    #[allow(clippy::expect_used, reason = "built by every test")]
-    let dfa = hybrid::dfa::Builder::new()
-        .build_from_nfa(nfa.clone())
-        .expect("date DFA builds");
-    #[allow(clippy::expect_used, reason = "built by every test")]
-    let backtracker = BoundedBacktracker::builder()
-        .build_from_nfa(nfa.clone())
-        .expect("date backtracker builds");
-    #[allow(clippy::expect_used, reason = "built by every test")]
-    let pikevm = PikeVM::builder()
-        .build_from_nfa(nfa.clone())
-        .expect("date PikeVM builds");
-    let groups = nfa
-        .patterns()
-        .map(|pattern| Groups::of(&nfa, pattern))
+    let (dfa, _) = dense::DFA::from_bytes(&DATE_DFA_BYTES.bytes).expect("the embedded date DFA");
+    #[allow(
+        clippy::expect_used,
+        reason = "written by build.rs from the NFA; checked against it by a test"
+    )]
+    let info = GroupInfo::new(DATE_GROUP_NAMES.iter().map(|names| names.iter().copied()))
+        .expect("the embedded date capture groups");
+    let groups = (0..info.pattern_len())
+        .filter_map(|pattern| PatternID::new(pattern).ok())
+        .map(|pattern| Groups::of(&info, pattern))
         .collect();
     DateRegex {
         dfa,
-        backtracker,
-        pikevm,
+        info,
         groups,
+        fallback: LazyLock::new(|| {
+            let alternatives = patterns::date_alternatives();
+            #[allow(
+                clippy::expect_used,
+                reason = "constant patterns, compiled by every test"
+            )]
+            let nfa = NFA::new_many(&alternatives).expect("date regex compiles");
+            #[allow(clippy::expect_used, reason = "built by every test")]
+            let backtracker = BoundedBacktracker::builder()
+                .build_from_nfa(nfa.clone())
+                .expect("date backtracker builds");
+            #[allow(clippy::expect_used, reason = "built by every test")]
+            let pikevm = PikeVM::builder()
+                .build_from_nfa(nfa)
+                .expect("date PikeVM builds");
+            Fallback {
+                backtracker,
+                pikevm,
+            }
+        }),
     }
 });
 
@@ -496,13 +497,9 @@ thread_local! {
 }
 
 impl Groups {
-    fn of(nfa: &NFA, pattern: PatternID) -> Groups {
+    fn of(info: &GroupInfo, pattern: PatternID) -> Groups {
         // a missing name reads as an unset group
-        let index = |name: &str| {
-            nfa.group_info()
-                .to_index(pattern, name)
-                .unwrap_or(usize::MAX)
-        };
+        let index = |name: &str| info.to_index(pattern, name).unwrap_or(usize::MAX);
         Groups {
             m1: index("m1"),
             m2: index("m2"),
@@ -2179,12 +2176,11 @@ mod tests {
     }
 
     /// No match starts with a byte [`MATCH_START`] leaves out, after a word character or not:
-    /// the lazy DFA of the pattern, anchored, dies on it (and, after no word character, on no
+    /// the DFA of the pattern, anchored, dies on it (and, after no word character, on no
     /// other byte).
     #[test]
     fn match_start_holds_every_first_byte() {
         let dfa = &DATE_REGEX.dfa;
-        let mut cache = dfa.create_cache();
         // `None`: at the start of the text
         let befores = [None, Some(b' '), Some(b'\n'), Some(b'('), Some(0xE2)];
         let words = [Some(b'x'), Some(b'Q'), Some(b'5'), Some(b'_')];
@@ -2196,16 +2192,52 @@ mod tests {
                     None => (&text[1..], 0),
                 };
                 let input = Input::new(hay).range(from..).anchored(Anchored::Yes);
-                let start = dfa.start_state_forward(&mut cache, &input).unwrap();
-                assert!(!start.is_match() && !start.is_dead());
-                let next = dfa.next_state(&mut cache, start, b).unwrap();
+                let start = dfa.start_state_forward(&input).unwrap();
+                assert!(!dfa.is_match_state(start) && !dfa.is_dead_state(start));
+                let next = dfa.next_state(start, b);
                 // exactly the first bytes after no word character; a superset of them after one
                 if !words.contains(&before) {
-                    assert_eq!(MATCH_START[usize::from(b)], !next.is_dead(), "{b}");
+                    assert_eq!(MATCH_START[usize::from(b)], !dfa.is_dead_state(next), "{b}");
                 } else {
-                    assert!(MATCH_START[usize::from(b)] || next.is_dead(), "{b}");
+                    assert!(
+                        MATCH_START[usize::from(b)] || dfa.is_dead_state(next),
+                        "{b}"
+                    );
                 }
             }
+        }
+    }
+
+    /// The embedded DFA is the one the pattern compiles to (so `build.rs` and this file agree),
+    /// and the embedded group names are the NFA's.
+    #[test]
+    fn embedded_dfa_and_groups_are_the_patterns() {
+        use regex_automata::MatchKind;
+        use regex_automata::dfa::StartKind;
+        let built = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .minimize(true),
+            )
+            .build_many(&*DATE_ALTERNATIVES)
+            .unwrap();
+        let (bytes, pad) = built.to_bytes_native_endian();
+        assert!(bytes[pad..] == DATE_DFA_BYTES.bytes);
+        let nfa = NFA::new_many(&*DATE_ALTERNATIVES).unwrap();
+        let info = nfa.group_info();
+        assert_eq!(info.pattern_len(), DATE_REGEX.info.pattern_len());
+        for pattern in nfa.patterns() {
+            assert_eq!(
+                info.pattern_names(pattern).collect::<Vec<_>>(),
+                DATE_REGEX.info.pattern_names(pattern).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                info.slot_len(),
+                DATE_REGEX.info.slot_len(),
+                "the same slots, so the engines can fill the same captures"
+            );
         }
     }
 
@@ -2649,10 +2681,12 @@ mod tests {
         let bytes = text.as_bytes();
         let re = &*DATE_REGEX;
         let mut caches = re.caches();
-        let mut read = re.pikevm.create_captures();
+        let mut read = Captures::all(re.info.clone());
+        let fallback = &*re.fallback;
+        let mut backtracker = fallback.backtracker.create_cache();
         for i in 0..bytes.len() {
             let input = Input::new(bytes).range(i..).anchored(Anchored::Yes);
-            let Some(m) = re.dfa.try_search_fwd(&mut caches.dfa, &input).unwrap() else {
+            let Some(m) = re.dfa.try_search_fwd(&input).unwrap() else {
                 continue;
             };
             if !re.read_captures(&mut read, m.pattern(), bytes, i..m.offset()) {
@@ -2661,10 +2695,11 @@ mod tests {
             let input = Input::new(bytes)
                 .range(i..m.offset())
                 .anchored(Anchored::Pattern(m.pattern()));
-            re.backtracker
-                .try_captures(&mut caches.backtracker, input, &mut caches.captures)
+            fallback
+                .backtracker
+                .try_captures(&mut backtracker, input, &mut caches.captures)
                 .unwrap();
-            let groups = re.pikevm.get_nfa().group_info().group_len(m.pattern());
+            let groups = re.info.group_len(m.pattern());
             let spans =
                 |caps: &Captures| (0..groups).map(|g| caps.get_group(g)).collect::<Vec<_>>();
             if read.pattern() != caches.captures.pattern()
