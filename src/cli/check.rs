@@ -375,199 +375,60 @@ fn check_with_extractor(
     }
     let renderer = renderer(opts.format, color);
     let sources = kb.sources();
+    // stdout's line buffering made a `write` call (or more) per file; the parts go through a
+    // buffer instead, flushed when it fills or has held bytes for a while
     let mut out = Paced::new(out);
     let mut writer = renderer.begin(&mut out)?;
     let mut totals = Totals::default();
+    // Files are checked in parallel a chunk at a time; collecting keeps path order whatever
+    // the thread count. Each file's part of the output is rendered on the thread that checked
+    // it, and its article dropped there, so memory holds a chunk of rendered parts, not the
+    // corpus. Parts are written before the next chunk is checked.
+    let chunk = rayon::current_num_threads().max(1) * FILES_PER_THREAD;
     let mut unreadable = Vec::new();
-    // Each file's part of the output is rendered on the thread that checked it, and its
-    // article dropped there, so memory holds the rendered parts of a window of files, not the
-    // corpus; the parts are written in path order whatever the thread count.
-    let window = rayon::current_num_threads().max(1) * FILES_PER_THREAD;
-    let check_file = |path: &std::path::Path| -> FilePart {
-        let article = files::read_article(path, opts.max_file_size)?;
-        let extraction = extractor.extract(&article, opts.date);
-        let cx = Context {
-            kb,
-            article: &article,
-            extraction: &extraction,
-        };
-        let findings = run_checks(&cx, &settings);
-        drop(extraction);
-        let file = FileReport { article, findings };
-        Ok((renderer.file(sources, &file), Totals::of(&file.findings)))
-    };
-    let mut take = |part: FilePart| -> io::Result<()> {
-        match part {
-            Ok((part, counts)) => {
-                totals.merge(&counts);
-                writer.part(part)
-            }
-            Err(e) => {
-                unreadable.push(e);
-                Ok(())
+    for paths in paths.chunks(chunk) {
+        let parts: Vec<Result<(Vec<u8>, Totals), FileError>> = paths
+            .par_iter()
+            .map(|path| {
+                let article = files::read_article(path, opts.max_file_size)?;
+                let extraction = extractor.extract(&article, opts.date);
+                let cx = Context {
+                    kb,
+                    article: &article,
+                    extraction: &extraction,
+                };
+                let findings = run_checks(&cx, &settings);
+                drop(extraction);
+                let file = FileReport { article, findings };
+                Ok((renderer.file(sources, &file), Totals::of(&file.findings)))
+            })
+            .collect();
+        for part in parts {
+            match part {
+                Ok((part, counts)) => {
+                    totals.merge(&counts);
+                    writer.part(part)?;
+                }
+                Err(e) => unreadable.push(e),
             }
         }
-    };
-    check_in_order(&paths, window, &check_file, &mut take)?;
+    }
     // walk errors first, then read errors, each in path order, as one sorted list
     errors.extend(unreadable);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     writer.end(&totals, &errors)?;
+    // every byte of stdout before stderr's lines, as before
     out.flush()?;
     drop(out);
-    // (stderr's lines come after every byte of stdout, as before)
     finish(totals, &errors, &opts, err)
 }
 
-/// One file's rendered part of the output and its counts, or why it could not be read.
-type FilePart = Result<(Vec<u8>, Totals), FileError>;
-
-/// Files checked per thread ahead of the part being written: enough that threads rarely wait
-/// for the slowest file, few enough that the rendered parts held stay small.
+/// Files checked per thread before their parts are written: enough that threads rarely wait
+/// for the slowest file of a chunk, few enough that the rendered parts stay small.
 const FILES_PER_THREAD: usize = 64;
 
 /// The buffer between the renderer and the output stream.
 const OUTPUT_BUFFER: usize = 64 * 1024;
-
-/// Runs `check` on every path on the thread pool and hands the results to `take` in path
-/// order, with at most `window` files checked ahead of the one being handed over.
-///
-/// From outside the pool (the command line), each file is a job of its own, queued in path
-/// order as the window moves, so no thread waits for another at the end of a batch; this
-/// thread wakes once per [`BATCH`] files to hand them over. On a thread of the pool (a caller
-/// that installed its own), where waiting for the pool could mean waiting for itself, the
-/// files are checked a window at a time, each window in parallel.
-fn check_in_order<C>(
-    paths: &[PathBuf],
-    window: usize,
-    check: &C,
-    take: &mut dyn FnMut(FilePart) -> io::Result<()>,
-) -> io::Result<()>
-where
-    C: Fn(&std::path::Path) -> FilePart + Sync,
-{
-    let window = window.max(1);
-    if rayon::current_thread_index().is_some() {
-        for paths in paths.chunks(window) {
-            let parts: Vec<FilePart> = paths.par_iter().map(|p| check(p)).collect();
-            for part in parts {
-                take(part)?;
-            }
-        }
-        return Ok(());
-    }
-    let board = Board::new(window.min(paths.len()));
-    rayon::in_place_scope_fifo(|scope| {
-        let board = &board;
-        let queue = |i: usize| {
-            let path = &paths[i];
-            scope.spawn_fifo(move |_| {
-                let part = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(path)));
-                board.put(i, part);
-            });
-        };
-        let mut queued = paths.len().min(window);
-        (0..queued).for_each(&queue);
-        let mut next = 0;
-        while next < paths.len() {
-            // wait for a batch, or for the rest of the queued files when fewer
-            let last = (next + BATCH).min(queued) - 1;
-            for part in board.take_ready(next, last) {
-                take(part)?;
-            }
-            next = last + 1;
-            let end = (next + window).min(paths.len());
-            (queued..end).for_each(&queue);
-            queued = queued.max(end);
-        }
-        Ok(())
-    })
-}
-
-/// Files handed over per wake of the writing thread in [`check_in_order`].
-const BATCH: usize = 16;
-
-/// Where the pool's jobs leave their files' results for [`check_in_order`]: a ring of slots,
-/// one per file of the window (file `i` in slot `i % slots`), and the file whose result wakes
-/// the waiting thread.
-struct Board {
-    state: std::sync::Mutex<BoardState>,
-    ready: std::sync::Condvar,
-}
-
-struct BoardState {
-    slots: Vec<Option<std::thread::Result<FilePart>>>,
-    /// The file the taker waits for (`usize::MAX`: none).
-    wake_at: usize,
-}
-
-impl Board {
-    /// A board for `window` files in flight at most.
-    fn new(window: usize) -> Board {
-        Board {
-            state: std::sync::Mutex::new(BoardState {
-                slots: (0..window.max(1)).map(|_| None).collect(),
-                wake_at: usize::MAX,
-            }),
-            ready: std::sync::Condvar::new(),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BoardState> {
-        // checks run outside the lock and their panics are caught, so nothing can panic while
-        // it is held; and the state is whole at every point anyway
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Leaves file `i`'s result; wakes the taker when it waits for this one (or when the
-    /// check panicked: that is handed over at once).
-    fn put(&self, i: usize, part: std::thread::Result<FilePart>) {
-        let panicked = part.is_err();
-        let mut state = self.lock();
-        let n = state.slots.len();
-        state.slots[i % n] = Some(part);
-        if state.wake_at == i || panicked {
-            state.wake_at = usize::MAX;
-            self.ready.notify_one();
-        }
-    }
-
-    /// The results of files `first` to `last` (fewer than the board's slots), in order, once
-    /// all of them are ready; a check that panicked panics here, on the taker's thread.
-    fn take_ready(&self, first: usize, last: usize) -> Vec<FilePart> {
-        let mut state = self.lock();
-        let n = state.slots.len();
-        loop {
-            let mut missing = None;
-            for i in first..=last {
-                match &state.slots[i % n] {
-                    None => missing = missing.or(Some(i)),
-                    Some(Ok(_)) => {}
-                    Some(Err(_)) => {
-                        if let Some(Err(panic)) = state.slots[i % n].take() {
-                            drop(state);
-                            std::panic::resume_unwind(panic);
-                        }
-                    }
-                }
-            }
-            let Some(missing) = missing else { break };
-            state.wake_at = missing;
-            state = self
-                .ready
-                .wait(state)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-        }
-        (first..=last)
-            .filter_map(|i| match state.slots[i % n].take() {
-                Some(Ok(part)) => Some(part),
-                _ => None,
-            })
-            .collect()
-    }
-}
 
 /// A buffered output that is flushed when it has held bytes for [`PACE`]: fewer `write` calls
 /// than stdout's line buffering (one or more per file), while the output of a long run still
@@ -656,120 +517,29 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
 
 #[cfg(test)]
 mod tests {
-    use super::{FilePart, Totals, check_in_order};
-    use crate::files::FileError;
-    use std::path::{Path, PathBuf};
+    use super::Paced;
+    use std::io::Write;
 
-    /// A stand-in check: a part from the path's name (or an unreadable file for every fifth),
-    /// after a pause that varies from file to file so that they finish out of order.
-    fn fake_check(path: &Path) -> FilePart {
-        let name = path.display().to_string();
-        let n: u64 = name.parse().unwrap_or(0);
-        if n % 7 == 3 {
-            std::thread::sleep(std::time::Duration::from_micros(n % 5 * 40));
-        }
-        if n % 5 == 4 {
-            return Err(FileError {
-                path: name,
-                message: "unreadable".into(),
-            });
-        }
-        Ok((
-            name.into_bytes(),
-            Totals {
-                files: 1,
-                notes: n as usize,
-                ..Totals::default()
-            },
-        ))
-    }
-
-    /// What `check_in_order` hands over, in order, as text.
-    fn run(paths: &[PathBuf], window: usize) -> Vec<String> {
-        let mut seen = Vec::new();
-        check_in_order(paths, window, &fake_check, &mut |part| {
-            seen.push(match part {
-                Ok((bytes, totals)) => {
-                    format!("{}:{}", String::from_utf8_lossy(&bytes), totals.notes)
-                }
-                Err(e) => format!("error {}", e.path),
-            });
-            Ok(())
-        })
-        .unwrap();
-        seen
-    }
-
-    /// The reference: every path checked one after the other.
-    fn reference(paths: &[PathBuf]) -> Vec<String> {
-        paths
-            .iter()
-            .map(|p| match fake_check(p) {
-                Ok((bytes, totals)) => {
-                    format!("{}:{}", String::from_utf8_lossy(&bytes), totals.notes)
-                }
-                Err(e) => format!("error {}", e.path),
-            })
-            .collect()
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
-
-        /// From outside the pool (jobs per file, a ring of slots) and from a thread of a pool
-        /// of one or three (windows checked in parallel), the results come in path order.
-        #[test]
-        fn results_are_handed_over_in_path_order(files in 0usize..300, window in 1usize..100) {
-            let paths: Vec<PathBuf> = (0..files).map(|i| PathBuf::from(i.to_string())).collect();
-            let expected = reference(&paths);
-            proptest::prop_assert_eq!(&run(&paths, window), &expected);
-            for threads in [1, 3] {
-                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-                proptest::prop_assert_eq!(&pool.install(|| run(&paths, window)), &expected);
-            }
-        }
-    }
-
-    /// A check that panics panics on the thread that hands the results over, once; the files
-    /// before it were handed over.
+    /// What goes through `Paced` comes out whole and in order, from pieces of any size (some
+    /// larger than its buffer), whether it flushed on the way or not.
     #[test]
-    fn a_panic_in_a_check_reaches_the_caller() {
-        let paths: Vec<PathBuf> = (0..200).map(|i| PathBuf::from(i.to_string())).collect();
-        let mut seen = 0;
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check_in_order(
-                &paths,
-                32,
-                &|p: &Path| {
-                    if p.as_os_str() == "77" {
-                        panic!("check panicked");
-                    }
-                    Ok((Vec::new(), Totals::default()))
-                },
-                &mut |_| {
-                    seen += 1;
-                    Ok(())
-                },
-            )
-        }));
-        assert!(result.is_err());
-        assert!(seen <= 77, "{seen} parts handed over");
-    }
-
-    /// A failed write stops the run and is returned.
-    #[test]
-    fn a_write_error_stops_the_run() {
-        let paths: Vec<PathBuf> = (0..500).map(|i| PathBuf::from(i.to_string())).collect();
-        let mut seen = 0;
-        let result = check_in_order(&paths, 16, &fake_check, &mut |_| {
-            seen += 1;
-            if seen == 40 {
-                Err(std::io::Error::other("closed"))
-            } else {
-                Ok(())
+    fn paced_output_keeps_every_byte() {
+        let mut expected = Vec::new();
+        let mut sink = Vec::new();
+        {
+            let mut paced = Paced::new(&mut sink);
+            for i in 0..3000usize {
+                let piece: Vec<u8> = (0..(i * 37) % 700 + (i % 500 == 7) as usize * 100_000)
+                    .map(|k| (k * 31 + i) as u8)
+                    .collect();
+                paced.write_all(&piece).unwrap();
+                expected.extend_from_slice(&piece);
+                if i == 1234 {
+                    std::thread::sleep(super::PACE);
+                }
             }
-        });
-        assert_eq!(result.unwrap_err().to_string(), "closed");
-        assert_eq!(seen, 40);
+            paced.flush().unwrap();
+        }
+        assert_eq!(sink, expected);
     }
 }
