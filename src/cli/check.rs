@@ -271,11 +271,18 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Exit> {
-    let (kb, cache) = match opts.rules.load_keyed() {
+    // the paths are walked while the rules load: the walk reads git's configuration and the
+    // directories, the load mostly the cache, and neither needs the other
+    let walks = !opts.stdin_jsonl && opts.claims.is_none();
+    let (loaded, walked) = rayon::join(
+        || opts.rules.load_keyed(),
+        || walks.then(|| files::collect(&opts.paths)),
+    );
+    let (kb, cache) = match loaded {
         Ok(loaded) => loaded,
         Err(errors) => return super::report_rule_errors(&errors, color, err),
     };
-    let exit = check_with(&kb, cache.as_ref(), opts, color, out, err);
+    let exit = check_with(&kb, cache.as_ref(), walked, opts, color, out, err);
     drop_in_background(kb);
     exit
 }
@@ -289,9 +296,13 @@ fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
+/// The files found by [`files::collect`] and the paths that could not be walked.
+type Walked = (Vec<PathBuf>, Vec<FileError>);
+
 fn check_with(
     kb: &KnowledgeBase,
     cache: Option<&super::IndexCache>,
+    walked: Option<Walked>,
     opts: CheckOptions,
     color: bool,
     out: &mut dyn Write,
@@ -304,7 +315,7 @@ fn check_with(
         || super::extractor(kb, cache),
         || super::check_index(kb, cache),
     );
-    let exit = check_with_extractor(kb, &extractor, opts, color, out, err);
+    let exit = check_with_extractor(kb, &extractor, walked, opts, color, out, err);
     drop_in_background(extractor.into_indexes());
     exit
 }
@@ -312,6 +323,7 @@ fn check_with(
 fn check_with_extractor(
     kb: &KnowledgeBase,
     extractor: &Extractor<'_>,
+    walked: Option<Walked>,
     opts: CheckOptions,
     color: bool,
     out: &mut dyn Write,
@@ -353,7 +365,7 @@ fn check_with_extractor(
         renderer(opts.format, color).render(&run, out)?;
         return finish(run.totals(), &run.errors, &opts, err);
     }
-    let (mut paths, mut errors) = files::collect(&opts.paths);
+    let (mut paths, mut errors) = walked.unwrap_or_else(|| files::collect(&opts.paths));
     if let Some(filter) = &opts.filter {
         // files named on the command line are always checked
         paths.retain(|p| opts.paths.contains(p) || filter.keeps(p));
@@ -363,7 +375,10 @@ fn check_with_extractor(
     }
     let renderer = renderer(opts.format, color);
     let sources = kb.sources();
-    let mut writer = renderer.begin(out)?;
+    // stdout's line buffering made a `write` call (or more) per file; the parts go through a
+    // buffer instead, flushed when it fills or has held bytes for a while
+    let mut out = Paced::new(out);
+    let mut writer = renderer.begin(&mut out)?;
     let mut totals = Totals::default();
     // Files are checked in parallel a chunk at a time; collecting keeps path order whatever
     // the thread count. Each file's part of the output is rendered on the thread that checked
@@ -402,12 +417,55 @@ fn check_with_extractor(
     errors.extend(unreadable);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     writer.end(&totals, &errors)?;
+    // every byte of stdout before stderr's lines, as before
+    out.flush()?;
+    drop(out);
     finish(totals, &errors, &opts, err)
 }
 
 /// Files checked per thread before their parts are written: enough that threads rarely wait
 /// for the slowest file of a chunk, few enough that the rendered parts stay small.
 const FILES_PER_THREAD: usize = 64;
+
+/// The buffer between the renderer and the output stream.
+const OUTPUT_BUFFER: usize = 64 * 1024;
+
+/// A buffered output that is flushed when it has held bytes for [`PACE`]: fewer `write` calls
+/// than stdout's line buffering (one or more per file), while the output of a long run still
+/// appears as it is checked.
+struct Paced<'w> {
+    out: io::BufWriter<&'w mut dyn Write>,
+    since: Option<std::time::Instant>,
+}
+
+/// How long [`Paced`] holds written bytes at most, while writes keep coming.
+const PACE: std::time::Duration = std::time::Duration::from_millis(100);
+
+impl<'w> Paced<'w> {
+    fn new(out: &'w mut dyn Write) -> Paced<'w> {
+        Paced {
+            out: io::BufWriter::with_capacity(OUTPUT_BUFFER, out),
+            since: None,
+        }
+    }
+}
+
+impl Write for Paced<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(bytes)?;
+        match self.since {
+            None => self.since = Some(std::time::Instant::now()),
+            Some(since) if since.elapsed() >= PACE => self.flush()?,
+            Some(_) => {}
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.since = None;
+        self.out.flush()
+    }
+}
 
 /// The renderer of a format.
 fn renderer(format: CheckFormat, color: bool) -> Box<dyn Renderer> {
@@ -454,5 +512,34 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Paced;
+    use std::io::Write;
+
+    /// What goes through `Paced` comes out whole and in order, from pieces of any size (some
+    /// larger than its buffer), whether it flushed on the way or not.
+    #[test]
+    fn paced_output_keeps_every_byte() {
+        let mut expected = Vec::new();
+        let mut sink = Vec::new();
+        {
+            let mut paced = Paced::new(&mut sink);
+            for i in 0..3000usize {
+                let piece: Vec<u8> = (0..(i * 37) % 700 + (i % 500 == 7) as usize * 100_000)
+                    .map(|k| (k * 31 + i) as u8)
+                    .collect();
+                paced.write_all(&piece).unwrap();
+                expected.extend_from_slice(&piece);
+                if i == 1234 {
+                    std::thread::sleep(super::PACE);
+                }
+            }
+            paced.flush().unwrap();
+        }
+        assert_eq!(sink, expected);
     }
 }
