@@ -143,7 +143,7 @@ impl KbCache {
         key: u128,
         sources: &SourceMap,
     ) -> Result<Option<KnowledgeBase>, String> {
-        read_framed(&self.path(key), MAGIC, FORMAT, key, |payload| {
+        read_framed(&self.path(key), true, MAGIC, FORMAT, key, |payload| {
             decode(payload, sources)
         })
     }
@@ -226,9 +226,18 @@ impl KbCache {
 /// The file name prefix of cached mention indexes ([`KbCache::mentions_path`]).
 const MENTIONS_PREFIX: &str = "mentions-";
 
-/// The bytes of the file `path`: `Ok(None)` when there is none.
-pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<u8>>, String> {
-    match read_whole(path) {
+/// The bytes of the file `path`: `Ok(None)` when there is none. Read in two halves
+/// ([`read_whole`]) if `split`: for the knowledge base's file, read while rayon's pool is
+/// idle; the derived indexes' files are read side by side already, and the buffer of a
+/// split read is zeroed memory, which the allocator clears when it reuses memory (the
+/// knowledge base's freed buffer).
+pub(crate) fn read_file(path: &Path, split: bool) -> Result<Option<Vec<u8>>, String> {
+    let read = if split {
+        read_whole(path)
+    } else {
+        std::fs::read(path)
+    };
+    match read {
         Ok(b) => Ok(Some(b)),
         Err(e)
             if matches!(
@@ -293,17 +302,19 @@ fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// The value cached in the file `path` ([`framed`] with `magic`, `format` and `key`), decoded
-/// by `decode`: `Ok(None)` when there is no such file, `Err` when there is one that cannot be
-/// trusted. The checksum is computed beside the decode (which must check every length, id
-/// and span, so damaged bytes cannot make it fail badly); a mismatch discards the result.
+/// by `decode` (read in two halves if `split`: [`read_file`]): `Ok(None)` when there is no
+/// such file, `Err` when there is one that cannot be trusted. The checksum is computed
+/// beside the decode (which must check every length, id and span, so damaged bytes cannot
+/// make it fail badly); a mismatch discards the result.
 pub(crate) fn read_framed<T: Send>(
     path: &Path,
+    split: bool,
     magic: &[u8; 16],
     format: u32,
     key: u128,
     decode: impl FnOnce(&[u8]) -> Result<T, String> + Send,
 ) -> Result<Option<T>, String> {
-    let Some(bytes) = read_file(path)? else {
+    let Some(bytes) = read_file(path, split)? else {
         return Ok(None);
     };
     let (payload, checksum) = check_header(&bytes, magic, format, key)?;
@@ -331,7 +342,7 @@ pub(crate) fn load_or_build<T: Send>(
     build: impl FnOnce() -> T,
     encode: impl FnOnce(&T) -> Option<Vec<u8>>,
 ) -> (T, CacheOutcome) {
-    let outcome = match read_framed(path, magic, format, key, decode) {
+    let outcome = match read_framed(path, false, magic, format, key, decode) {
         Ok(Some(value)) => return (value, CacheOutcome::Hit),
         Ok(None) => CacheOutcome::Miss,
         Err(reason) => CacheOutcome::Invalid(reason),
@@ -1853,7 +1864,9 @@ mod kb_tests {
         ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
             std::fs::write(&path, &bytes).unwrap();
-            assert_eq!(read_file(&path).unwrap(), Some(bytes.clone()));
+            for split in [true, false] {
+                assert_eq!(read_file(&path, split).unwrap(), Some(bytes.clone()));
+            }
             // a buffer shorter than the file: not its end; longer: an error
             let file = std::fs::File::open(&path).unwrap();
             if len > 0 {
@@ -1864,11 +1877,13 @@ mod kb_tests {
             let file = std::fs::File::open(&path).unwrap();
             assert!(read_split(&file, &mut vec![0; len + 1]).is_err());
         }
-        assert_eq!(read_file(&dir.path().join("none")).unwrap(), None);
-        assert_eq!(
-            read_file(dir.path()).unwrap_err(),
-            format!("cannot read: {}", std::fs::read(dir.path()).unwrap_err())
-        );
+        for split in [true, false] {
+            assert_eq!(read_file(&dir.path().join("none"), split).unwrap(), None);
+            assert_eq!(
+                read_file(dir.path(), split).unwrap_err(),
+                format!("cannot read: {}", std::fs::read(dir.path()).unwrap_err())
+            );
+        }
     }
 
     const RULES: &str = "person \"Tony Blair\" aka \"Blair\"\n\
