@@ -236,13 +236,64 @@ fn push_checkpoints(text: &str, line_starts: &[u32], out: &mut Vec<(u32, u32)>) 
     }
 }
 
+/// Texts at least this long have their line feeds found in two halves side by side
+/// ([`line_starts_split`]).
+const SPLIT_LINES_BYTES: usize = 1 << 20;
+
+/// The line starts of `bytes` after its line feeds (the first is 0), as [`line_feeds`] finds
+/// them.
+fn line_starts_serial(bytes: &[u8]) -> (Vec<u32>, Feeds) {
+    // about one line per 64 bytes of prose: one allocation, mostly
+    let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
+    line_starts.push(0);
+    let feeds = line_feeds(bytes, &mut line_starts);
+    (line_starts, feeds)
+}
+
+/// [`line_starts_serial`], for a text of [`SPLIT_LINES_BYTES`] or more (a rule file of a
+/// large knowledge base, whose line index a report builds when it has a finding), cut
+/// after a line feed near its middle, the second half on a thread of its own: the halves'
+/// lists joined are the list of the whole, since the cut is a line start that both give
+/// (the first half's last, the second's first, 0), and a line longer than the stride in
+/// the whole is one in a half. A scoped thread, not rayon's pool: the index may be built
+/// under a lock (`SourceFile`'s `OnceLock`) that the pool's threads could be waiting on.
+/// Where no thread can be started, or the text has no line feed after its middle, the
+/// serial form.
+fn line_starts_split(bytes: &[u8]) -> (Vec<u32>, Feeds) {
+    let half = bytes.len() / 2;
+    let cut = match memchr::memchr(b'\n', &bytes[half..]) {
+        Some(p) if bytes.len() >= SPLIT_LINES_BYTES && u32::try_from(bytes.len()).is_ok() => {
+            half + p + 1
+        }
+        _ => return line_starts_serial(bytes),
+    };
+    let (low, high) = bytes.split_at(cut);
+    let halves = std::thread::scope(|scope| {
+        let high = std::thread::Builder::new()
+            .name("lines".into())
+            .spawn_scoped(scope, || line_starts_serial(high))
+            .ok()?;
+        let low = line_starts_serial(low);
+        Some((low, high.join().ok()?))
+    });
+    match halves {
+        Some(((mut starts, Feeds::Done { long: a }), (high, Feeds::Done { long: b }))) => {
+            starts.extend(high[1..].iter().map(|&s| s + cut as u32));
+            (starts, Feeds::Done { long: a || b })
+        }
+        Some(_) => (vec![0], Feeds::CarriageReturn),
+        None => line_starts_serial(bytes),
+    }
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        // about one line per 64 bytes of prose: one allocation, mostly
-        let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
-        line_starts.push(0);
-        let feeds = line_feeds(bytes, &mut line_starts);
+        let (mut line_starts, feeds) = if bytes.len() >= SPLIT_LINES_BYTES {
+            line_starts_split(bytes)
+        } else {
+            line_starts_serial(bytes)
+        };
         if feeds == Feeds::CarriageReturn {
             // carriage returns: a lone one ends a line too
             line_starts.truncate(1);
@@ -447,6 +498,63 @@ mod tests {
             push_checkpoints(&text, &line_starts_reference(&text), &mut expected);
             proptest::prop_assert_eq!(&index.checkpoints, &expected);
             proptest::prop_assert_eq!(index.line_starts(), line_starts_reference(&text));
+        }
+    }
+
+    #[test]
+    fn texts_split_in_two_give_the_line_starts_and_checkpoints_of_the_whole() {
+        // texts over the split size: short and long lines (some over the stride, one
+        // across the middle), a line feed right at the cut, carriage returns, a first half
+        // without line feeds, a second without any, a byte-order mark
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as usize
+        };
+        let mut texts = Vec::new();
+        for case in 0..6 {
+            let mut text = String::from(if case == 5 { "\u{feff}" } else { "" });
+            while text.len() < SPLIT_LINES_BYTES + 5000 {
+                let len = if next(50) == 0 {
+                    3000 + next(9000)
+                } else {
+                    next(120)
+                };
+                for _ in 0..len {
+                    text.push(if next(9) == 0 { '\u{e9}' } else { 'a' });
+                }
+                text.push_str(match (case, next(3)) {
+                    (1, 0) => "\r\n",
+                    (2, 0) => "\r",
+                    _ => "\n",
+                });
+            }
+            if case == 3 {
+                // one line feed, before the middle
+                text = format!(
+                    "{}\n{}",
+                    "b".repeat(1000),
+                    "c".repeat(SPLIT_LINES_BYTES * 2)
+                );
+            }
+            if case == 4 {
+                text.insert_str(0, &"d".repeat(SPLIT_LINES_BYTES * 2));
+            }
+            texts.push(text);
+        }
+        for text in &texts {
+            let (starts, _) = line_starts_split(text.as_bytes());
+            let serial = LineIndex::new(&text[..]);
+            let reference = line_starts_reference(text);
+            assert_eq!(serial.line_starts(), reference);
+            if !text.contains('\r') {
+                assert_eq!(starts, reference);
+            }
+            let mut expected = Vec::new();
+            push_checkpoints(text, &reference, &mut expected);
+            assert_eq!(serial.checkpoints, expected);
         }
     }
 

@@ -143,7 +143,7 @@ impl KbCache {
         key: u128,
         sources: &SourceMap,
     ) -> Result<Option<KnowledgeBase>, String> {
-        read_framed(&self.path(key), MAGIC, FORMAT, key, |payload| {
+        read_framed(&self.path(key), true, MAGIC, FORMAT, key, |payload| {
             decode(payload, sources)
         })
     }
@@ -226,9 +226,18 @@ impl KbCache {
 /// The file name prefix of cached mention indexes ([`KbCache::mentions_path`]).
 const MENTIONS_PREFIX: &str = "mentions-";
 
-/// The bytes of the file `path`: `Ok(None)` when there is none.
-pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<u8>>, String> {
-    match std::fs::read(path) {
+/// The bytes of the file `path`: `Ok(None)` when there is none. Read in two halves
+/// ([`read_whole`]) if `split`: for the knowledge base's file, read while rayon's pool is
+/// idle; the derived indexes' files are read side by side already, and the buffer of a
+/// split read is zeroed memory, which the allocator clears when it reuses memory (the
+/// knowledge base's freed buffer).
+pub(crate) fn read_file(path: &Path, split: bool) -> Result<Option<Vec<u8>>, String> {
+    let read = if split {
+        read_whole(path)
+    } else {
+        std::fs::read(path)
+    };
+    match read {
         Ok(b) => Ok(Some(b)),
         Err(e)
             if matches!(
@@ -242,18 +251,70 @@ pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<u8>>, String> {
     }
 }
 
+/// Files at least this long are read in two halves side by side ([`read_split`]).
+pub(crate) const SPLIT_READ_BYTES: usize = 1 << 20;
+
+/// Reads `buf.len()` bytes of `file` from its start into `buf`, and tells whether the file
+/// ends there. On Unix a buffer of at least [`SPLIT_READ_BYTES`] is read as two halves
+/// side by side on rayon's pool, by positional reads (the file's cursor is not used): most
+/// of the cost of reading a large file is the kernel's first touch of the fresh pages it is
+/// read into, and so each thread pays for half of them. Elsewhere, or for a small buffer,
+/// one read from the cursor, which must be at the start. An error, or a file shorter than
+/// `buf` (an `UnexpectedEof` error), leaves `buf` partly filled.
+pub(crate) fn read_split(file: &std::fs::File, buf: &mut [u8]) -> std::io::Result<bool> {
+    let mut probe = [0u8; 1];
+    #[cfg(unix)]
+    if buf.len() >= SPLIT_READ_BYTES {
+        use std::os::unix::fs::FileExt;
+        let len = buf.len();
+        let (low, high) = buf.split_at_mut(len / 2);
+        let (a, b) = rayon::join(
+            || file.read_exact_at(low, 0),
+            || file.read_exact_at(high, (len / 2) as u64),
+        );
+        a?;
+        b?;
+        return Ok(file.read_at(&mut probe, len as u64)? == 0);
+    }
+    use std::io::Read;
+    let mut file = file;
+    file.read_exact(buf)?;
+    Ok(file.read(&mut probe)? == 0)
+}
+
+/// The whole file `path`, as [`std::fs::read`] reads it (with its errors): a regular file of
+/// [`SPLIT_READ_BYTES`] or more, up to 1 GiB, is read once into a buffer of its length
+/// ([`read_split`]; zeroed memory straight from the allocator, which does not touch it),
+/// and only a file that is not as long as its metadata said when read (it changed under
+/// us) or that fails to read is read again by [`std::fs::read`].
+fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if meta.is_file() && (SPLIT_READ_BYTES..=1 << 30).contains(&len) {
+        let mut bytes = vec![0u8; len];
+        if read_split(&file, &mut bytes).unwrap_or(false) {
+            return Ok(bytes);
+        }
+    }
+    drop(file);
+    std::fs::read(path)
+}
+
 /// The value cached in the file `path` ([`framed`] with `magic`, `format` and `key`), decoded
-/// by `decode`: `Ok(None)` when there is no such file, `Err` when there is one that cannot be
-/// trusted. The checksum is computed beside the decode (which must check every length, id
-/// and span, so damaged bytes cannot make it fail badly); a mismatch discards the result.
+/// by `decode` (read in two halves if `split`: [`read_file`]): `Ok(None)` when there is no
+/// such file, `Err` when there is one that cannot be trusted. The checksum is computed
+/// beside the decode (which must check every length, id and span, so damaged bytes cannot
+/// make it fail badly); a mismatch discards the result.
 pub(crate) fn read_framed<T: Send>(
     path: &Path,
+    split: bool,
     magic: &[u8; 16],
     format: u32,
     key: u128,
     decode: impl FnOnce(&[u8]) -> Result<T, String> + Send,
 ) -> Result<Option<T>, String> {
-    let Some(bytes) = read_file(path)? else {
+    let Some(bytes) = read_file(path, split)? else {
         return Ok(None);
     };
     let (payload, checksum) = check_header(&bytes, magic, format, key)?;
@@ -281,7 +342,7 @@ pub(crate) fn load_or_build<T: Send>(
     build: impl FnOnce() -> T,
     encode: impl FnOnce(&T) -> Option<Vec<u8>>,
 ) -> (T, CacheOutcome) {
-    let outcome = match read_framed(path, magic, format, key, decode) {
+    let outcome = match read_framed(path, false, magic, format, key, decode) {
         Ok(Some(value)) => return (value, CacheOutcome::Hit),
         Ok(None) => CacheOutcome::Miss,
         Err(reason) => CacheOutcome::Invalid(reason),
@@ -1787,6 +1848,43 @@ fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
 mod kb_tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn files_read_in_halves_are_read_as_std_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        for len in [
+            0,
+            1,
+            4097,
+            SPLIT_READ_BYTES - 1,
+            SPLIT_READ_BYTES,
+            SPLIT_READ_BYTES + 1,
+            3 * SPLIT_READ_BYTES + 7,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            for split in [true, false] {
+                assert_eq!(read_file(&path, split).unwrap(), Some(bytes.clone()));
+            }
+            // a buffer shorter than the file: not its end; longer: an error
+            let file = std::fs::File::open(&path).unwrap();
+            if len > 0 {
+                let mut short = vec![0; len - 1];
+                assert!(!read_split(&file, &mut short).unwrap());
+                assert_eq!(short, bytes[..len - 1]);
+            }
+            let file = std::fs::File::open(&path).unwrap();
+            assert!(read_split(&file, &mut vec![0; len + 1]).is_err());
+        }
+        for split in [true, false] {
+            assert_eq!(read_file(&dir.path().join("none"), split).unwrap(), None);
+            assert_eq!(
+                read_file(dir.path(), split).unwrap_err(),
+                format!("cannot read: {}", std::fs::read(dir.path()).unwrap_err())
+            );
+        }
+    }
 
     const RULES: &str = "person \"Tony Blair\" aka \"Blair\"\n\
         title \"Prime Minister\"\n\
