@@ -257,16 +257,17 @@ fn line_starts_serial(bytes: &[u8]) -> (Vec<u32>, Feeds) {
 /// (the first half's last, the second's first, 0), and a line longer than the stride in
 /// the whole is one in a half. A scoped thread, not rayon's pool: the index may be built
 /// under a lock (`SourceFile`'s `OnceLock`) that the pool's threads could be waiting on.
-/// Where no thread can be started, or the text has no line feed after its middle, the
-/// serial form.
+/// A shorter text, one where no thread can be started, or one with no line feed after its
+/// middle, takes the serial form.
 fn line_starts_split(bytes: &[u8]) -> (Vec<u32>, Feeds) {
+    if bytes.len() < SPLIT_LINES_BYTES || u32::try_from(bytes.len()).is_err() {
+        return line_starts_serial(bytes);
+    }
     let half = bytes.len() / 2;
-    let cut = match memchr::memchr(b'\n', &bytes[half..]) {
-        Some(p) if bytes.len() >= SPLIT_LINES_BYTES && u32::try_from(bytes.len()).is_ok() => {
-            half + p + 1
-        }
-        _ => return line_starts_serial(bytes),
+    let Some(p) = memchr::memchr(b'\n', &bytes[half..]) else {
+        return line_starts_serial(bytes);
     };
+    let cut = half + p + 1;
     let (low, high) = bytes.split_at(cut);
     let halves = std::thread::scope(|scope| {
         let high = std::thread::Builder::new()
@@ -289,11 +290,7 @@ fn line_starts_split(bytes: &[u8]) -> (Vec<u32>, Feeds) {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let (mut line_starts, feeds) = if bytes.len() >= SPLIT_LINES_BYTES {
-            line_starts_split(bytes)
-        } else {
-            line_starts_serial(bytes)
-        };
+        let (mut line_starts, feeds) = line_starts_split(bytes);
         if feeds == Feeds::CarriageReturn {
             // carriage returns: a lone one ends a line too
             line_starts.truncate(1);
