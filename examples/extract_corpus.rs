@@ -13,6 +13,13 @@
 //! `--threads N` also times read + extract and read + extract + check over all bodies on N
 //! threads (rayon), the way `claimcheck check` runs files.
 //!
+//! Every figure is the median of its timed passes: `--runs N` passes (default 3), and more
+//! until they add up to `--min-time SECS` (default 0, at most 1,000 passes), so that a
+//! short pass on a shared machine is sampled often enough for its median to hold still.
+//! The first read + extract pass and the first check pass also count the claims and the
+//! findings; with `--runs 1` and no `--min-time` the run is one read pass, one read +
+//! extract pass and one check pass (the shape the callgrind profiles assume).
+//!
 //! `--cache DIR` loads the rules through the compiled knowledge-base cache in DIR (the first
 //! run fills it). `--quiet` prints no findings, only figures. The last line, `BENCH corpus
 //! ...`, repeats the figures for `scripts/bench`.
@@ -41,7 +48,13 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let runs: usize = flag("--runs").and_then(|v| v.parse().ok()).unwrap_or(3);
+    let runs: usize = flag("--runs")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    let min_time: f64 = flag("--min-time")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
     let sample: usize = flag("--sample").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut seed: u64 = flag("--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
     let kinds: Vec<String> = flag("--kinds")
@@ -105,9 +118,7 @@ fn main() {
     );
 
     // reading alone: decoding, the prose mask, blocks and sentences
-    let mut read_times = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
+    let (read, read_passes) = median_of(runs, min_time, |_| {
         let n: usize = bodies
             .iter()
             .filter_map(|(id, body)| {
@@ -116,21 +127,16 @@ fn main() {
             .map(|a| a.sentences.len())
             .sum();
         std::hint::black_box(n);
-        read_times.push(t.elapsed().as_secs_f64());
-    }
-    read_times.sort_by(f64::total_cmp);
-    let read = read_times[read_times.len() / 2];
+    });
     println!(
-        "read, 1 thread: median {:.1} ms = {:.1} MB/s",
+        "read, 1 thread: median {:.1} ms over {read_passes} passes = {:.1} MB/s",
         read * 1e3,
         bytes as f64 / 1e6 / read
     );
     bench.push_str(&format!(" read1_s={read:.4}"));
-    let mut times = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut all = Vec::new();
-    for run in 0..runs {
-        let t = Instant::now();
+    let (median, extract_passes) = median_of(runs, min_time, |run| {
         let mut n = 0usize;
         for (id, body) in &bodies {
             let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes())
@@ -157,14 +163,10 @@ fn main() {
                 }
             }
         }
-        let secs = t.elapsed().as_secs_f64();
-        times.push(secs);
         std::hint::black_box(n);
-    }
-    times.sort_by(f64::total_cmp);
-    let median = times[times.len() / 2];
+    });
     println!(
-        "read + extract, 1 thread: median {:.1} ms over {runs} runs = {:.1} MB/s, {:.0} articles/s",
+        "read + extract, 1 thread: median {:.1} ms over {extract_passes} passes = {:.1} MB/s, {:.0} articles/s",
         median * 1e3,
         bytes as f64 / 1e6 / median,
         bodies.len() as f64 / median
@@ -182,41 +184,48 @@ fn main() {
     if args.iter().any(|a| a == "--check") {
         let settings = claimcheck::check::CheckSettings::default();
         let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
-        let t = Instant::now();
-        for (id, body) in &bodies {
-            let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes())
-            else {
-                continue;
-            };
-            let x = extractor.extract(&article, None);
-            let cx = claimcheck::check::Context {
-                kb: &kb,
-                article: &article,
-                extraction: &x,
-            };
-            for f in claimcheck::check::run_checks(&cx, &settings) {
-                *per_check.entry(f.check).or_default() += 1;
-                if !quiet && f.severity >= claimcheck::severity::Severity::Warning {
-                    let pos = article.position(f.span.start);
-                    println!(
-                        "[{id}:{}:{}] {}[{}]: {}\n    text: {}",
-                        pos.line,
-                        pos.column,
-                        f.severity,
-                        f.check,
-                        f.message,
-                        article.slice(f.span)
-                    );
+        let (secs, check_passes) = median_of(runs, min_time, |run| {
+            let mut n = 0usize;
+            for (id, body) in &bodies {
+                let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes())
+                else {
+                    continue;
+                };
+                let x = extractor.extract(&article, None);
+                let cx = claimcheck::check::Context {
+                    kb: &kb,
+                    article: &article,
+                    extraction: &x,
+                };
+                let findings = claimcheck::check::run_checks(&cx, &settings);
+                n += findings.len();
+                if run > 0 {
+                    continue;
+                }
+                for f in findings {
+                    *per_check.entry(f.check).or_default() += 1;
+                    if !quiet && f.severity >= claimcheck::severity::Severity::Warning {
+                        let pos = article.position(f.span.start);
+                        println!(
+                            "[{id}:{}:{}] {}[{}]: {}\n    text: {}",
+                            pos.line,
+                            pos.column,
+                            f.severity,
+                            f.check,
+                            f.message,
+                            article.slice(f.span)
+                        );
+                    }
                 }
             }
-        }
-        let secs = t.elapsed().as_secs_f64();
+            std::hint::black_box(n);
+        });
         bench.push_str(&format!(
             " check1_s={secs:.4} findings={}",
             per_check.values().sum::<usize>()
         ));
         println!(
-            "check, 1 thread: {:.1} ms = {:.1} MB/s",
+            "read + extract + check, 1 thread: median {:.1} ms over {check_passes} passes = {:.1} MB/s",
             secs * 1e3,
             bytes as f64 / 1e6 / secs
         );
@@ -230,9 +239,7 @@ fn main() {
             .expect("thread pool");
         let settings = claimcheck::check::CheckSettings::default();
         let time = |with_checks: bool| {
-            let mut times = Vec::new();
-            for _ in 0..runs.max(3) {
-                let t = Instant::now();
+            median_of(runs.max(3), min_time, |_| {
                 let n: usize = pool.install(|| {
                     bodies
                         .par_iter()
@@ -257,19 +264,15 @@ fn main() {
                         .sum()
                 });
                 std::hint::black_box(n);
-                times.push(t.elapsed().as_secs_f64());
-            }
-            times.sort_by(f64::total_cmp);
-            times[times.len() / 2]
+            })
         };
-        let extract = time(false);
-        let check = time(true);
+        let (extract, extract_passes) = time(false);
+        let (check, check_passes) = time(true);
         bench.push_str(&format!(
             " threads={threads} extractN_s={extract:.4} checkN_s={check:.4}"
         ));
         println!(
-            "{threads} threads (median of {}): read + extract {:.1} MB/s; read + extract + check {:.1} MB/s ({:.0}% of extract)",
-            runs.max(3),
+            "{threads} threads (medians of {extract_passes} and {check_passes} passes): read + extract {:.1} MB/s; read + extract + check {:.1} MB/s ({:.0}% of extract)",
             bytes as f64 / 1e6 / extract,
             bytes as f64 / 1e6 / check,
             100.0 * extract / check
@@ -305,4 +308,21 @@ fn main() {
             sentence.replace('\n', " ")
         );
     }
+}
+
+/// Times `pass` (given its pass number) at least `runs` times, and more until the passes add
+/// up to `min_time` seconds (at most 1,000 passes); returns the median in seconds and the
+/// number of passes.
+fn median_of(runs: usize, min_time: f64, mut pass: impl FnMut(usize)) -> (f64, usize) {
+    let mut times = Vec::new();
+    let mut total = 0.0;
+    while times.len() < runs || (total < min_time && times.len() < 1000) {
+        let t = Instant::now();
+        pass(times.len());
+        let secs = t.elapsed().as_secs_f64();
+        total += secs;
+        times.push(secs);
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times.len())
 }
