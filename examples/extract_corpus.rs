@@ -28,8 +28,8 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use claimcheck::article::{Article, Format};
-use claimcheck::extract::Extractor;
 use claimcheck::extract::claim::ClaimBody;
+use claimcheck::extract::{Extraction, Extractor};
 use claimcheck::rules::{RuleSelection, load};
 
 /// The allocator of the `claimcheck` binary.
@@ -121,9 +121,7 @@ fn main() {
     let (read, read_passes) = median_of(runs, min_time, |_| {
         let n: usize = bodies
             .iter()
-            .filter_map(|(id, body)| {
-                Article::from_bytes(id, Format::Text, body.clone().into_bytes()).ok()
-            })
+            .filter_map(|(id, body)| read(id, body))
             .map(|a| a.sentences.len())
             .sum();
         std::hint::black_box(n);
@@ -139,11 +137,9 @@ fn main() {
     let (median, extract_passes) = median_of(runs, min_time, |run| {
         let mut n = 0usize;
         for (id, body) in &bodies {
-            let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes())
-            else {
+            let Some((article, x)) = read_and_extract(&extractor, id, body) else {
                 continue;
             };
-            let x = extractor.extract(&article, None);
             n += x.claims.len();
             if run == 0 {
                 for c in &x.claims {
@@ -187,11 +183,9 @@ fn main() {
         let (secs, check_passes) = median_of(runs, min_time, |run| {
             let mut n = 0usize;
             for (id, body) in &bodies {
-                let Ok(article) = Article::from_bytes(id, Format::Text, body.clone().into_bytes())
-                else {
+                let Some((article, x)) = read_and_extract(&extractor, id, body) else {
                     continue;
                 };
-                let x = extractor.extract(&article, None);
                 let cx = claimcheck::check::Context {
                     kb: &kb,
                     article: &article,
@@ -244,12 +238,9 @@ fn main() {
                     bodies
                         .par_iter()
                         .map(|(id, body)| {
-                            let Ok(article) =
-                                Article::from_bytes(id, Format::Text, body.clone().into_bytes())
-                            else {
+                            let Some((article, x)) = read_and_extract(&extractor, id, body) else {
                                 return 0;
                             };
-                            let x = extractor.extract(&article, None);
                             if with_checks {
                                 let cx = claimcheck::check::Context {
                                     kb: &kb,
@@ -308,6 +299,19 @@ fn main() {
             sentence.replace('\n', " ")
         );
     }
+}
+
+/// A body read as a plain-text article (a copy of its bytes, as a file read would give), or
+/// `None` if it does not read.
+fn read(id: &str, body: &str) -> Option<Article> {
+    Article::from_bytes(id, Format::Text, body.as_bytes().to_vec()).ok()
+}
+
+/// A body read and its claims extracted (no article date: the bodies have none).
+fn read_and_extract(extractor: &Extractor, id: &str, body: &str) -> Option<(Article, Extraction)> {
+    let article = read(id, body)?;
+    let x = extractor.extract(&article, None);
+    Some((article, x))
 }
 
 /// Times `pass` (given its pass number) at least `runs` times, and more until the passes add
