@@ -88,9 +88,26 @@ impl CheckIndex {
         people: usize,
         surnames: usize,
     ) -> Result<CheckIndex, String> {
+        // the exact keys (a hash map of every known quote) beside the checks of the columns
+        let (exact, index) = rayon::join(
+            || exact_keys(known),
+            || Self::checked_columns(c, known.len(), people, surnames),
+        );
+        let mut index = index?;
+        index.quotes.exact = exact;
+        Ok(index)
+    }
+
+    /// [`CheckIndex::from_columns`] for `quotes` known quotes, with no exact keys.
+    fn checked_columns(
+        c: Columns,
+        quotes: usize,
+        people: usize,
+        surnames: usize,
+    ) -> Result<CheckIndex, String> {
         let bad = |what: &str| Err(format!("the cached check index: {what}"));
         if c.key_ends.len() != c.group_ends.len()
-            || c.surnames.len() % 4 != 0
+            || !c.surnames.len().is_multiple_of(4)
             || c.prefixes.len() != c.prefix_quotes.len()
         {
             return bad("wrong lengths");
@@ -134,7 +151,6 @@ impl CheckIndex {
         if key_at != c.keys.len() || at != all.len() {
             return bad("items left over");
         }
-        let quotes = known.len();
         let grams: Vec<(u32, u32)> = c
             .grams
             .iter()
@@ -150,7 +166,7 @@ impl CheckIndex {
         }
         Ok(CheckIndex {
             quotes: QuoteIndex {
-                exact: exact_keys(known),
+                exact: FxHashMap::default(),
                 grams,
                 prefixes,
             },
