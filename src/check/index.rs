@@ -112,23 +112,21 @@ impl CheckIndex {
         {
             return bad("wrong lengths");
         }
-        let all = c
-            .surnames
-            .chunks_exact(4)
-            .map(|s| {
-                let (person, index) = (s[2], s[3] as usize);
-                if person as usize >= people || index >= surnames {
-                    return None;
-                }
-                Some(Surname {
-                    initial: char::from_u32(s[0])?,
-                    chars: s[1] as usize,
-                    person: EntityId(person),
-                    index,
-                })
+        let surname = |s: &[u32]| {
+            let (person, index) = (s[2], s[3] as usize);
+            if person as usize >= people || index >= surnames {
+                return None;
+            }
+            Some(Surname {
+                initial: char::from_u32(s[0])?,
+                chars: s[1] as usize,
+                person: EntityId(person),
+                index,
             })
-            .collect::<Option<Vec<Surname>>>();
-        let Some(all) = all else {
+        };
+        let all =
+            crate::kb::cache::try_collect(c.surnames.chunks_exact(4).map(|s| surname(s).ok_or(())));
+        let Ok(all) = all else {
             return bad("a surname is out of range");
         };
         let mut first_names =

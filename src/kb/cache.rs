@@ -1749,6 +1749,19 @@ fn encode_checks(
 }
 
 /// A column of little-endian `u64`s.
+/// The items of `iter` in a vector of its exact length, or its first error: `collect` into
+/// a `Result` cannot see the length, so its vector grows by doubling (a copy of every item
+/// and fresh memory at each size).
+pub(crate) fn try_collect<T, E>(
+    iter: impl ExactSizeIterator<Item = Result<T, E>>,
+) -> Result<Vec<T>, E> {
+    let mut out = Vec::with_capacity(iter.len());
+    for item in iter {
+        out.push(item?);
+    }
+    Ok(out)
+}
+
 pub(crate) fn u64s(bytes: &[u8]) -> Vec<u64> {
     bytes
         .as_chunks()
@@ -1804,18 +1817,14 @@ fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
         if !col.len().is_multiple_of(3) {
             return Err("wrong number of names".into());
         }
-        col.0
-            .chunks_exact(12)
-            .map(|c| {
-                let (s, e, p) = loc_at(c, 0);
-                if s <= e && text.is_char_boundary(s as usize) && text.is_char_boundary(e as usize)
-                {
-                    Ok((s, e, b.entity(p)?))
-                } else {
-                    Err("a name offset is out of range".to_string())
-                }
-            })
-            .collect()
+        try_collect(col.0.chunks_exact(12).map(|c| {
+            let (s, e, p) = loc_at(c, 0);
+            if s <= e && text.is_char_boundary(s as usize) && text.is_char_boundary(e as usize) {
+                Ok((s, e, b.entity(p)?))
+            } else {
+                Err("a name offset is out of range".to_string())
+            }
+        }))
     };
     let surnames = spans(r.u32s()?)?;
     let first_names = spans(r.u32s()?)?;
@@ -1823,18 +1832,14 @@ fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
     if by_person.len() % 3 != 0 {
         return Err("wrong number of surname runs".into());
     }
-    let surnames_by_person = by_person
-        .0
-        .chunks_exact(12)
-        .map(|c| {
-            let (p, from, to) = loc_at(c, 0);
-            if from <= to && to as usize <= surnames.len() {
-                Ok((b.entity(p)?, from, to))
-            } else {
-                Err("a surname run is out of range".to_string())
-            }
-        })
-        .collect::<R<Vec<_>>>()?;
+    let surnames_by_person = try_collect(by_person.0.chunks_exact(12).map(|c| {
+        let (p, from, to) = loc_at(c, 0);
+        if from <= to && to as usize <= surnames.len() {
+            Ok((b.entity(p)?, from, to))
+        } else {
+            Err("a surname run is out of range".to_string())
+        }
+    }))?;
     let by_first_name = u64s(r.u64_bytes()?);
     let first_name_text = r.u32s()?.to_vec();
     if surnames_by_person.windows(2).any(|w| w[0].0 >= w[1].0)
