@@ -284,7 +284,8 @@ fn listed<K: Ord + Copy>(pairs: &[(K, u32)], key: K) -> &[(K, u32)] {
 
 /// Known quotes by key: the first of each key.
 fn exact_keys(known: &[KnownQuote]) -> FxHashMap<Box<str>, u32> {
-    let mut exact = FxHashMap::default();
+    // sized for every key at once (only look-ups read it), so it never grows by rehashing
+    let mut exact = FxHashMap::with_capacity_and_hasher(known.len(), Default::default());
     for (i, k) in known.iter().enumerate() {
         let Ok(i) = u32::try_from(i) else { break };
         exact.entry(k.key.as_str().into()).or_insert(i);
