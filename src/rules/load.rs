@@ -132,7 +132,7 @@ impl Loader {
         Loader::discover_with(selection, false)
     }
 
-    /// [`Loader::discover`], with each file's xxh3 digest (for the cache's key) in
+    /// [`Loader::discover`], with each file's digest ([`text_digest`]) (for the cache's key) in
     /// `digests` when `digests` is set.
     fn discover_with(selection: &RuleSelection, digests: bool) -> Loader {
         let mut loader = Loader {
@@ -196,7 +196,7 @@ struct Loader {
     total_bytes: usize,
     /// Whether to compute `digests`.
     want_digests: bool,
-    /// The xxh3 digest of each file's text, by file id (when `want_digests`).
+    /// The digest ([`text_digest`]) of each file's text, by file id (when `want_digests`).
     digests: Vec<u128>,
 }
 
