@@ -172,10 +172,10 @@ fn main() {
         "claims per kind: {counts:?} (total {})",
         counts.values().sum::<usize>()
     );
-    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
-            println!("peak memory: {}", line.trim_start_matches("VmHWM:").trim());
-        }
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status")
+        && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM"))
+    {
+        println!("peak memory: {}", line.trim_start_matches("VmHWM:").trim());
     }
     if args.iter().any(|a| a == "--check") {
         let settings = claimcheck::check::CheckSettings::default();

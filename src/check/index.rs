@@ -88,30 +88,45 @@ impl CheckIndex {
         people: usize,
         surnames: usize,
     ) -> Result<CheckIndex, String> {
+        // the exact keys (a hash map of every known quote) beside the checks of the columns
+        let (exact, index) = rayon::join(
+            || exact_keys(known),
+            || Self::checked_columns(c, known.len(), people, surnames),
+        );
+        let mut index = index?;
+        index.quotes.exact = exact;
+        Ok(index)
+    }
+
+    /// [`CheckIndex::from_columns`] for `quotes` known quotes, with no exact keys.
+    fn checked_columns(
+        c: Columns,
+        quotes: usize,
+        people: usize,
+        surnames: usize,
+    ) -> Result<CheckIndex, String> {
         let bad = |what: &str| Err(format!("the cached check index: {what}"));
         if c.key_ends.len() != c.group_ends.len()
-            || c.surnames.len() % 4 != 0
+            || !c.surnames.len().is_multiple_of(4)
             || c.prefixes.len() != c.prefix_quotes.len()
         {
             return bad("wrong lengths");
         }
-        let all = c
-            .surnames
-            .chunks_exact(4)
-            .map(|s| {
-                let (person, index) = (s[2], s[3] as usize);
-                if person as usize >= people || index >= surnames {
-                    return None;
-                }
-                Some(Surname {
-                    initial: char::from_u32(s[0])?,
-                    chars: s[1] as usize,
-                    person: EntityId(person),
-                    index,
-                })
+        let surname = |s: &[u32]| {
+            let (person, index) = (s[2], s[3] as usize);
+            if person as usize >= people || index >= surnames {
+                return None;
+            }
+            Some(Surname {
+                initial: char::from_u32(s[0])?,
+                chars: s[1] as usize,
+                person: EntityId(person),
+                index,
             })
-            .collect::<Option<Vec<Surname>>>();
-        let Some(all) = all else {
+        };
+        let all =
+            crate::kb::cache::try_collect(c.surnames.chunks_exact(4).map(|s| surname(s).ok_or(())));
+        let Ok(all) = all else {
             return bad("a surname is out of range");
         };
         let mut first_names =
@@ -134,7 +149,6 @@ impl CheckIndex {
         if key_at != c.keys.len() || at != all.len() {
             return bad("items left over");
         }
-        let quotes = known.len();
         let grams: Vec<(u32, u32)> = c
             .grams
             .iter()
@@ -150,7 +164,7 @@ impl CheckIndex {
         }
         Ok(CheckIndex {
             quotes: QuoteIndex {
-                exact: exact_keys(known),
+                exact: FxHashMap::default(),
                 grams,
                 prefixes,
             },
@@ -270,7 +284,8 @@ fn listed<K: Ord + Copy>(pairs: &[(K, u32)], key: K) -> &[(K, u32)] {
 
 /// Known quotes by key: the first of each key.
 fn exact_keys(known: &[KnownQuote]) -> FxHashMap<Box<str>, u32> {
-    let mut exact = FxHashMap::default();
+    // sized for every key at once (only look-ups read it), so it never grows by rehashing
+    let mut exact = FxHashMap::with_capacity_and_hasher(known.len(), Default::default());
     for (i, k) in known.iter().enumerate() {
         let Ok(i) = u32::try_from(i) else { break };
         exact.entry(k.key.as_str().into()).or_insert(i);

@@ -1389,12 +1389,13 @@ impl MentionIndex {
             entity_at,
             is_title: titles.iter().map(|&t| t == 1).collect(),
         };
-        let start = r.u32s()?.to_vec();
-        let len = r.u32s()?.to_vec();
-        let count = r.u32s()?.to_vec();
-        let longest = r.u32s()?.to_vec();
-        let next = r.u32s()?.to_vec();
-        let hash = u64s(r.u64_bytes()?);
+        // the entries are made straight from the columns, with no copy of each
+        let start = r.u32s()?.items();
+        let len = r.u32s()?.items();
+        let count = r.u32s()?.items();
+        let longest = r.u32s()?.items();
+        let next = r.u32s()?.items();
+        let hash: &[[u8; 8]] = r.u64_bytes()?.as_chunks().0;
         let m = start.len();
         if [
             len.len(),
@@ -1410,15 +1411,22 @@ impl MentionIndex {
         let mut entries = Vec::with_capacity(m);
         let mut first = 0u64;
         let mut bad = false;
-        for i in 0..m {
+        let (len, count, longest, next, hash) = (
+            &len[..m],
+            &count[..m],
+            &longest[..m],
+            &next[..m],
+            &hash[..m],
+        );
+        for (i, &start) in start.iter().enumerate() {
             let entry = Entry {
-                start: start[i],
-                len: len[i],
+                start: u32::from_le_bytes(start),
+                len: u32::from_le_bytes(len[i]),
                 first: first as u32,
-                count: count[i],
-                longest: longest[i],
-                next: next[i],
-                hash: hash[i],
+                count: u32::from_le_bytes(count[i]),
+                longest: u32::from_le_bytes(longest[i]),
+                next: u32::from_le_bytes(next[i]),
+                hash: u64::from_le_bytes(hash[i]),
             };
             first += u64::from(entry.count);
             bad |= u64::from(entry.start) + u64::from(entry.len) > text.len() as u64;
@@ -1430,36 +1438,43 @@ impl MentionIndex {
         if flat.iter().any(|&p| p as usize >= n) {
             return Err("a pattern out of range".into());
         }
-        let words = r.u32s()?.to_vec();
-        let words_seen = u64s(r.u64_bytes()?);
-        // tables of entry numbers + 1 (0: empty) with an empty slot to end every probe
-        let table_ok = |table: &[u32]| {
-            let (mut empty, mut over) = (false, false);
-            for &e in table {
-                empty |= e == 0;
-                over |= e as usize > m;
-            }
-            table.len().is_power_of_two() && empty && !over
-        };
-        if !words_seen.len().is_power_of_two() || !table_ok(&words) {
-            return Err("a bad table".into());
-        }
-        let odd = r.u32s()?.to_vec();
-        r.end("index")?;
-        let odd = if odd.is_empty() {
-            None
-        } else {
-            if odd.iter().any(|&p| p as usize >= n) {
-                return Err("an odd name out of range".into());
-            }
-            let automaton = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(odd.iter().map(|&p| patterns.text(p as usize)))
-                .map_err(|e| e.to_string())?;
-            Some((automaton, odd))
-        };
-        let (by_hash, seen) = hash_table(&entries);
+        // the table of texts is made from the entries beside the rest of the decode
+        let ((by_hash, seen), rest) = rayon::join(
+            || hash_table(&entries),
+            || -> Result<_, String> {
+                let words = r.u32s()?.to_vec();
+                let words_seen = u64s(r.u64_bytes()?);
+                // tables of entry numbers + 1 (0: empty) with an empty slot to end every probe
+                let table_ok = |table: &[u32]| {
+                    let (mut empty, mut over) = (false, false);
+                    for &e in table {
+                        empty |= e == 0;
+                        over |= e as usize > m;
+                    }
+                    table.len().is_power_of_two() && empty && !over
+                };
+                if !words_seen.len().is_power_of_two() || !table_ok(&words) {
+                    return Err("a bad table".into());
+                }
+                let odd = r.u32s()?.to_vec();
+                r.end("index")?;
+                let odd = if odd.is_empty() {
+                    None
+                } else {
+                    if odd.iter().any(|&p| p as usize >= n) {
+                        return Err("an odd name out of range".into());
+                    }
+                    let automaton = AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::Standard)
+                        .build(odd.iter().map(|&p| patterns.text(p as usize)))
+                        .map_err(|e| e.to_string())?;
+                    Some((automaton, odd))
+                };
+                Ok((words, words_seen, odd))
+            },
+        );
+        let (words, words_seen, odd) = rest?;
         Ok(MentionIndex {
             patterns,
             entries,

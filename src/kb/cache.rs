@@ -4,9 +4,10 @@
 //! - **Key.** A 128-bit xxh3 hash of the cache format, the build (`CLAIMCHECK_BUILD_ID`,
 //!   a hash of the crate's sources and `Cargo.lock` made by `build.rs`, plus the version), and
 //!   every rule file that was loaded, in load order: its display name, its length and the
-//!   128-bit xxh3 digest of its whole text (computed as it is read, beside its UTF-8
-//!   check), imports and the embedded defaults included. Any change to any of them is a new
-//!   key.
+//!   digest of its text ([`text_digest`]: the 128-bit xxh3 of the text, or for a text of
+//!   [`SPLIT_READ_BYTES`] or more of its two halves' digests; computed as it is read, beside
+//!   its UTF-8 check), imports and the embedded defaults included. Any change to any of them
+//!   is a new key.
 //! - **Where.** `DIR/kb-KEY.bin`, with DIR from `--cache-dir`, else `CLAIMCHECK_CACHE_DIR`,
 //!   else the user's cache directory (`$XDG_CACHE_HOME/claimcheck` or `~/.cache/claimcheck`
 //!   on Linux). The newest [`KEEP`] files are kept.
@@ -106,13 +107,13 @@ impl KbCache {
     pub fn key(sources: &SourceMap, order: &[FileId]) -> u128 {
         let digests: Vec<u128> = sources
             .iter()
-            .map(|(_, f)| xxhash_rust::xxh3::xxh3_128(f.text().as_bytes()))
+            .map(|(_, f)| text_digest(f.text().as_bytes()))
             .collect();
         KbCache::key_of(sources, order, &digests)
     }
 
-    /// [`KbCache::key`] with the xxh3 digest of each file's text already computed, by file
-    /// id (the loader computes them beside the UTF-8 check of each file).
+    /// [`KbCache::key`] with the digest of each file's text ([`text_digest`]) already
+    /// computed, by file id (the loader computes them beside the UTF-8 check of each file).
     pub(crate) fn key_of(sources: &SourceMap, order: &[FileId], digests: &[u128]) -> u128 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(MAGIC);
@@ -253,6 +254,29 @@ pub(crate) fn read_file(path: &Path, split: bool) -> Result<Option<Vec<u8>>, Str
 
 /// Files at least this long are read in two halves side by side ([`read_split`]).
 pub(crate) const SPLIT_READ_BYTES: usize = 1 << 20;
+
+/// The digest of a rule file's text in the cache key: the 128-bit xxh3 of `bytes`, or, for
+/// [`SPLIT_READ_BYTES`] or more, [`joined_digest`] of the xxh3 of its first `len / 2` bytes
+/// and of the rest, hashed side by side on rayon's pool (one xxh3 pass over a 23 MB text
+/// was the longest task between reading the rule files and reading the cache).
+pub(crate) fn text_digest(bytes: &[u8]) -> u128 {
+    use xxhash_rust::xxh3::xxh3_128;
+    if bytes.len() < SPLIT_READ_BYTES {
+        return xxh3_128(bytes);
+    }
+    let (low, high) = bytes.split_at(bytes.len() / 2);
+    let (low, high) = rayon::join(|| xxh3_128(low), || xxh3_128(high));
+    joined_digest(low, high)
+}
+
+/// The digest of a text of [`SPLIT_READ_BYTES`] or more from the xxh3 digests of its halves
+/// ([`text_digest`]).
+pub(crate) fn joined_digest(low: u128, high: u128) -> u128 {
+    let mut both = [0u8; 32];
+    both[..16].copy_from_slice(&low.to_le_bytes());
+    both[16..].copy_from_slice(&high.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_128(&both)
+}
 
 /// Reads `buf.len()` bytes of `file` from its start into `buf`, and tells whether the file
 /// ends there. On Unix a buffer of at least [`SPLIT_READ_BYTES`] is read as two halves
@@ -569,14 +593,17 @@ impl Out {
 pub(crate) struct U32s<'a>(&'a [u8]);
 
 impl<'a> U32s<'a> {
-    fn len(self) -> usize {
+    pub(crate) fn len(self) -> usize {
         self.0.len() / 4
     }
 
-    fn iter(self) -> impl ExactSizeIterator<Item = u32> + 'a {
-        self.0
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    pub(crate) fn iter(self) -> impl ExactSizeIterator<Item = u32> + 'a {
+        self.items().iter().map(|&c| u32::from_le_bytes(c))
+    }
+
+    /// The items as arrays of their four bytes (a trailing partial item left out).
+    pub(crate) fn items(self) -> &'a [[u8; 4]] {
+        self.0.as_chunks().0
     }
 
     pub(crate) fn to_vec(self) -> Vec<u32> {
@@ -1722,10 +1749,25 @@ fn encode_checks(
 }
 
 /// A column of little-endian `u64`s.
+/// The items of `iter` in a vector of its exact length, or its first error: `collect` into
+/// a `Result` cannot see the length, so its vector grows by doubling (a copy of every item
+/// and fresh memory at each size).
+pub(crate) fn try_collect<T, E>(
+    iter: impl ExactSizeIterator<Item = Result<T, E>>,
+) -> Result<Vec<T>, E> {
+    let mut out = Vec::with_capacity(iter.len());
+    for item in iter {
+        out.push(item?);
+    }
+    Ok(out)
+}
+
 pub(crate) fn u64s(bytes: &[u8]) -> Vec<u64> {
     bytes
-        .chunks_exact(8)
-        .map(|c| u64::from_le_bytes(le_bytes(c, 0)))
+        .as_chunks()
+        .0
+        .iter()
+        .map(|&c| u64::from_le_bytes(c))
         .collect()
 }
 
@@ -1772,21 +1814,17 @@ fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
     // the per-person runs and the first-name pairs ascending
     let text = r.str()?;
     let spans = |col: U32s<'_>| -> R<Vec<(u32, u32, EntityId)>> {
-        if col.len() % 3 != 0 {
+        if !col.len().is_multiple_of(3) {
             return Err("wrong number of names".into());
         }
-        col.0
-            .chunks_exact(12)
-            .map(|c| {
-                let (s, e, p) = loc_at(c, 0);
-                if s <= e && text.is_char_boundary(s as usize) && text.is_char_boundary(e as usize)
-                {
-                    Ok((s, e, b.entity(p)?))
-                } else {
-                    Err("a name offset is out of range".to_string())
-                }
-            })
-            .collect()
+        try_collect(col.0.chunks_exact(12).map(|c| {
+            let (s, e, p) = loc_at(c, 0);
+            if s <= e && text.is_char_boundary(s as usize) && text.is_char_boundary(e as usize) {
+                Ok((s, e, b.entity(p)?))
+            } else {
+                Err("a name offset is out of range".to_string())
+            }
+        }))
     };
     let surnames = spans(r.u32s()?)?;
     let first_names = spans(r.u32s()?)?;
@@ -1794,18 +1832,14 @@ fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
     if by_person.len() % 3 != 0 {
         return Err("wrong number of surname runs".into());
     }
-    let surnames_by_person = by_person
-        .0
-        .chunks_exact(12)
-        .map(|c| {
-            let (p, from, to) = loc_at(c, 0);
-            if from <= to && to as usize <= surnames.len() {
-                Ok((b.entity(p)?, from, to))
-            } else {
-                Err("a surname run is out of range".to_string())
-            }
-        })
-        .collect::<R<Vec<_>>>()?;
+    let surnames_by_person = try_collect(by_person.0.chunks_exact(12).map(|c| {
+        let (p, from, to) = loc_at(c, 0);
+        if from <= to && to as usize <= surnames.len() {
+            Ok((b.entity(p)?, from, to))
+        } else {
+            Err("a surname run is out of range".to_string())
+        }
+    }))?;
     let by_first_name = u64s(r.u64_bytes()?);
     let first_name_text = r.u32s()?.to_vec();
     if surnames_by_person.windows(2).any(|w| w[0].0 >= w[1].0)
@@ -1819,8 +1853,25 @@ fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
     {
         return Err("the person names do not fit together".into());
     }
+    // the surname set is made beside the check index (which needs only the count)
+    let (surname_set, index) = rayon::join(
+        || super::surname_set(text, &surnames),
+        || -> R<crate::check::CheckIndex> {
+            let mut c = crate::check::CheckIndex::empty_columns();
+            c.keys = r.str()?.to_string();
+            c.key_ends = r.u32s()?.to_vec();
+            c.group_ends = r.u32s()?.to_vec();
+            c.surnames = r.u32s()?.to_vec();
+            c.grams = u64s(r.u64_bytes()?);
+            c.prefixes = u64s(r.u64_bytes()?);
+            c.prefix_quotes = r.u32s()?.to_vec();
+            r.end("check indexes")?;
+            crate::check::CheckIndex::from_columns(c, &known, kb.entities.len(), surnames.len())
+        },
+    );
+    let index = index?;
     let names = super::PersonNames {
-        surname_set: super::surname_set(text, &surnames),
+        surname_set,
         text: text.to_string(),
         surnames,
         first_names,
@@ -1828,19 +1879,6 @@ fn decode_checks(payload: &[u8], kb: &KnowledgeBase) -> R<CheckIndexes> {
         by_first_name,
         first_name_text,
     };
-
-    // the check index
-    let mut c = crate::check::CheckIndex::empty_columns();
-    c.keys = r.str()?.to_string();
-    c.key_ends = r.u32s()?.to_vec();
-    c.group_ends = r.u32s()?.to_vec();
-    c.surnames = r.u32s()?.to_vec();
-    c.grams = u64s(r.u64_bytes()?);
-    c.prefixes = u64s(r.u64_bytes()?);
-    c.prefix_quotes = r.u32s()?.to_vec();
-    r.end("check indexes")?;
-    let index =
-        crate::check::CheckIndex::from_columns(c, &known, kb.entities.len(), names.surnames.len())?;
     Ok((known, names, index))
 }
 

@@ -290,7 +290,8 @@ pub(crate) fn surname_set(
     surnames: &[(u32, u32, EntityId)],
 ) -> hashbrown::HashTable<u32> {
     let word = |&(s, e, _): &(u32, u32, EntityId)| text.get(s as usize..e as usize).unwrap_or("");
-    let mut set = hashbrown::HashTable::new();
+    // sized for every surname at once (only look-ups read it), so it never grows by rehashing
+    let mut set = hashbrown::HashTable::with_capacity(surnames.len());
     for (i, surname) in surnames.iter().enumerate() {
         let key = word(surname);
         let hash = hash_str(key);

@@ -14,9 +14,11 @@ use std::path::{Component, Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use crate::kb::KnowledgeBase;
-use crate::kb::cache::{CacheOutcome, CacheReport, KbCache, SPLIT_READ_BYTES, read_split};
+use crate::kb::cache::{
+    CacheOutcome, CacheReport, KbCache, SPLIT_READ_BYTES, joined_digest, read_split, text_digest,
+};
+use crate::span::Span;
 use std::sync::Arc;
-use xxhash_rust::xxh3::xxh3_128;
 
 use crate::rules::ast::RuleFile;
 use crate::rules::compile::compile;
@@ -130,7 +132,7 @@ impl Loader {
         Loader::discover_with(selection, false)
     }
 
-    /// [`Loader::discover`], with each file's xxh3 digest (for the cache's key) in
+    /// [`Loader::discover`], with each file's digest ([`text_digest`]) (for the cache's key) in
     /// `digests` when `digests` is set.
     fn discover_with(selection: &RuleSelection, digests: bool) -> Loader {
         let mut loader = Loader {
@@ -194,7 +196,7 @@ struct Loader {
     total_bytes: usize,
     /// Whether to compute `digests`.
     want_digests: bool,
-    /// The xxh3 digest of each file's text, by file id (when `want_digests`).
+    /// The digest ([`text_digest`]) of each file's text, by file id (when `want_digests`).
     digests: Vec<u128>,
 }
 
@@ -253,7 +255,13 @@ impl Loader {
         self.load(
             origin,
             format!("{BUILTIN_PREFIX}{name}"),
-            &|digest| Ok((Arc::from(text), digest.then(|| xxh3_128(text.as_bytes())))),
+            &|digest| {
+                Ok((
+                    Arc::from(text),
+                    digest.then(|| text_digest(text.as_bytes())),
+                    None,
+                ))
+            },
             importer,
             depth,
         );
@@ -317,7 +325,7 @@ impl Loader {
             }
             return;
         }
-        let (text, digest) = match read(self.want_digests) {
+        let (text, digest, imports) = match read(self.want_digests) {
             Ok(read) => read,
             Err(reason) => {
                 self.report_missing(importer, &display, &reason);
@@ -333,11 +341,11 @@ impl Loader {
         }
         self.loaded.insert(origin.clone(), file);
         self.stack.push(origin.clone());
-        let imports: Vec<(String, Loc)> =
-            crate::rules::parser::imports(self.sources.get(file).text())
-                .into_iter()
-                .map(|(path, span)| (path, Loc { file, span }))
-                .collect();
+        let imports: Vec<(String, Loc)> = imports
+            .unwrap_or_else(|| crate::rules::parser::imports(self.sources.get(file).text()))
+            .into_iter()
+            .map(|(path, span)| (path, Loc { file, span }))
+            .collect();
         for (path, at) in imports {
             match &origin {
                 Origin::Embedded(name) => {
@@ -453,11 +461,12 @@ impl Loader {
     }
 }
 
-/// A rule file's text, and its digest when asked for.
-type RuleText = (Arc<str>, Option<u128>);
+/// A rule file's text, its digest when asked for, and its `use` lines when they were found
+/// as it was read ([`crate::rules::parser::imports`]; else the loader finds them).
+type RuleText = (Arc<str>, Option<u128>, Option<Vec<(String, Span)>>);
 
-/// The text of a rule file, and its xxh3 digest if `digest` (computed beside the UTF-8
-/// check, on rayon's pool: the cache's key needs only the bytes).
+/// The text of a rule file, and its digest ([`text_digest`]) if `digest` (computed beside
+/// the UTF-8 check, on rayon's pool: the cache's key needs only the bytes).
 fn read_rule_file(path: &Path, digest: bool) -> Result<RuleText, String> {
     use std::io::{Read, Seek};
     let mut file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
@@ -492,12 +501,12 @@ fn read_rule_file(path: &Path, digest: bool) -> Result<RuleText, String> {
         Err(_) => std::str::from_utf8(&bytes).map_err(utf8_error),
     };
     let (text, digest) = if digest {
-        let (text, digest) = rayon::join(utf8, || xxh3_128(&bytes));
+        let (text, digest) = rayon::join(utf8, || text_digest(&bytes));
         (text?, Some(digest))
     } else {
         (utf8()?, None)
     };
-    Ok((Arc::from(text), digest))
+    Ok((Arc::from(text), digest, None))
 }
 
 fn utf8_error(e: std::str::Utf8Error) -> String {
@@ -507,40 +516,91 @@ fn utf8_error(e: std::str::Utf8Error) -> String {
 /// [`read_rule_file`] for a regular file of `len` bytes (its metadata's length), read
 /// straight into the shared text that is kept, instead of into a buffer that is then
 /// copied: the copy, and the first touch of a second buffer as long as the file, cost more
-/// than the read (23 MB: ~17 ms of page faults alone). The text is zeroed, then read
-/// ([`read_split`]), both in two halves side by side. `None` when the read fails or the
-/// file is not `len` bytes long (it changed under us): the caller reads it again.
+/// than the read (23 MB: ~17 ms of page faults alone). The text is zeroed memory from the
+/// allocator (which does not write fresh pages), read in two halves side by side
+/// ([`read_split`]); then each half is checked for UTF-8 and searched for `use` lines
+/// ([`crate::rules::parser::imports`]) and hashed ([`text_digest`]'s halves) on its own
+/// thread. `None` when the read fails or the file is not `len` bytes long (it changed under
+/// us): the caller reads it again.
 fn read_shared(file: &std::fs::File, len: usize, digest: bool) -> Option<Result<RuleText, String>> {
-    use std::mem::MaybeUninit;
-    let mut fresh: Arc<[MaybeUninit<u8>]> = Arc::new_uninit_slice(len);
-    let (low, high) = Arc::get_mut(&mut fresh)?.split_at_mut(len / 2);
-    rayon::join(
-        || low.fill(MaybeUninit::new(0)),
-        || high.fill(MaybeUninit::new(0)),
-    );
-    // SAFETY: every byte was written just above.
-    let mut bytes: Arc<[u8]> = unsafe { fresh.assume_init() };
+    // SAFETY: zeroed bytes are valid `u8`s.
+    let mut bytes: Arc<[u8]> = unsafe { Arc::new_zeroed_slice(len).assume_init() };
     if !read_split(file, Arc::get_mut(&mut bytes)?).unwrap_or(false) {
         return None;
     }
-    let utf8 = || match simdutf8::basic::from_utf8(&bytes) {
-        Ok(_) => Ok(()),
-        Err(_) => std::str::from_utf8(&bytes).map(drop).map_err(utf8_error),
+    let (checked, digest) = checked_halves(&bytes, digest);
+    let imports = match checked {
+        Ok(imports) => imports,
+        Err(()) => {
+            // std finds the position for the message
+            let error = std::str::from_utf8(&bytes).err();
+            return Some(Err(
+                error.map_or_else(|| "not valid UTF-8".into(), utf8_error)
+            ));
+        }
     };
-    let (checked, digest) = if digest {
-        let (checked, digest) = rayon::join(utf8, || xxh3_128(&bytes));
-        (checked, Some(digest))
-    } else {
-        (utf8(), None)
-    };
-    if let Err(e) = checked {
-        return Some(Err(e));
-    }
-    // SAFETY: the bytes are valid UTF-8 (checked just above) and no longer change (the
-    // `Arc` is shared from here on), and `str` has the layout of `[u8]`: the pointer is
-    // one to a `str` of the same length, in the same allocation.
+    // SAFETY: the bytes are valid UTF-8 (both halves were checked just above, and they are
+    // cut after a line feed, so a character cannot straddle the cut) and no longer change
+    // (the `Arc` is shared from here on), and `str` has the layout of `[u8]`: the pointer
+    // is one to a `str` of the same length, in the same allocation.
     let text: Arc<str> = unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) };
-    Some(Ok((text, digest)))
+    Some(Ok((text, digest, imports)))
+}
+
+/// The checks of [`read_shared`] on a text of [`SPLIT_READ_BYTES`] or more, in two halves
+/// side by side: `bytes` cut after the first line feed at or past its middle (a line feed
+/// is a character of its own, so the text is UTF-8 exactly when both halves are, and no
+/// line, `use` or `\r` straddles the cut), each half checked for UTF-8 then searched for
+/// `use` lines, beside the xxh3 of one half of [`text_digest`] (cut at `len / 2`). `Err`
+/// when a half is not UTF-8; the imports are `None` (found by the loader) when the second
+/// half begins with a byte-order mark, which `imports` would skip at the start of a text.
+#[allow(clippy::type_complexity, reason = "the two results of one pass")]
+fn checked_halves(
+    bytes: &[u8],
+    digest: bool,
+) -> (Result<Option<Vec<(String, Span)>>, ()>, Option<u128>) {
+    use xxhash_rust::xxh3::xxh3_128;
+    let len = bytes.len();
+    let cut = memchr::memchr(b'\n', &bytes[len / 2..]).map_or(len, |i| len / 2 + i + 1);
+    let (low, high) = bytes.split_at(cut);
+    let (sum_low, sum_high) = bytes.split_at(len / 2);
+    let half = |part: &[u8], offset: usize, sum: &[u8]| {
+        let found = match simdutf8::basic::from_utf8(part) {
+            Ok(text) if offset > 0 && text.starts_with('\u{feff}') => Ok(None),
+            Ok(text) => Ok(Some(shifted(crate::rules::parser::imports(text), offset))),
+            Err(_) => Err(()),
+        };
+        (found, digest.then(|| xxh3_128(sum)))
+    };
+    let ((a, sum_a), (b, sum_b)) =
+        rayon::join(|| half(low, 0, sum_low), || half(high, cut, sum_high));
+    let imports = match (a, b) {
+        (Ok(Some(mut a)), Ok(Some(b))) => {
+            a.extend(b);
+            Ok(Some(a))
+        }
+        (Ok(_), Ok(_)) => Ok(None),
+        _ => Err(()),
+    };
+    let digest = sum_a.zip(sum_b).map(|(a, b)| joined_digest(a, b));
+    (imports, digest)
+}
+
+/// `imports` of a part of a text that starts `offset` bytes into it, with spans in the text.
+fn shifted(imports: Vec<(String, Span)>, offset: usize) -> Vec<(String, Span)> {
+    let offset = offset as u32;
+    imports
+        .into_iter()
+        .map(|(path, span)| {
+            (
+                path,
+                Span {
+                    start: span.start + offset,
+                    end: span.end + offset,
+                },
+            )
+        })
+        .collect()
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -647,9 +707,12 @@ mod tests {
             }
             std::fs::write(&path, &text).unwrap();
             for digest in [true, false] {
-                let (read, sum) = super::read_rule_file(&path, digest).unwrap();
+                let (read, sum, imports) = super::read_rule_file(&path, digest).unwrap();
                 assert_eq!(&*read, text.as_str());
-                assert_eq!(sum, digest.then(|| super::xxh3_128(text.as_bytes())));
+                assert_eq!(sum, digest.then(|| super::text_digest(text.as_bytes())));
+                if let Some(imports) = imports {
+                    assert_eq!(imports, crate::rules::parser::imports(&text));
+                }
             }
             // not UTF-8: the same message from either read
             let mut bytes = text.clone().into_bytes();
@@ -674,9 +737,70 @@ mod tests {
         // as if it had grown or shrunk after its metadata was read
         assert!(super::read_shared(&file, text.len() - 1, true).is_none());
         assert!(super::read_shared(&file, text.len() + 1, true).is_none());
-        let (read, _) = super::read_shared(&file, text.len(), true)
+        let (read, _, _) = super::read_shared(&file, text.len(), true)
             .unwrap()
             .unwrap();
         assert_eq!(&*read, text.as_str());
+    }
+
+    /// Texts of lines around the cut of [`super::checked_halves`]: `use` lines (good and
+    /// bad), other lines, `\r` and `\r\n` ends, byte-order marks and non-ASCII text.
+    fn rule_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let line = prop_oneof![
+            Just("use \"a.rules\"".to_string()),
+            Just("use  \"b/c.rules\" # x".to_string()),
+            Just("use\t\"d.rules\"".to_string()),
+            Just("used \"e.rules\"".to_string()),
+            Just("use".to_string()),
+            Just("person \"Ann L\u{e9}e\" # use \"f.rules\"".to_string()),
+            Just("\u{feff}use \"g.rules\"".to_string()),
+            Just(String::new()),
+            "[a-z \"\u{e9}\u{201c}]{0,12}",
+        ];
+        let end = prop_oneof![Just("\n"), Just("\r\n"), Just("\r")];
+        prop::collection::vec((line, end), 0..40)
+            .prop_map(|lines| lines.into_iter().map(|(l, e)| l + e).collect::<String>())
+    }
+
+    proptest::proptest! {
+        /// The halves' imports, UTF-8 check and digest are those of the whole text, wherever
+        /// the cut falls (the padding moves it).
+        #[test]
+        fn the_checks_in_halves_are_the_checks_of_the_whole(
+            text in rule_text(),
+            pad in 0usize..64,
+            bad in proptest::option::of(0usize..4096),
+        ) {
+            let mut bytes = format!("{}{text}", "x".repeat(pad)).into_bytes();
+            bytes.extend_from_slice(text.as_bytes());
+            if let Some(at) = bad.filter(|_| !bytes.is_empty()) {
+                let at = at % bytes.len();
+                bytes[at] = 0xff;
+            }
+            let (imports, digest) = super::checked_halves(&bytes, true);
+            match std::str::from_utf8(&bytes) {
+                Ok(whole) => {
+                    let imports = imports.unwrap();
+                    if let Some(imports) = imports {
+                        proptest::prop_assert_eq!(imports, crate::rules::parser::imports(whole));
+                    } else {
+                        let cut = memchr::memchr(b'\n', &bytes[bytes.len() / 2..])
+                            .map_or(bytes.len(), |i| bytes.len() / 2 + i + 1);
+                        let bom = whole[cut..].starts_with('\u{feff}');
+                        proptest::prop_assert!(bom);
+                    }
+                }
+                Err(_) => proptest::prop_assert!(imports.is_err()),
+            }
+            let (low, high) = bytes.split_at(bytes.len() / 2);
+            proptest::prop_assert_eq!(
+                digest,
+                Some(super::joined_digest(
+                    xxhash_rust::xxh3::xxh3_128(low),
+                    xxhash_rust::xxh3::xxh3_128(high)
+                ))
+            );
+        }
     }
 }
