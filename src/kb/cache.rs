@@ -1748,7 +1748,6 @@ fn encode_checks(
     Some(out.0)
 }
 
-/// A column of little-endian `u64`s.
 /// The items of `iter` in a vector of its exact length, or its first error: `collect` into
 /// a `Result` cannot see the length, so its vector grows by doubling (a copy of every item
 /// and fresh memory at each size).
@@ -1762,6 +1761,7 @@ pub(crate) fn try_collect<T, E>(
     Ok(out)
 }
 
+/// A column of little-endian `u64`s.
 pub(crate) fn u64s(bytes: &[u8]) -> Vec<u64> {
     bytes
         .as_chunks()
