@@ -118,11 +118,7 @@ fn main() {
     );
 
     // reading alone: decoding, the prose mask, blocks and sentences
-    let Timing {
-        median: read,
-        fastest: read_fastest,
-        passes: read_passes,
-    } = median_of(runs, min_time, |_| {
+    let read = median_of(runs, min_time, |_| {
         let n: usize = bodies
             .iter()
             .filter_map(|(id, body)| read(id, body))
@@ -131,20 +127,18 @@ fn main() {
         std::hint::black_box(n);
     });
     println!(
-        "read, 1 thread: median {:.1} ms over {read_passes} passes = {:.1} MB/s",
-        read * 1e3,
-        bytes as f64 / 1e6 / read
+        "read, 1 thread: median {:.1} ms over {} passes = {:.1} MB/s",
+        read.median * 1e3,
+        read.passes,
+        bytes as f64 / 1e6 / read.median
     );
     bench.push_str(&format!(
-        " read1_s={read:.4} read1_fast_s={read_fastest:.4}"
+        " read1_s={:.4} read1_fast_s={:.4}",
+        read.median, read.fastest
     ));
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut all = Vec::new();
-    let Timing {
-        median,
-        fastest,
-        passes: extract_passes,
-    } = median_of(runs, min_time, |run| {
+    let extract = median_of(runs, min_time, |run| {
         let mut n = 0usize;
         for (id, body) in &bodies {
             let Some((article, x)) = read_and_extract(&extractor, id, body) else {
@@ -172,13 +166,15 @@ fn main() {
         std::hint::black_box(n);
     });
     println!(
-        "read + extract, 1 thread: median {:.1} ms over {extract_passes} passes = {:.1} MB/s, {:.0} articles/s",
-        median * 1e3,
-        bytes as f64 / 1e6 / median,
-        bodies.len() as f64 / median
+        "read + extract, 1 thread: median {:.1} ms over {} passes = {:.1} MB/s, {:.0} articles/s",
+        extract.median * 1e3,
+        extract.passes,
+        bytes as f64 / 1e6 / extract.median,
+        bodies.len() as f64 / extract.median
     );
     bench.push_str(&format!(
-        " extract1_s={median:.4} extract1_fast_s={fastest:.4}"
+        " extract1_s={:.4} extract1_fast_s={:.4}",
+        extract.median, extract.fastest
     ));
     println!(
         "claims per kind: {counts:?} (total {})",
@@ -192,11 +188,7 @@ fn main() {
     if args.iter().any(|a| a == "--check") {
         let settings = claimcheck::check::CheckSettings::default();
         let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
-        let Timing {
-            median: secs,
-            fastest,
-            passes: check_passes,
-        } = median_of(runs, min_time, |run| {
+        let check = median_of(runs, min_time, |run| {
             let mut n = 0usize;
             for (id, body) in &bodies {
                 let Some((article, x)) = read_and_extract(&extractor, id, body) else {
@@ -231,13 +223,16 @@ fn main() {
             std::hint::black_box(n);
         });
         bench.push_str(&format!(
-            " check1_s={secs:.4} check1_fast_s={fastest:.4} findings={}",
+            " check1_s={:.4} check1_fast_s={:.4} findings={}",
+            check.median,
+            check.fastest,
             per_check.values().sum::<usize>()
         ));
         println!(
-            "read + extract + check, 1 thread: median {:.1} ms over {check_passes} passes = {:.1} MB/s",
-            secs * 1e3,
-            bytes as f64 / 1e6 / secs
+            "read + extract + check, 1 thread: median {:.1} ms over {} passes = {:.1} MB/s",
+            check.median * 1e3,
+            check.passes,
+            bytes as f64 / 1e6 / check.median
         );
         println!("findings per check: {per_check:?}");
     }

@@ -240,6 +240,15 @@ fn push_checkpoints(text: &str, line_starts: &[u32], out: &mut Vec<(u32, u32)>) 
 /// ([`line_starts_split`]).
 const SPLIT_LINES_BYTES: usize = 1 << 20;
 
+/// Where a large text is cut in two to be worked on by two threads: after the first line
+/// feed at or past its middle, so that no line (and no character: a line feed is one of
+/// its own) straddles the cut; `None` when there is no line feed there. The line index,
+/// the rule text's checks and its digest in the cache key all cut here.
+pub(crate) fn middle_line_cut(bytes: &[u8]) -> Option<usize> {
+    let half = bytes.len() / 2;
+    memchr::memchr(b'\n', &bytes[half..]).map(|p| half + p + 1)
+}
+
 /// The line starts of `bytes` after its line feeds (the first is 0), as [`line_feeds`] finds
 /// them.
 fn line_starts_serial(bytes: &[u8]) -> (Vec<u32>, Feeds) {
@@ -251,8 +260,8 @@ fn line_starts_serial(bytes: &[u8]) -> (Vec<u32>, Feeds) {
 }
 
 /// [`line_starts_serial`], for a text of [`SPLIT_LINES_BYTES`] or more (a rule file of a
-/// large knowledge base, whose line index a report builds when it has a finding), cut
-/// after a line feed near its middle, the second half on a thread of its own: the halves'
+/// large knowledge base, whose line index a report builds when it has a finding), cut at
+/// [`middle_line_cut`], the second half on a thread of its own: the halves'
 /// lists joined are the list of the whole, since the cut is a line start that both give
 /// (the first half's last, the second's first, 0), and a line longer than the stride in
 /// the whole is one in a half. A scoped thread, not rayon's pool: the index may be built
@@ -263,11 +272,9 @@ fn line_starts_split(bytes: &[u8]) -> (Vec<u32>, Feeds) {
     if bytes.len() < SPLIT_LINES_BYTES || u32::try_from(bytes.len()).is_err() {
         return line_starts_serial(bytes);
     }
-    let half = bytes.len() / 2;
-    let Some(p) = memchr::memchr(b'\n', &bytes[half..]) else {
+    let Some(cut) = middle_line_cut(bytes) else {
         return line_starts_serial(bytes);
     };
-    let cut = half + p + 1;
     let (low, high) = bytes.split_at(cut);
     let halves = std::thread::scope(|scope| {
         let high = std::thread::Builder::new()

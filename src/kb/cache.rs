@@ -5,7 +5,8 @@
 //!   a hash of the crate's sources and `Cargo.lock` made by `build.rs`, plus the version), and
 //!   every rule file that was loaded, in load order: its display name, its length and the
 //!   digest of its text ([`text_digest`]: the 128-bit xxh3 of the text, or for a text of
-//!   [`SPLIT_READ_BYTES`] or more of its two halves' digests; computed as it is read, beside
+//!   [`SPLIT_READ_BYTES`] or more of its two parts' digests, cut after a line feed past the
+//!   middle; computed as it is read, beside
 //!   its UTF-8 check), imports and the embedded defaults included. Any change to any of them
 //!   is a new key.
 //! - **Where.** `DIR/kb-KEY.bin`, with DIR from `--cache-dir`, else `CLAIMCHECK_CACHE_DIR`,
@@ -256,15 +257,18 @@ pub(crate) fn read_file(path: &Path, split: bool) -> Result<Option<Vec<u8>>, Str
 pub(crate) const SPLIT_READ_BYTES: usize = 1 << 20;
 
 /// The digest of a rule file's text in the cache key: the 128-bit xxh3 of `bytes`, or, for
-/// [`SPLIT_READ_BYTES`] or more, [`joined_digest`] of the xxh3 of its first `len / 2` bytes
-/// and of the rest, hashed side by side on rayon's pool (one xxh3 pass over a 23 MB text
-/// was the longest task between reading the rule files and reading the cache).
+/// [`SPLIT_READ_BYTES`] or more, [`joined_digest`] of the xxh3 of the two parts that
+/// [`crate::span::middle_line_cut`] gives (the whole and nothing without a line feed past
+/// the middle), hashed side by side on rayon's pool (one xxh3 pass over a 23 MB text was
+/// the longest task between reading the rule files and reading the cache). The loader's
+/// checks of a large rule text cut there too, and hash each part as they check it.
 pub(crate) fn text_digest(bytes: &[u8]) -> u128 {
     use xxhash_rust::xxh3::xxh3_128;
     if bytes.len() < SPLIT_READ_BYTES {
         return xxh3_128(bytes);
     }
-    let (low, high) = bytes.split_at(bytes.len() / 2);
+    let cut = crate::span::middle_line_cut(bytes).unwrap_or(bytes.len());
+    let (low, high) = bytes.split_at(cut);
     let (low, high) = rayon::join(|| xxh3_128(low), || xxh3_128(high));
     joined_digest(low, high)
 }

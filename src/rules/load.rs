@@ -548,10 +548,10 @@ fn read_shared(file: &std::fs::File, len: usize, digest: bool) -> Option<Result<
 }
 
 /// The checks of [`read_shared`] on a text of [`SPLIT_READ_BYTES`] or more, in two halves
-/// side by side: `bytes` cut after the first line feed at or past its middle (a line feed
-/// is a character of its own, so the text is UTF-8 exactly when both halves are, and no
-/// line, `use` or `\r` straddles the cut), each half checked for UTF-8 then searched for
-/// `use` lines, beside the xxh3 of one half of [`text_digest`] (cut at `len / 2`). `Err`
+/// side by side: `bytes` cut at [`crate::span::middle_line_cut`] (a line feed is a
+/// character of its own, so the text is UTF-8 exactly when both halves are, and no line,
+/// `use` or `\r` straddles the cut), each half checked for UTF-8, searched for `use` lines
+/// and hashed for [`text_digest`], which cuts there too. `Err`
 /// when a half is not UTF-8; the imports are `None` (found by the loader) when the second
 /// half begins with a byte-order mark, which `imports` would skip at the start of a text.
 #[allow(clippy::type_complexity, reason = "the two results of one pass")]
@@ -559,21 +559,17 @@ fn checked_halves(
     bytes: &[u8],
     digest: bool,
 ) -> (Result<Option<Vec<(String, Span)>>, ()>, Option<u128>) {
-    use xxhash_rust::xxh3::xxh3_128;
-    let len = bytes.len();
-    let cut = memchr::memchr(b'\n', &bytes[len / 2..]).map_or(len, |i| len / 2 + i + 1);
+    let cut = crate::span::middle_line_cut(bytes).unwrap_or(bytes.len());
     let (low, high) = bytes.split_at(cut);
-    let (sum_low, sum_high) = bytes.split_at(len / 2);
-    let half = |part: &[u8], offset: usize, sum: &[u8]| {
+    let half = |part: &[u8], offset: usize| {
         let found = match simdutf8::basic::from_utf8(part) {
             Ok(text) if offset > 0 && text.starts_with('\u{feff}') => Ok(None),
             Ok(text) => Ok(Some(shifted(crate::rules::parser::imports(text), offset))),
             Err(_) => Err(()),
         };
-        (found, digest.then(|| xxh3_128(sum)))
+        (found, digest.then(|| xxhash_rust::xxh3::xxh3_128(part)))
     };
-    let ((a, sum_a), (b, sum_b)) =
-        rayon::join(|| half(low, 0, sum_low), || half(high, cut, sum_high));
+    let ((a, sum_a), (b, sum_b)) = rayon::join(|| half(low, 0), || half(high, cut));
     let imports = match (a, b) {
         (Ok(Some(mut a)), Ok(Some(b))) => {
             a.extend(b);
@@ -785,15 +781,15 @@ mod tests {
                     if let Some(imports) = imports {
                         proptest::prop_assert_eq!(imports, crate::rules::parser::imports(whole));
                     } else {
-                        let cut = memchr::memchr(b'\n', &bytes[bytes.len() / 2..])
-                            .map_or(bytes.len(), |i| bytes.len() / 2 + i + 1);
+                        let cut = crate::span::middle_line_cut(&bytes).unwrap_or(bytes.len());
                         let bom = whole[cut..].starts_with('\u{feff}');
                         proptest::prop_assert!(bom);
                     }
                 }
                 Err(_) => proptest::prop_assert!(imports.is_err()),
             }
-            let (low, high) = bytes.split_at(bytes.len() / 2);
+            let cut = crate::span::middle_line_cut(&bytes).unwrap_or(bytes.len());
+            let (low, high) = bytes.split_at(cut);
             proptest::prop_assert_eq!(
                 digest,
                 Some(super::joined_digest(
