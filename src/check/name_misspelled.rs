@@ -62,10 +62,7 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         // a misspelled surname stands last in its name, and not before a particle: `Osama`
         // in `Osama bin Laden` or `Osama Smith` is a first name
         // the last word, its offset, and the word before it (if any)
-        let (offset, word, previous) = match unknown.text.rsplit_once(' ') {
-            Some((head, last)) => (head.len() + 1, last, head.rsplit(' ').next()),
-            None => (0, unknown.text.as_str(), None),
-        };
+        let (offset, word, previous) = last_words(&unknown.text);
         // the cheap tests first: most unknown names are short, have no surname of their
         // initial and near their length to be near (tested without hashing the word), or
         // are known surnames
@@ -141,6 +138,29 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The last word of a name (after its last space), its byte offset, and the word before it
+/// (if any): as `rsplit_once(' ')` and then `rsplit(' ').next()` of the head, by a byte
+/// search from the end (names are short: a `memrchr` set-up per name cost more than the
+/// search).
+fn last_words(name: &str) -> (usize, &str, Option<&str>) {
+    let bytes = name.as_bytes();
+    match bytes.iter().rposition(|&b| b == b' ') {
+        Some(space) => {
+            let from = bytes[..space]
+                .iter()
+                .rposition(|&b| b == b' ')
+                .map_or(0, |s| s + 1);
+            // both cuts are next to an ASCII space, so on character boundaries
+            (
+                space + 1,
+                name.get(space + 1..).unwrap_or(""),
+                name.get(from..space),
+            )
+        }
+        None => (0, name, None),
+    }
+}
+
 /// Lowercase words that join the parts of a name: after a first name, they show it is one.
 const NAME_PARTICLES: &[&str] = &[
     "bin", "ibn", "al", "el", "de", "da", "van", "von", "der", "la", "le",
@@ -205,7 +225,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// [`last_words`] as it was written: by `rsplit_once` and `rsplit`.
+    fn last_words_reference(name: &str) -> (usize, &str, Option<&str>) {
+        match name.rsplit_once(' ') {
+            Some((head, last)) => (head.len() + 1, last, head.rsplit(' ').next()),
+            None => (0, name, None),
+        }
+    }
+
     proptest! {
+        /// The byte search finds the words `rsplit` finds.
+        #[test]
+        fn last_words_as_rsplit(name in "[ Aaé\u{2019}-]{0,12}") {
+            prop_assert_eq!(last_words(&name), last_words_reference(&name));
+        }
+
         /// The surnames of a word's shape, from the sorted list, give what the whole list in
         /// any order gives, and none means no answer at all.
         #[test]
