@@ -163,6 +163,13 @@ pub struct MentionIndex {
     /// The same for single words, by [`word_key`]: a word's key costs two multiplies
     /// whatever its length, so the scan looks up only the few words that pass.
     words_seen: Vec<u64>,
+    /// A second filter for a word that passed [`Self::words_seen`] and is followed by a space
+    /// and a printable ASCII byte, keyed by its [`word_key`] and that byte ([`pair_bit`]):
+    /// the bits of each single word's entry for the bytes of [`Entry::next`], and for
+    /// [`ANY_NEXT`] if the word is a name itself. A clear bit says the word is no name and
+    /// begins none that goes on over that space and byte, so the scan skips it: most words
+    /// that begin names (`the`, `in`, `for`) are never looked up ([`Self::may_begin`]).
+    pairs: Vec<u64>,
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
     odd: Option<(AhoCorasick, Vec<u32>)>,
@@ -173,6 +180,18 @@ pub struct MentionIndex {
 #[inline]
 fn table_slot(h: u64) -> usize {
     (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
+}
+
+/// The value of [`pair_bit`] that stands for any byte: set for the words that are names.
+const ANY_NEXT: u32 = 32;
+
+/// The bit of [`MentionIndex::pairs`] (of `bits`, a power of two) for a word of
+/// [`word_key`] `key` (44 bits) followed by a space and a byte `b` of bit `next`
+/// ([`Entry::next_bit`] is `1 << next`), or by anything ([`ANY_NEXT`]).
+#[inline]
+fn pair_bit(key: u64, next: u32, bits: usize) -> usize {
+    // `next` in the low bits, which a multiply carries up into the bits kept
+    (((key << 6) | u64::from(next)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (bits - 1)
 }
 
 /// [`MentionIndex::by_hash`] and [`MentionIndex::seen`] for `entries`: a table of twice as
@@ -499,9 +518,37 @@ impl MentionIndex {
         let mut words_seen = vec![0u64; bits / 64];
         let mut words = vec![0u32; (single.len() * 2).next_power_of_two().max(16)];
         let mask = words.len() - 1;
+        // a pair bit for each byte that may follow a prefix word, or one for any byte
+        let pair_count: u32 = single
+            .iter()
+            .map(|&(e, _)| {
+                let entry = &entries[e as usize];
+                if entry.count > 0 {
+                    1
+                } else {
+                    entry.next.count_ones()
+                }
+            })
+            .sum();
+        let pair_bits = (pair_count as usize * 16).next_power_of_two().max(1 << 12);
+        let mut pairs = vec![0u64; pair_bits / 64];
         for (e, key) in single {
             let bit = key as usize & (bits - 1);
             words_seen[bit / 64] |= 1 << (bit % 64);
+            let entry = &entries[e as usize];
+            let mut set = |next: u32| {
+                let bit = pair_bit(key, next, pair_bits);
+                pairs[bit / 64] |= 1 << (bit % 64);
+            };
+            if entry.count > 0 {
+                set(ANY_NEXT);
+            } else {
+                for next in 0..32 {
+                    if entry.next & (1 << next) != 0 {
+                        set(next);
+                    }
+                }
+            }
             let mut slot = key as usize & mask;
             while words[slot] != 0 {
                 slot = (slot + 1) & mask;
@@ -516,6 +563,7 @@ impl MentionIndex {
             seen,
             words,
             words_seen,
+            pairs,
             odd,
         }
     }
@@ -648,13 +696,53 @@ impl MentionIndex {
                 joined_to = self.joined_names_from(text, start, end, &mut scratch, found);
                 return;
             }
-            // most words begin no name: turned away by one bit, inline
+            // most words begin no name: turned away by one bit, inline, and most of the
+            // others by a second one for the byte after them (out of line)
             let key = word_key_in(bytes, start, end);
             let bit = key as usize & words_mask;
             if self.words_seen[bit / 64] & (1 << (bit % 64)) != 0 {
-                self.names_from(text, start, end, key, false, &mut scratch, found);
+                self.names_after_filter(text, start, end, key, &mut scratch, found);
             }
         });
+    }
+
+    /// Whether [`Self::names_from`] may find a name at the word of [`word_key`] `key` that
+    /// ends at `end` (a word that does not go on past a dropped period): false only when a
+    /// space and a printable ASCII byte follow it and [`Self::pairs`] has neither that byte's
+    /// bit nor [`ANY_NEXT`]'s for the key. Then the word's entry, if any, has no patterns of
+    /// its own and no longer name goes on over that space and byte ([`Entry::may_go_on`]:
+    /// the space is kept, as it follows a word character), so `names_from` would find nothing.
+    #[inline]
+    fn may_begin(&self, bytes: &[u8], end: usize, key: u64) -> bool {
+        match (bytes.get(end), bytes.get(end + 1)) {
+            (Some(b' '), Some(&b)) if (0x21..0x7f).contains(&b) => {
+                let bits = self.pairs.len() * 64;
+                let seen = |next: u32| {
+                    let bit = pair_bit(key, next, bits);
+                    self.pairs[bit / 64] & (1 << (bit % 64)) != 0
+                };
+                seen(u32::from(b.to_ascii_lowercase() & 31)) || seen(ANY_NEXT)
+            }
+            _ => true,
+        }
+    }
+
+    /// [`Self::names_from`] for a word that does not go on past a dropped period, if
+    /// [`Self::may_begin`] says it may find something. Out of line, so that the scan's
+    /// per-word closure stays small enough to be inlined into the word loop.
+    #[inline(never)]
+    fn names_after_filter(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        key: u64,
+        scratch: &mut String,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        if self.may_begin(text.as_bytes(), end, key) {
+            self.names_from(text, start, end, key, false, scratch, found);
+        }
     }
 
     /// [`Self::names_from`] for a word that goes on past the dropped period at `end`
@@ -1299,7 +1387,7 @@ pub(crate) fn normalize_sparse(text: &str) -> (String, OffsetMap) {
 /// The magic string of a cached mention index.
 const CACHE_MAGIC: &[u8; 16] = b"claimcheck-mx\0\0\x01";
 /// Bump when the payload layout changes.
-const CACHE_FORMAT: u32 = 3;
+const CACHE_FORMAT: u32 = 4;
 
 impl MentionIndex {
     /// The mention index of `kb`, the knowledge base cached under `key` in `cache`: read
@@ -1343,6 +1431,7 @@ impl MentionIndex {
         out.u32s(&self.flat);
         out.u32s(&self.words);
         out.u64s(&self.words_seen);
+        out.u64s(&self.pairs);
         let odd: &[u32] = self.odd.as_ref().map_or(&[], |(_, odd)| odd);
         out.u32s(odd);
         Some(out.0)
@@ -1444,6 +1533,7 @@ impl MentionIndex {
             || -> Result<_, String> {
                 let words = r.u32s()?.to_vec();
                 let words_seen = u64s(r.u64_bytes()?);
+                let pairs = u64s(r.u64_bytes()?);
                 // tables of entry numbers + 1 (0: empty) with an empty slot to end every probe
                 let table_ok = |table: &[u32]| {
                     let (mut empty, mut over) = (false, false);
@@ -1453,7 +1543,10 @@ impl MentionIndex {
                     }
                     table.len().is_power_of_two() && empty && !over
                 };
-                if !words_seen.len().is_power_of_two() || !table_ok(&words) {
+                if !words_seen.len().is_power_of_two()
+                    || !pairs.len().is_power_of_two()
+                    || !table_ok(&words)
+                {
                     return Err("a bad table".into());
                 }
                 let odd = r.u32s()?.to_vec();
@@ -1471,10 +1564,10 @@ impl MentionIndex {
                         .map_err(|e| e.to_string())?;
                     Some((automaton, odd))
                 };
-                Ok((words, words_seen, odd))
+                Ok((words, words_seen, pairs, odd))
             },
         );
-        let (words, words_seen, odd) = rest?;
+        let (words, words_seen, pairs, odd) = rest?;
         Ok(MentionIndex {
             patterns,
             entries,
@@ -1483,6 +1576,7 @@ impl MentionIndex {
             seen,
             words,
             words_seen,
+            pairs,
             odd,
         })
     }
@@ -2056,6 +2150,33 @@ mod tests {
          person \"Jos\u{e9} Rodr\u{ed}guez Zapatero\" aka \"Zapatero\"\n\
          org \"Zapatero\"\n\
          title \"Prime Minister\" aka \"Prime Minister of Britain\"\n";
+
+    #[test]
+    fn words_the_pair_filter_skips_begin_no_name() {
+        use proptest::prelude::*;
+        let index = test_index();
+        proptest!(|(parts in pieces(), any in "\\PC{0,20}")| {
+            let text = parts.concat() + &any;
+            let bytes = text.as_bytes();
+            let mut skipped = Vec::new();
+            for_each_word(&text, |start, end| {
+                let key = word_key_in(bytes, start, end);
+                if !index.may_begin(bytes, end, key) {
+                    let mut found = Vec::new();
+                    index.names_from(&text, start, end, key, false, &mut String::new(), &mut found);
+                    skipped.push((start, end, found));
+                }
+            });
+            for (start, end, found) in skipped {
+                prop_assert!(found.is_empty(), "{:?} at {}..{}: {:?}", text, start, end, found);
+            }
+        });
+        // it does skip a word that begins names, before a byte none has after it
+        let text = b"the cat";
+        assert!(!index.may_begin(text, 3, word_key(b"the")));
+        assert!(index.may_begin(b"the times", 3, word_key(b"the")));
+        assert!(index.may_begin(b"NYC today", 3, word_key(b"NYC")));
+    }
 
     const TEST_TEXTS: [&str; 4] = [
         "The New York Times said the U.S. Army of the Potomac and New York City met.",
