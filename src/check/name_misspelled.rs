@@ -66,7 +66,11 @@ pub fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         // the cheap tests first: most unknown names are short, have no surname of their
         // initial and near their length to be near (tested without hashing the word), or
         // are known surnames
-        let len = word.chars().count();
+        // (a word of fewer than five bytes has fewer than five characters)
+        if word.len() < 5 {
+            continue;
+        }
+        let len = char_count(word);
         let Some(initial) = word.chars().next().filter(|_| len >= 5) else {
             continue;
         };
@@ -161,6 +165,13 @@ fn last_words(name: &str) -> (usize, &str, Option<&str>) {
     }
 }
 
+/// The number of characters of `word`, as `chars().count()`: its bytes that do not continue
+/// a character, counted inline (the library's count is a call with a set-up for long texts,
+/// and these are single words).
+fn char_count(word: &str) -> usize {
+    word.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
 /// Lowercase words that join the parts of a name: after a first name, they show it is one.
 const NAME_PARTICLES: &[&str] = &[
     "bin", "ibn", "al", "el", "de", "da", "van", "von", "der", "la", "le",
@@ -234,6 +245,12 @@ mod tests {
     }
 
     proptest! {
+        /// The inline count of characters is `chars().count()`.
+        #[test]
+        fn char_count_as_chars(word in "\\PC{0,12}") {
+            prop_assert_eq!(char_count(&word), word.chars().count());
+        }
+
         /// The byte search finds the words `rsplit` finds.
         #[test]
         fn last_words_as_rsplit(name in "[ Aaé\u{2019}-]{0,12}") {
