@@ -170,6 +170,11 @@ pub struct MentionIndex {
     /// begins none that goes on over that space and byte, so the scan skips it: most words
     /// that begin names (`the`, `in`, `for`) are never looked up ([`Self::may_begin`]).
     pairs: Vec<u64>,
+    /// A third filter, for a word that passed the second by the bit of its next byte (not
+    /// [`ANY_NEXT`]'s): keyed by the [`word_key`]s of a first word and of the word after it
+    /// over a space ([`second_bit`]), with a bit for each name that goes on so. A clear bit
+    /// says no name goes on from the first word over the space and that whole word.
+    seconds: Vec<u64>,
     /// Names that do not begin with a word character (`"Weird Al"`, `$`...): rare, so they
     /// are found with a small automaton.
     odd: Option<(AhoCorasick, Vec<u32>)>,
@@ -192,6 +197,34 @@ const ANY_NEXT: u32 = 32;
 fn pair_bit(key: u64, next: u32, bits: usize) -> usize {
     // `next` in the low bits, which a multiply carries up into the bits kept
     (((key << 6) | u64::from(next)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (bits - 1)
+}
+
+/// The bit of [`MentionIndex::seconds`] (of `bits`, a power of two) for a first word of
+/// [`word_key`] `first` followed by a space and a word of key `second`.
+#[inline]
+fn second_bit(first: u64, second: u64, bits: usize) -> usize {
+    ((first.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ second).wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40)
+        as usize
+        & (bits - 1)
+}
+
+/// The [`word_key`] of the ASCII word that begins at `from` when it ends before an ASCII
+/// byte other than `.` (or at the end of the text): then the normalized text has that word
+/// there, whole, as it is. `None` for no such word, or one that may go on or join another
+/// (a byte of 0x80 or above, or a `.` that may be dropped).
+#[inline]
+fn clean_word_key(bytes: &[u8], from: usize) -> Option<u64> {
+    let mut end = from;
+    while let Some(&b) = bytes.get(end)
+        && ASCII_WORD[b as usize]
+    {
+        end += 1;
+    }
+    match bytes.get(end) {
+        _ if end == from => None,
+        Some(&b) if b >= 0x80 || b == b'.' => None,
+        _ => Some(word_key_in(bytes, from, end)),
+    }
 }
 
 /// [`MentionIndex::by_hash`] and [`MentionIndex::seen`] for `entries`: a table of twice as
@@ -420,6 +453,8 @@ impl MentionIndex {
             }
         };
         let mut odd = Vec::new();
+        // the keys of each name's first and second words, over a space
+        let mut second_words: Vec<(u64, u64)> = Vec::new();
         // the entry of each pattern's whole text (u32::MAX: odd), made into `flat` below
         let mut owner: Vec<u32> = Vec::with_capacity(n);
         for i in 0..n {
@@ -451,6 +486,19 @@ impl MentionIndex {
                 _ => 0,
             };
             if first_len < len {
+                if bytes[first_len] == b' ' {
+                    let rest = &text[first_len + 1..];
+                    let second = rest
+                        .char_indices()
+                        .find(|&(_, c)| !is_word_char(c))
+                        .map_or(rest.len(), |(at, _)| at);
+                    if second > 0 {
+                        second_words.push((
+                            word_key(&bytes[..first_len]),
+                            word_key(&rest.as_bytes()[..second]),
+                        ));
+                    }
+                }
                 let first = entry_of(i, first_len, h, &mut entries);
                 entries[first].longest = entries[first].longest.max(len as u32);
                 entries[first].next |= next(first_len);
@@ -555,6 +603,12 @@ impl MentionIndex {
             }
             words[slot] = e + 1;
         }
+        let second_bits = (second_words.len() * 16).next_power_of_two().max(1 << 12);
+        let mut seconds = vec![0u64; second_bits / 64];
+        for (first, second) in second_words {
+            let bit = second_bit(first, second, second_bits);
+            seconds[bit / 64] |= 1 << (bit % 64);
+        }
         MentionIndex {
             patterns,
             entries,
@@ -564,6 +618,7 @@ impl MentionIndex {
             words,
             words_seen,
             pairs,
+            seconds,
             odd,
         }
     }
@@ -708,10 +763,13 @@ impl MentionIndex {
 
     /// Whether [`Self::names_from`] may find a name at the word of [`word_key`] `key` that
     /// ends at `end` (a word that does not go on past a dropped period): false only when a
-    /// space and a printable ASCII byte follow it and [`Self::pairs`] has neither that byte's
-    /// bit nor [`ANY_NEXT`]'s for the key. Then the word's entry, if any, has no patterns of
-    /// its own and no longer name goes on over that space and byte ([`Entry::may_go_on`]:
-    /// the space is kept, as it follows a word character), so `names_from` would find nothing.
+    /// space and a printable ASCII byte follow it, [`Self::pairs`] does not have
+    /// [`ANY_NEXT`]'s bit for the key, and either it does not have that byte's bit either, or
+    /// the byte begins a whole ASCII word ([`clean_word_key`]) whose bit after this one
+    /// [`Self::seconds`] does not have. Then the word's entry, if any, has no patterns of its
+    /// own, and no longer name goes on over that space and byte ([`Entry::may_go_on`]: the
+    /// space is kept, as it follows a word character) or over that space and word (no
+    /// prefix of a name is the two words), so `names_from` would find nothing.
     #[inline]
     fn may_begin(&self, bytes: &[u8], end: usize, key: u64) -> bool {
         match (bytes.get(end), bytes.get(end + 1)) {
@@ -721,7 +779,19 @@ impl MentionIndex {
                     let bit = pair_bit(key, next, bits);
                     self.pairs[bit / 64] & (1 << (bit % 64)) != 0
                 };
-                seen(u32::from(b.to_ascii_lowercase() & 31)) || seen(ANY_NEXT)
+                if seen(ANY_NEXT) {
+                    return true;
+                }
+                if !seen(u32::from(b.to_ascii_lowercase() & 31)) {
+                    return false;
+                }
+                match clean_word_key(bytes, end + 1) {
+                    Some(second) => {
+                        let bit = second_bit(key, second, self.seconds.len() * 64);
+                        self.seconds[bit / 64] & (1 << (bit % 64)) != 0
+                    }
+                    None => true,
+                }
             }
             _ => true,
         }
@@ -1432,6 +1502,7 @@ impl MentionIndex {
         out.u32s(&self.words);
         out.u64s(&self.words_seen);
         out.u64s(&self.pairs);
+        out.u64s(&self.seconds);
         let odd: &[u32] = self.odd.as_ref().map_or(&[], |(_, odd)| odd);
         out.u32s(odd);
         Some(out.0)
@@ -1534,6 +1605,7 @@ impl MentionIndex {
                 let words = r.u32s()?.to_vec();
                 let words_seen = u64s(r.u64_bytes()?);
                 let pairs = u64s(r.u64_bytes()?);
+                let seconds = u64s(r.u64_bytes()?);
                 // tables of entry numbers + 1 (0: empty) with an empty slot to end every probe
                 let table_ok = |table: &[u32]| {
                     let (mut empty, mut over) = (false, false);
@@ -1545,6 +1617,7 @@ impl MentionIndex {
                 };
                 if !words_seen.len().is_power_of_two()
                     || !pairs.len().is_power_of_two()
+                    || !seconds.len().is_power_of_two()
                     || !table_ok(&words)
                 {
                     return Err("a bad table".into());
@@ -1564,10 +1637,10 @@ impl MentionIndex {
                         .map_err(|e| e.to_string())?;
                     Some((automaton, odd))
                 };
-                Ok((words, words_seen, pairs, odd))
+                Ok((words, words_seen, pairs, seconds, odd))
             },
         );
-        let (words, words_seen, pairs, odd) = rest?;
+        let (words, words_seen, pairs, seconds, odd) = rest?;
         Ok(MentionIndex {
             patterns,
             entries,
@@ -1577,6 +1650,7 @@ impl MentionIndex {
             words,
             words_seen,
             pairs,
+            seconds,
             odd,
         })
     }
@@ -2171,10 +2245,15 @@ mod tests {
                 prop_assert!(found.is_empty(), "{:?} at {}..{}: {:?}", text, start, end, found);
             }
         });
-        // it does skip a word that begins names, before a byte none has after it
+        // it does skip a word that begins names, before a byte none has after it, or before
+        // a word none has after it
         let text = b"the cat";
         assert!(!index.may_begin(text, 3, word_key(b"the")));
         assert!(index.may_begin(b"the times", 3, word_key(b"the")));
+        assert!(index.may_begin(b"The New York", 3, word_key(b"The")));
+        assert!(!index.may_begin(b"the nice plan", 3, word_key(b"the")));
+        assert!(index.may_begin(b"the new plan", 3, word_key(b"the")));
+        assert!(index.may_begin(b"the new. plan", 3, word_key(b"the")));
         assert!(index.may_begin(b"NYC today", 3, word_key(b"NYC")));
     }
 
