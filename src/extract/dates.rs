@@ -1827,8 +1827,253 @@ pub fn event_words_near(text: &str, sentence: Span, at: Span) -> Option<Span> {
     event_words_in(text, sentence, at, clause_around(text, sentence, at))
 }
 
-/// [`event_words_near`] with the clause around `at` already found.
+/// [`event_words_near`] with the clause around `at` already found: from the clause's runs
+/// of ASCII letters and digits ([`event_words_by_runs`]), or, where a `phone ` comes before
+/// an event word there, with the automaton ([`event_words_by_automaton`]).
 fn event_words_in(text: &str, sentence: Span, at: Span, clause: Span) -> Option<Span> {
+    let s = sentence.slice(text);
+    let base = sentence.start as usize;
+    let rel = (
+        (at.start - sentence.start) as usize,
+        (at.end - sentence.start) as usize,
+    );
+    let within = (
+        (clause.start - sentence.start) as usize,
+        (clause.end - sentence.start) as usize,
+    );
+    match event_words_by_runs(s, rel, within) {
+        Some(found) => found.map(|(ws, end)| Span::new(base + ws, base + end)),
+        None => event_words_by_automaton(text, sentence, at, clause),
+    }
+}
+
+/// The event words ([`EVENT_NOUNS`] and [`EVENT_VERBS`]) in one list, for
+/// [`EVENT_WORD_INDEX`].
+const EVENT_WORD_LIST: [&str; EVENT_NOUNS.len() + EVENT_VERBS.len()] = {
+    let mut list = [""; EVENT_NOUNS.len() + EVENT_VERBS.len()];
+    let mut i = 0;
+    while i < EVENT_NOUNS.len() {
+        list[i] = EVENT_NOUNS[i];
+        i += 1;
+    }
+    while i < list.len() {
+        list[i] = EVENT_VERBS[i - EVENT_NOUNS.len()];
+        i += 1;
+    }
+    list
+};
+
+/// The longest event word made of letters only.
+const EVENT_WORD_MAX: usize = 12;
+
+/// For each first letter (`a` to `z`) and length (to [`EVENT_WORD_MAX`]), the event words
+/// of [`EVENT_WORD_LIST`] that are letters only and begin with it and have it (bit `k`:
+/// word `k`). `phone call` is not in it: its `call` is.
+static EVENT_WORD_INDEX: [[u64; EVENT_WORD_MAX + 1]; 26] = {
+    assert!(EVENT_WORD_LIST.len() <= 64);
+    let mut index = [[0u64; EVENT_WORD_MAX + 1]; 26];
+    let mut k = 0;
+    while k < EVENT_WORD_LIST.len() {
+        let word = EVENT_WORD_LIST[k].as_bytes();
+        let mut letters = true;
+        let mut j = 0;
+        while j < word.len() {
+            letters &= word[j].is_ascii_lowercase();
+            j += 1;
+        }
+        if letters {
+            assert!(!word.is_empty() && word.len() <= EVENT_WORD_MAX);
+            index[(word[0] - b'a') as usize][word.len()] |= 1 << k;
+        }
+        k += 1;
+    }
+    index
+};
+
+/// The first eight bytes of each word of [`EVENT_WORD_LIST`] and its last eight (or 0 when
+/// it is not longer than eight), little-endian: as [`run_key`] reads a run that spells it.
+static EVENT_WORD_KEYS: [(u64, u64); EVENT_WORD_LIST.len()] = {
+    let mut keys = [(0u64, 0u64); EVENT_WORD_LIST.len()];
+    let mut k = 0;
+    while k < EVENT_WORD_LIST.len() {
+        let word = EVENT_WORD_LIST[k].as_bytes();
+        let (mut lo, mut hi) = (0u64, 0u64);
+        let mut j = 0;
+        while j < word.len() && j < 8 {
+            lo |= (word[j] as u64) << (8 * j);
+            j += 1;
+        }
+        if word.len() > 8 {
+            let mut j = 0;
+            while j < 8 {
+                hi |= (word[word.len() - 8 + j] as u64) << (8 * j);
+                j += 1;
+            }
+        }
+        keys[k] = (lo, hi);
+        k += 1;
+    }
+    keys
+};
+
+/// The key of [`EVENT_WORD_KEYS`] of the run of ASCII letters and digits `hay[ws..end]`
+/// (at most [`EVENT_WORD_MAX`] bytes), lowercased by `| 0x20` (which leaves digits as they
+/// are), if `hay` has eight bytes from `ws` (and from `end - 8` when it is longer than eight):
+/// the bytes past the run are masked off.
+#[inline(always)]
+fn run_key(hay: &[u8], ws: usize, end: usize) -> Option<(u64, u64)> {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    let len = end - ws;
+    let at = |p: usize| {
+        hay.get(p..)
+            .and_then(|rest| rest.first_chunk::<8>())
+            .map(|b| u64::from_le_bytes(*b) | LOWER)
+    };
+    let lo = at(ws)?;
+    if len >= 8 {
+        let hi = if len > 8 { at(end - 8)? } else { 0 };
+        Some((lo, hi))
+    } else {
+        Some((lo & ((1u64 << (8 * len)) - 1), 0))
+    }
+}
+
+/// [`event_words_by_automaton`] found from the runs of ASCII letters and digits of the clause
+/// (`within`, offsets into the sentence `s`; the date at `rel`), read from bit masks of
+/// [`ANCHOR_CHUNK`] bytes ([`anchor_classes`]) and each looked up in [`EVENT_WORD_INDEX`] by
+/// its first letter and length; `None` (the automaton decides) when a run that spells an event
+/// word comes after `phone `.
+///
+/// The same answer: every event word but `phone call` is ASCII letters, so a match of one
+/// that is bounded (no alphanumeric character either side) is a whole run, and the runs are
+/// all looked at, in order. Nor can the automaton's leftmost-longest search pass over one: a
+/// longer word at its start would go on into a letter and so not be bounded, and a match that
+/// starts earlier and overlaps it holds the character before it, which is no letter: only
+/// `phone call` holds one, the space before `call`, which is where this gives up. The matches
+/// the automaton finds and this does not are not bounded, and are passed over there too.
+fn event_words_by_runs(
+    s: &str,
+    rel: (usize, usize),
+    (clause_start, clause_end): (usize, usize),
+) -> Option<Option<(usize, usize)>> {
+    use std::ops::ControlFlow::Break;
+    let hay = s.as_bytes().get(..clause_end)?;
+    // the nearest bounded match so far: its distance from the date, start and end
+    let mut best: Option<(usize, usize, usize)> = None;
+    // where the run that goes on into the next chunk started
+    let mut open: Option<usize> = None;
+    let mut i = clause_start;
+    loop {
+        // the starts of the runs in the chunk, and their ends (the first byte past each): in
+        // turn, the first end that of a run from the chunk before if one is open
+        let (mut starts, mut ends, last) = if i < clause_end {
+            let alnum = anchor_classes(&chunk_of(hay, i)).0;
+            let before = (alnum << 1) | u32::from(open.is_some());
+            (alnum & !before, !alnum & before, false)
+        } else if open.is_some() {
+            // the run still open ends with the clause (`i` is its end: the byte before it
+            // is a letter or digit, not the padding)
+            (0, 1, true)
+        } else {
+            break;
+        };
+        if let Some(ws) = open.take() {
+            if ends == 0 {
+                open = Some(ws);
+            } else {
+                let end = i + ends.trailing_zeros() as usize;
+                ends &= ends - 1;
+                if let Break(found) = event_run(s, ws, end, rel, &mut best) {
+                    return found;
+                }
+            }
+        }
+        while starts != 0 {
+            let ws = i + starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            if ends == 0 {
+                // the run goes on into the next chunk
+                open = Some(ws);
+                break;
+            }
+            let end = i + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            if let Break(found) = event_run(s, ws, end, rel, &mut best) {
+                return found;
+            }
+        }
+        if last {
+            break;
+        }
+        i += ANCHOR_CHUNK;
+    }
+    Some(best.map(|(_, ws, end)| (ws, end)))
+}
+
+/// One run of [`event_words_by_runs`], `s[ws..end]`, with the date at `rel`: `Break` with the
+/// answer when the run ends the search, or with `None` when it spells an event word after
+/// `phone `; else `best` updated as the automaton's loop updates it.
+#[inline(always)]
+fn event_run(
+    s: &str,
+    ws: usize,
+    end: usize,
+    (rel_start, rel_end): (usize, usize),
+    best: &mut Option<(usize, usize, usize)>,
+) -> std::ops::ControlFlow<Option<Option<(usize, usize)>>> {
+    use std::ops::ControlFlow::{Break, Continue};
+    let bytes = s.as_bytes();
+    let Some(&candidates) = bytes.get(ws).and_then(|&first| {
+        let letter = usize::from((first | 0x20).wrapping_sub(b'a'));
+        EVENT_WORD_INDEX.get(letter)?.get(end.wrapping_sub(ws))
+    }) else {
+        return Continue(());
+    };
+    if candidates == 0 {
+        return Continue(());
+    }
+    let key = run_key(bytes, ws, end);
+    let mut candidates = candidates;
+    let mut spelled = false;
+    while candidates != 0 {
+        let k = candidates.trailing_zeros() as usize;
+        candidates &= candidates - 1;
+        spelled |= match key {
+            Some(key) => EVENT_WORD_KEYS.get(k) == Some(&key),
+            None => bytes
+                .get(ws..end)
+                .is_some_and(|word| EVENT_WORD_LIST[k].as_bytes().eq_ignore_ascii_case(word)),
+        };
+    }
+    if !spelled {
+        return Continue(());
+    }
+    if ws >= 6 && bytes[ws - 6..ws].eq_ignore_ascii_case(b"phone ") {
+        return Break(None);
+    }
+    // the automaton's loop, from here on
+    let bounded = !s[..ws].ends_with(|c: char| c.is_alphanumeric())
+        && !s[end..].starts_with(|c: char| c.is_alphanumeric());
+    if !bounded || (ws >= rel_start && ws < rel_end) {
+        return Continue(());
+    }
+    let distance = if end <= rel_start {
+        rel_start - end
+    } else {
+        10_000 + ws - rel_end
+    };
+    if best.is_none_or(|(d, _, _)| distance < d) {
+        *best = Some((distance, ws, end));
+    }
+    if ws >= rel_end {
+        return Break(Some(best.map(|(_, ws, end)| (ws, end))));
+    }
+    Continue(())
+}
+
+/// [`event_words_in`] with the automaton of the event words over the clause: the nearest
+/// bounded match before the date, else the first after it.
+fn event_words_by_automaton(text: &str, sentence: Span, at: Span, clause: Span) -> Option<Span> {
     let s = sentence.slice(text);
     let base = sentence.start as usize;
     let rel_start = (at.start - sentence.start) as usize;
@@ -2883,7 +3128,103 @@ mod tests {
         "Feb. 12",
     ];
 
+    /// Pieces of sentences for the event words: the words in several cases, inside other
+    /// words, after `phone `, next to separators and characters of several bytes.
+    const EVENT_PIECES: &[&str] = &[
+        "call",
+        "Call",
+        "CALL",
+        "calls",
+        "called",
+        "phone call",
+        "Phone Call",
+        "xphone call",
+        "triphone call",
+        "phone called",
+        "phone",
+        "meeting",
+        "meetings",
+        "Meeting",
+        "talks",
+        "talk",
+        "war",
+        "award",
+        "towards",
+        "warship",
+        "re-election",
+        "election",
+        "met",
+        "meet",
+        "meets",
+        "metre",
+        "annexation",
+        "annexed",
+        "signed",
+        "summit",
+        "deal",
+        "ideal",
+        "announcement",
+        "inauguration",
+        "negotiations",
+        "conversation",
+        " ",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        ";",
+        "(",
+        ")",
+        ",",
+        "'",
+        "-",
+        "’",
+        "\u{e9}",
+        "\u{2014}",
+        "\u{130}",
+        "_",
+        "2014",
+        "a",
+        "the",
+        "in",
+        "on Feb. 12",
+        "Monday",
+        "x",
+    ];
+
     proptest::proptest! {
+        #[test]
+        fn event_words_by_runs_agree_with_the_automaton(
+            parts in proptest::collection::vec(proptest::sample::select(EVENT_PIECES), 0..40),
+            lead in proptest::sample::select(&["", "x ", "\u{e9}"][..]),
+            at in (0usize..400, 1usize..12),
+        ) {
+            let body: String = parts.concat();
+            let text = format!("{lead}{body}");
+            let sentence = Span::new(lead.len(), text.len());
+            let s = sentence.slice(&text);
+            if s.is_empty() {
+                return Ok(());
+            }
+            let mut start = at.0 % s.len();
+            while !s.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + at.1).min(s.len());
+            while !s.is_char_boundary(end) {
+                end += 1;
+            }
+            if end <= start {
+                return Ok(());
+            }
+            let date = Span::new(lead.len() + start, lead.len() + end);
+            let clause = clause_around(&text, sentence, date);
+            proptest::prop_assert_eq!(
+                event_words_in(&text, sentence, date, clause),
+                event_words_by_automaton(&text, sentence, date, clause)
+            );
+        }
+
         #[test]
         fn anniversaries_agree_with_the_lowercase_search(
             parts in proptest::collection::vec(proptest::sample::select(ANNIVERSARY_PIECES), 0..12),
