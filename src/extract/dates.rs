@@ -1721,25 +1721,25 @@ fn expression(
         direction: None,
         relative_to_now: None,
     };
-    if let Some(m) = c.str(g.m1).or(c.str(g.m2)) {
+    if let Some(m) = c.str(g.m1).or_else(|| c.str(g.m2)) {
         let day: i8 = c
             .str(g.d1)
-            .or(c.str(g.d2))
+            .or_else(|| c.str(g.d2))
             .and_then(|d| d.parse().ok())
             .unwrap_or(0);
         let year = c
             .str(g.y1)
-            .or(c.str(g.y2))
+            .or_else(|| c.str(g.y2))
             .and_then(|y| y.parse().ok())
             .or(article_year);
-        e.weekday = c.str(g.wd1).or(c.str(g.wd2)).and_then(weekday_of);
+        e.weekday = c.str(g.wd1).or_else(|| c.str(g.wd2)).and_then(weekday_of);
         e.date = match (year, month_number(m)) {
             (Some(y), Some(mo)) => FactDate::day(y, mo, day).ok(),
             _ => None,
         };
         // `May 5` is a date, but `may 5` and a bare "May" alone are too ambiguous
         if m == "May"
-            && c.str(g.y1).or(c.str(g.y2)).is_none()
+            && c.str(g.y1).or_else(|| c.str(g.y2)).is_none()
             && c.str(g.d2).is_none()
             && e.date.is_none()
         {
@@ -2123,41 +2123,41 @@ fn event_words_by_runs(
     let mut open: Option<usize> = None;
     let mut i = clause_start;
     loop {
-        // the starts of the runs in the chunk, and their ends (the first byte past each): in
-        // turn, the first end that of a run from the chunk before if one is open
-        let (mut starts, mut ends, last) = if i < clause_end {
-            let alnum = anchor_classes(&chunk_of(hay, i)).0;
-            let before = (alnum << 1) | u32::from(open.is_some());
-            (alnum & !before, !alnum & before, false)
+        let (alnum, last) = if i < clause_end {
+            (anchor_classes(&chunk_of(hay, i)).0, false)
         } else if open.is_some() {
             // the run still open ends with the clause (`i` is its end: the byte before it
             // is a letter or digit, not the padding)
-            (0, 1, true)
+            (0, true)
         } else {
             break;
         };
-        if let Some(ws) = open.take() {
-            if ends == 0 {
-                open = Some(ws);
-            } else {
-                let end = i + ends.trailing_zeros() as usize;
-                ends &= ends - 1;
-                if let Break(found) = event_run(s, ws, end, rel, &mut best) {
+        let carry = u32::from(open.is_some());
+        // the run from the chunk before ends at the first byte that is no letter or digit
+        if let Some(ws) = open {
+            let len = (!alnum).trailing_zeros() as usize;
+            if len < ANCHOR_CHUNK {
+                open = None;
+                if let Break(found) = event_run(s, ws, i + len, rel, &mut best) {
                     return found;
                 }
             }
         }
-        while starts != 0 {
-            let ws = i + starts.trailing_zeros() as usize;
-            starts &= starts - 1;
-            if ends == 0 {
-                // the run goes on into the next chunk
-                open = Some(ws);
+        let starts = alnum & !((alnum << 1) | carry);
+        // only runs of three bytes or more can spell an event word: the starts followed by
+        // two more letters or digits, and those too near the chunk's end to tell
+        let mut long = starts & (((alnum >> 1) & (alnum >> 2)) | (0b11 << (ANCHOR_CHUNK - 2)));
+        while long != 0 {
+            let k = long.trailing_zeros() as usize;
+            long &= long - 1;
+            // the run's length in the chunk: up to the first byte that is no letter or digit
+            let len = (!(alnum >> k)).trailing_zeros() as usize;
+            if k + len >= ANCHOR_CHUNK {
+                // the run goes on into the next chunk (it is the chunk's last)
+                open = Some(i + k);
                 break;
             }
-            let end = i + ends.trailing_zeros() as usize;
-            ends &= ends - 1;
-            if let Break(found) = event_run(s, ws, end, rel, &mut best) {
+            if let Break(found) = event_run(s, i + k, i + k + len, rel, &mut best) {
                 return found;
             }
         }
