@@ -599,10 +599,19 @@ fn each_anchor_avx2(bytes: &[u8], f: impl FnMut(usize, usize, usize)) {
     each_anchor_classified(
         bytes,
         |bytes, i| {
-            let chunk = chunk_of(bytes, i);
+            // the bytes of the three chunks at `i`, `i + 1` and `i + 2`: in place, or one
+            // padded copy of the rest of `bytes` near its end (the same chunks)
+            let tail;
+            let window = match bytes.get(i..i + ANCHOR_CHUNK + 2) {
+                Some(window) => window,
+                None => {
+                    tail = padded_tail(bytes, i);
+                    &tail[..]
+                }
+            };
+            let chunk = chunk_of(window, 0);
             let (alnum, lower, underscore) = anchor_classes_avx2(&chunk);
-            let starts =
-                anchor_starts_avx2(&chunk, &chunk_of(bytes, i + 1), &chunk_of(bytes, i + 2));
+            let starts = anchor_starts_avx2(&chunk, &chunk_of(window, 1), &chunk_of(window, 2));
             (alnum, lower, underscore, starts)
         },
         f,
@@ -692,6 +701,19 @@ fn chunk_of(bytes: &[u8], i: usize) -> [u8; ANCHOR_CHUNK] {
             chunk
         }
     }
+}
+
+/// The bytes of `bytes` from `i` (fewer than `ANCHOR_CHUNK + 2` of them), padded with NUL
+/// bytes: [`chunk_of`] of it at 0, 1 and 2 is `chunk_of(bytes, i)`, at `i + 1` and `i + 2`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn padded_tail(bytes: &[u8], i: usize) -> [u8; ANCHOR_CHUNK + 2] {
+    let mut tail = [0u8; ANCHOR_CHUNK + 2];
+    let rest = bytes.get(i..).unwrap_or_default();
+    if let Some(head) = tail.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    tail
 }
 
 /// Three bit masks of `chunk` (bit `k` for byte `k`): its ASCII letters and digits, its ASCII
