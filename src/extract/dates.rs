@@ -1411,8 +1411,11 @@ fn each_match_with(
 ///   lowercase (the search passes over a lowercase letter after a word character); else it
 ///   is searched.
 ///
-/// Anchors of other words (months, weekdays, `today` ...) are always searched. Checked in
-/// the tests with the whole search, against the regex.
+/// - A month's first letters in lowercase (`may`, `market`): the search around it tries
+///   only its first byte (of reach 0, unless a capital follows), where no match starts.
+///
+/// Anchors of other words (capitalized months, weekdays, `today` ...) are always searched.
+/// Checked in the tests with the whole search, against the regex.
 #[inline(always)]
 fn anchor_may_match(bytes: &[u8], start: usize, end: usize, reach: usize) -> bool {
     let Some(&first) = bytes.get(start) else {
@@ -1422,6 +1425,14 @@ fn anchor_may_match(bytes: &[u8], start: usize, end: usize, reach: usize) -> boo
         digits_may_match(bytes, start, end)
     } else if reach == 5 {
         unit_may_match(bytes, start, end)
+    } else if reach == 0 && first.is_ascii_lowercase() && !matches!(first, b'y' | b't') {
+        // a month's first letters (the other anchor words of reach 0 are `yesterday`,
+        // `today` and `tomorrow`) in lowercase (`may`, `market`, `decided`): months are
+        // capitalized in the pattern, and no other first word begins with them, so only
+        // a capital inside the anchor could start a match
+        !bytes
+            .get(start + 1..end)
+            .is_some_and(|rest| rest.iter().all(u8::is_ascii_lowercase))
     } else {
         true
     }
@@ -3240,6 +3251,12 @@ mod tests {
         "(",
         ".",
         "2014-02-18",
+        "may",
+        "mAy",
+        "market",
+        "decided",
+        "sept",
+        "jun",
     ];
 
     fn anchor_context_text() -> impl proptest::strategy::Strategy<Value = String> {
