@@ -35,6 +35,29 @@ const BRIDGE: &[&str] = &[
 pub struct CueIndex {
     automaton: Option<AhoCorasick>,
     relations: Vec<RelationId>,
+    /// The bytes some cue phrase holds, in either ASCII case (as the automaton matches them):
+    /// no match holds any other.
+    in_cues: [bool; 256],
+}
+
+/// The bytes `phrases` hold, in either ASCII case.
+fn bytes_of(phrases: &[String]) -> [bool; 256] {
+    let mut table = [false; 256];
+    for &b in phrases.iter().flat_map(|p| p.as_bytes()) {
+        table[usize::from(b.to_ascii_lowercase())] = true;
+        table[usize::from(b.to_ascii_uppercase())] = true;
+    }
+    table
+}
+
+/// Where a scan for matches that start at or after `from` may begin: just past the last byte
+/// before `from` that no cue holds (`in_cues`), or 0. No match of the whole of `hay` holds that
+/// byte, so none goes over the place, and the leftmost-longest matches of `hay` from there on
+/// are those of the scan that begins there.
+fn scan_start(hay: &[u8], from: usize, in_cues: &[bool; 256]) -> usize {
+    hay.get(..from)
+        .and_then(|before| before.iter().rposition(|&b| !in_cues[usize::from(b)]))
+        .map_or(0, |p| p + 1)
 }
 
 /// The cue matches (leftmost-longest, as `find_iter` over all of `hay` gives them) that start
@@ -87,6 +110,7 @@ impl CueIndex {
         CueIndex {
             automaton,
             relations,
+            in_cues: bytes_of(&phrases),
         }
     }
 
@@ -116,10 +140,19 @@ impl CueIndex {
             _ => return Vec::new(),
         };
         let mut out = Vec::new();
-        for (pattern, ms, me) in
-            matches_up_to(automaton, s.as_bytes(), last_start.saturating_sub(base))
-        {
-            let (cs, ce) = (base + ms, base + me);
+        // matches that start before the first mention's end are passed over: the scan begins
+        // at the last place before it that no match can go over
+        let from = scan_start(
+            s.as_bytes(),
+            first_end.saturating_sub(base).min(s.len()),
+            &self.in_cues,
+        );
+        for (pattern, ms, me) in matches_up_to(
+            automaton,
+            s.as_bytes().get(from..).unwrap_or_default(),
+            last_start.saturating_sub(base + from),
+        ) {
+            let (cs, ce) = (base + from + ms, base + from + me);
             if cs < first_end || ce > last_start {
                 continue;
             }
@@ -243,6 +276,37 @@ mod tests {
                 .unwrap();
             let fast: Vec<_> = matches_up_to(&a, hay.as_bytes(), last).collect();
             prop_assert_eq!(fast, reference(&a, hay.as_bytes(), last));
+        }
+
+        /// From the scan start on, the scan finds the matches of the whole haystack that start
+        /// there or later.
+        #[test]
+        fn scan_from_its_start_matches_full_scan(
+            patterns in proptest::collection::vec("[abA ]{1,6}", 1..6),
+            hay in "[abABc ,]{0,60}",
+            from in 0usize..70,
+            last in 0usize..70,
+        ) {
+            let a = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build(&patterns)
+                .unwrap();
+            let hay = hay.as_bytes();
+            let from = from.min(hay.len());
+            let start = scan_start(hay, from, &bytes_of(&patterns));
+            prop_assert!(start <= from);
+            let last = last.max(start);
+            let fast: Vec<_> = matches_up_to(&a, &hay[start..], last - start)
+                .map(|(p, s, e)| (p, start + s, start + e))
+                .collect();
+            let full: Vec<_> = reference(&a, hay, last)
+                .into_iter()
+                .filter(|&(_, s, _)| s >= start)
+                .collect();
+            prop_assert_eq!(fast, full);
         }
     }
 }
