@@ -252,6 +252,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// An automaton built as [`CueIndex::new`] builds it.
+    fn test_automaton(patterns: &[String]) -> AhoCorasick {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(patterns)
+            .unwrap()
+    }
+
     /// The simple form: every match over the whole haystack, kept if it starts by `last`.
     fn reference(a: &AhoCorasick, hay: &[u8], last: usize) -> Vec<(usize, usize, usize)> {
         a.find_iter(hay)
@@ -267,13 +278,7 @@ mod tests {
             hay in "[abAB ]{0,60}",
             last in 0usize..70,
         ) {
-            let a = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .prefilter(false)
-                .build(&patterns)
-                .unwrap();
+            let a = test_automaton(&patterns);
             let fast: Vec<_> = matches_up_to(&a, hay.as_bytes(), last).collect();
             prop_assert_eq!(fast, reference(&a, hay.as_bytes(), last));
         }
@@ -287,13 +292,7 @@ mod tests {
             from in 0usize..70,
             last in 0usize..70,
         ) {
-            let a = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .prefilter(false)
-                .build(&patterns)
-                .unwrap();
+            let a = test_automaton(&patterns);
             let hay = hay.as_bytes();
             let from = from.min(hay.len());
             let start = scan_start(hay, from, &bytes_of(&patterns));

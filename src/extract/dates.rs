@@ -1521,39 +1521,11 @@ fn unit_may_match(bytes: &[u8], start: usize, end: usize) -> bool {
     for (l, &b) in head.iter_mut().zip(word) {
         *l = b | 0x20;
     }
-    matches!(
-        &*head,
-        b"a" | b"an"
-            | b"one"
-            | b"two"
-            | b"three"
-            | b"four"
-            | b"five"
-            | b"six"
-            | b"seven"
-            | b"eight"
-            | b"nine"
-            | b"ten"
-            | b"eleven"
-            | b"twelve"
-            | b"thirteen"
-            | b"fourteen"
-            | b"fifteen"
-            | b"sixteen"
-            | b"seventeen"
-            | b"eighteen"
-            | b"nineteen"
-            | b"twenty"
-            | b"thirty"
-            | b"forty"
-            | b"fifty"
-            | b"few"
-            | b"of"
-            | b"several"
-            | b"last"
-            | b"next"
-            | b"this"
-    )
+    is_number_word(head)
+        || matches!(
+            &*head,
+            b"few" | b"of" | b"several" | b"last" | b"next" | b"this"
+        )
 }
 
 /// Event nouns and verbs, found in one pass (word boundaries checked by the caller).
