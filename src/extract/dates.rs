@@ -1245,7 +1245,7 @@ fn rest_may_match(word: &[u8], written: &[u8], after: &[u8]) -> bool {
         || written.first().is_some_and(u8::is_ascii_uppercase) && written.get(1..) == word.get(1..);
     let unit = |b: Option<u8>| matches!(b, Some(b'y' | b'm' | b'w' | b'd' | b'c' | b'h'));
     match word {
-        b"in" | b"since" | b"by" | b"until" | b"of" | b"from" | b"during" | b"early" | b"late" => {
+        _ if is_year_preposition(word) => {
             lowercase() && matches!(after.get(spaces()), Some(b'1' | b'2'))
         }
         b"mid" => {
@@ -1438,38 +1438,22 @@ fn anchor_may_match(bytes: &[u8], start: usize, end: usize, reach: usize) -> boo
     }
 }
 
-/// [`anchor_may_match`] for the run of digits at `start..end`.
+/// [`anchor_may_match`] for the run of digits at `start..end`: the first token's test
+/// ([`first_word_may_match`]) at the run's start (an `iso` or a relative time, which start
+/// after no word character) and at its last two digits (a `day_month`, which may start
+/// inside the run; the test reads the same bytes after the run from either of them), or a
+/// year after a preposition (whose match starts before the run, at no anchor).
 fn digits_may_match(bytes: &[u8], start: usize, end: usize) -> bool {
-    let after = bytes.get(end..).unwrap_or_default();
-    // the byte after `\s+` at the start of `rest`
-    let after_spaces = |rest: &[u8]| {
-        let spaces = rest.iter().take_while(|b| is_space(**b)).count();
-        rest.get(spaces).copied().filter(|_| spaces > 0)
-    };
-    if after.first() == Some(&b'-') {
-        return true;
-    }
-    let suffixed = match after.get(..2) {
-        Some(b"st" | b"nd" | b"rd" | b"th") => &after[2..],
-        _ => after,
-    };
-    if matches!(
-        after_spaces(suffixed),
-        Some(b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D' | b'o')
-    ) {
-        return true;
-    }
-    let whole = match after {
-        [b'.', digit, ..] if digit.is_ascii_digit() => {
-            let digits = after[1..].iter().take_while(|b| b.is_ascii_digit()).count();
-            &after[1 + digits..]
-        }
-        _ => after,
-    };
-    if matches!(
-        after_spaces(whole).map(|b| b | 0x20),
-        Some(b'y' | b'm' | b'w' | b'd' | b'c' | b'h')
-    ) {
+    let run_end = start
+        + bytes
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+    if first_word_may_match(bytes, start)
+        || (run_end - start > 2 && first_word_may_match(bytes, run_end - 2))
+    {
         return true;
     }
     // a year after a preposition
@@ -1479,10 +1463,12 @@ fn digits_may_match(bytes: &[u8], start: usize, end: usize) -> bool {
     let before = bytes.get(..start).unwrap_or_default();
     let before =
         &before[..before.len() - before.iter().rev().take_while(|b| is_space(**b)).count()];
-    if before.ends_with(b"mid-") {
-        return true;
-    }
-    let word = letters_before(before);
+    before.ends_with(b"mid-") || is_year_preposition(letters_before(before))
+}
+
+/// Whether `word` is one of the prepositions the pattern takes before a year (`in 2014`),
+/// as it spells them (in lowercase), but `mid-`.
+fn is_year_preposition(word: &[u8]) -> bool {
     matches!(
         word,
         b"in" | b"since" | b"by" | b"until" | b"of" | b"from" | b"during" | b"early" | b"late"
@@ -2182,7 +2168,7 @@ fn event_run(
     s: &str,
     ws: usize,
     end: usize,
-    (rel_start, rel_end): (usize, usize),
+    rel: (usize, usize),
     best: &mut Option<(usize, usize, usize)>,
 ) -> std::ops::ControlFlow<Option<Option<(usize, usize)>>> {
     use std::ops::ControlFlow::{Break, Continue};
@@ -2215,11 +2201,28 @@ fn event_run(
     if ws >= 6 && bytes[ws - 6..ws].eq_ignore_ascii_case(b"phone ") {
         return Break(None);
     }
-    // the automaton's loop, from here on
+    if weigh_event_word(s, ws, end, rel, best) {
+        return Break(Some(best.map(|(_, ws, end)| (ws, end))));
+    }
+    Continue(())
+}
+
+/// An event word found at `s[ws..end]`, weighed against `best` (its distance from the date
+/// at `rel`, start and end): a bounded word outside the date is kept if it is nearer, words
+/// before the date nearest first, then after it. True when no later word can be nearer (the
+/// search stops). The one step of [`event_words_by_automaton`] and [`event_words_by_runs`].
+#[inline(always)]
+fn weigh_event_word(
+    s: &str,
+    ws: usize,
+    end: usize,
+    (rel_start, rel_end): (usize, usize),
+    best: &mut Option<(usize, usize, usize)>,
+) -> bool {
     let bounded = !s[..ws].ends_with(|c: char| c.is_alphanumeric())
         && !s[end..].starts_with(|c: char| c.is_alphanumeric());
     if !bounded || (ws >= rel_start && ws < rel_end) {
-        return Continue(());
+        return false;
     }
     let distance = if end <= rel_start {
         rel_start - end
@@ -2229,10 +2232,8 @@ fn event_run(
     if best.is_none_or(|(d, _, _)| distance < d) {
         *best = Some((distance, ws, end));
     }
-    if ws >= rel_end {
-        return Break(Some(best.map(|(_, ws, end)| (ws, end))));
-    }
-    Continue(())
+    // later words start later still: none is nearer
+    ws >= rel_end
 }
 
 /// [`event_words_in`] with the automaton of the event words over the clause: the nearest
@@ -2246,29 +2247,14 @@ fn event_words_by_automaton(text: &str, sentence: Span, at: Span, clause: Span) 
         (clause.start - sentence.start) as usize,
         (clause.end - sentence.start) as usize,
     );
-    let mut best: Option<(usize, Span)> = None;
+    let mut best = None;
     for m in EVENT_WORDS.find_iter(&s[clause_start..clause_end]) {
         let (ws, end) = (clause_start + m.start(), clause_start + m.end());
-        let bounded = !s[..ws].ends_with(|c: char| c.is_alphanumeric())
-            && !s[end..].starts_with(|c: char| c.is_alphanumeric());
-        if !bounded || (ws >= rel_start && ws < rel_end) {
-            continue;
-        }
-        // prefer words before the date, nearest first; then after
-        let distance = if end <= rel_start {
-            rel_start - end
-        } else {
-            10_000 + ws - rel_end
-        };
-        if best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, Span::new(base + ws, base + end)));
-        }
-        // later words start later still: none is nearer
-        if ws >= rel_end {
+        if weigh_event_word(s, ws, end, (rel_start, rel_end), &mut best) {
             break;
         }
     }
-    best.map(|(_, span)| span)
+    best.map(|(_, ws, end)| Span::new(base + ws, base + end))
 }
 
 pub use super::words::word_spans;
