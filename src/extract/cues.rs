@@ -40,6 +40,19 @@ pub struct CueIndex {
     in_cues: [bool; 256],
 }
 
+/// How the cue automaton is built: ASCII case folded, leftmost-longest, and a DFA without
+/// prefilter (cue phrases start with common letters, and a prefilter stopping at each of them
+/// costs twice the DFA's plain scan).
+fn automaton_builder() -> AhoCorasickBuilder {
+    let mut builder = AhoCorasickBuilder::new();
+    builder
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .prefilter(false);
+    builder
+}
+
 /// The bytes `phrases` hold, in either ASCII case.
 fn bytes_of(phrases: &[String]) -> [bool; 256] {
     let mut table = [false; 256];
@@ -97,13 +110,7 @@ impl CueIndex {
                       below aho-corasick's state limit, its only build error"
         )]
         let automaton = (!phrases.is_empty()).then(|| {
-            // a DFA without prefilter: cue phrases start with common letters, and a
-            // prefilter stopping at each of them costs twice the DFA's plain scan
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .prefilter(false)
+            automaton_builder()
                 .build(&phrases)
                 .expect("cue automaton builds")
         });
@@ -254,13 +261,7 @@ mod tests {
 
     /// An automaton built as [`CueIndex::new`] builds it.
     fn test_automaton(patterns: &[String]) -> AhoCorasick {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .prefilter(false)
-            .build(patterns)
-            .unwrap()
+        automaton_builder().build(patterns).unwrap()
     }
 
     /// The simple form: every match over the whole haystack, kept if it starts by `last`.
